@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Globalization;
+using VNet.Core.Links;
+using VNet.Core.Native;
+using VNet.Core.Netlink;
+
+namespace VNet.Core.Namespaces;
+
+/// <summary>
+/// Named network namespaces kept the way iproute2 keeps them (a bind mount of the namespace on an
+/// empty file under /run/netns, itself a shared mount point), so `ip netns` and VNet see each
+/// other's; plus discovery of Docker's and every process's namespaces.
+/// </summary>
+public sealed class NamespaceService
+{
+    public const string NetnsDir = "/run/netns";
+    /// <summary>Docker's folder; /var/run is a link to /run on current distributions, so both names are checked.</summary>
+    public static readonly string[] DockerNetnsDirs = { "/run/docker/netns", "/var/run/docker/netns" };
+
+    private readonly NetContext _ctx;
+
+    internal NamespaceService(NetContext ctx) => _ctx = ctx;
+
+    /// <summary>Opens a namespace by /run/netns name or by absolute path, with errors that say which.</summary>
+    internal static NamespaceHandle Open(string ns)
+    {
+        string path;
+        if (ns.StartsWith('/'))
+        {
+            path = ns;
+        }
+        else
+        {
+            Validation.NamespaceName(ns);
+            path = System.IO.Path.Combine(NetnsDir, ns);
+        }
+        int fd;
+        try
+        {
+            fd = Sys.Open(path, Sys.O_RDONLY);
+        }
+        catch (SystemCallException e) when (e.Errno is Sys.ENOENT or Sys.ENOTDIR)
+        {
+            throw Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, ns, ns, path);
+        }
+        catch (SystemCallException e)
+        {
+            throw VNetException.FromSystemCall(e, $"open namespace '{ns}'", ns);
+        }
+        if (Sys.FStat(fd).Dev != NsfsDevice)
+        {
+            // An empty file where a bind mount should be: what `ip netns exec ... ip netns add` leaves behind.
+            Sys.Close(fd);
+            throw Messages.Error("NamespaceStale", VNetErrorCategory.InvalidOperation, ns, ns, path);
+        }
+        return new NamespaceHandle(fd, ns, path);
+    }
+
+    private static ulong? s_nsfsDev;
+
+    /// <summary>The device number of nsfs, which every real namespace file has.</summary>
+    internal static ulong NsfsDevice => s_nsfsDev ??= Sys.StatPath("/proc/self/ns/net")?.Dev ?? 0;
+
+    /// <summary>Creates /run/netns/NAME holding a new namespace with lo up, like `ip netns add` (which leaves lo down).</summary>
+    public NetNamespace Create(string name)
+    {
+        Validation.NamespaceName(name);
+        string path = System.IO.Path.Combine(NetnsDir, name);
+        EnsureSharedNetnsDir();
+        int fd;
+        try
+        {
+            fd = Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0);
+        }
+        catch (SystemCallException e) when (e.Errno == Sys.EEXIST)
+        {
+            throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+        }
+        catch (SystemCallException e)
+        {
+            throw VNetException.FromSystemCall(e, $"create {path}", name);
+        }
+        Sys.Close(fd);
+        NetlinkSocket? sock = null;
+        try
+        {
+            // Unshare on the core's own thread, pin the new namespace with a bind mount, open a socket
+            // while inside (it stays bound there), and return home.
+            sock = NamespaceThread.RunInNewNamespace(() =>
+            {
+                Sys.Mount("/proc/thread-self/ns/net", path, "none", Sys.MS_BIND);
+                return new NetlinkSocket();
+            });
+        }
+        catch (SystemCallException e)
+        {
+            Sys.Umount(path, Sys.MNT_DETACH);
+            File.Delete(path);
+            throw VNetException.FromSystemCall(e, $"create namespace '{name}'", name);
+        }
+        catch
+        {
+            Sys.Umount(path, Sys.MNT_DETACH);
+            File.Delete(path);
+            throw;
+        }
+        var handle = _ctx.Resolve(name);
+        _ctx.AdoptSocket(handle, sock);
+        try
+        {
+            _ctx.Links.SetUp("lo", true, name);
+        }
+        catch
+        {
+            Remove(name, strict: false);
+            throw;
+        }
+        return new NetNamespace
+        {
+            Name = name, Path = path, Inode = handle.Inode, Source = nameof(NamespaceSource.Named),
+        };
+    }
+
+    /// <summary>
+    /// Removes a /run/netns name (unmount and delete the file). The namespace itself ends when nothing
+    /// else holds it. Returns false if there was nothing to remove; with strict, that is an error.
+    /// </summary>
+    public bool Remove(string name, bool strict)
+    {
+        Validation.NamespaceName(name);
+        string path = System.IO.Path.Combine(NetnsDir, name);
+        _ctx.Forget(name);
+        bool exists = File.Exists(path) || new FileInfo(path).LinkTarget != null;
+        if (!exists)
+        {
+            if (strict) throw Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, name, name, path);
+            return false;
+        }
+        int err = Sys.Umount(path, Sys.MNT_DETACH);
+        if (err == Sys.EPERM)
+            throw VNetException.FromErrno(err, $"remove namespace '{name}'", name);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw VNetException.FromErrno(Sys.EACCES, $"remove namespace '{name}'", name);
+        }
+        return true;
+    }
+
+    /// <summary>Gives an existing namespace (a path such as Docker's, or /proc/PID/ns/net) a /run/netns name, as a bind mount.</summary>
+    public NetNamespace Name(string name, string sourcePath)
+    {
+        Validation.NamespaceName(name);
+        using var src = Open(sourcePath);
+        string path = System.IO.Path.Combine(NetnsDir, name);
+        EnsureSharedNetnsDir();
+        try
+        {
+            Sys.Close(Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0));
+        }
+        catch (SystemCallException e) when (e.Errno == Sys.EEXIST)
+        {
+            throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+        }
+        try
+        {
+            Sys.Mount($"/proc/self/fd/{src.Fd}", path, "none", Sys.MS_BIND);
+        }
+        catch (SystemCallException e)
+        {
+            File.Delete(path);
+            throw VNetException.FromSystemCall(e, $"name namespace {sourcePath} as '{name}'", name);
+        }
+        return new NetNamespace { Name = name, Path = path, Inode = src.Inode, Source = nameof(NamespaceSource.Named) };
+    }
+
+    /// <summary>
+    /// iproute2 makes /run/netns a shared mount point so that names created in one mount namespace
+    /// are seen in others; do the same so both tools agree.
+    /// </summary>
+    private static void EnsureSharedNetnsDir()
+    {
+        try
+        {
+            Directory.CreateDirectory(NetnsDir);
+            try
+            {
+                Sys.Mount("none", NetnsDir, null, Sys.MS_SHARED | Sys.MS_REC);
+            }
+            catch (SystemCallException e) when (e.Errno == Sys.EINVAL)
+            {
+                // Not a mount point yet: bind it on itself first.
+                Sys.Mount(NetnsDir, NetnsDir, "none", Sys.MS_BIND | Sys.MS_REC);
+                Sys.Mount("none", NetnsDir, null, Sys.MS_SHARED | Sys.MS_REC);
+            }
+        }
+        catch (SystemCallException e)
+        {
+            throw VNetException.FromSystemCall(e, $"prepare {NetnsDir}", NetnsDir);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw VNetException.FromErrno(Sys.EACCES, $"prepare {NetnsDir}", NetnsDir);
+        }
+    }
+
+    /// <summary>
+    /// Every network namespace VNet can find: named ones, Docker's, and those of running processes,
+    /// merged by inode. Names filter on the /run/netns name; processId picks the namespace of one process.
+    /// </summary>
+    public List<NetNamespace> List(string[]? names = null, int[]? processIds = null, bool includeProcesses = true)
+    {
+        var byInode = new Dictionary<ulong, Builder>();
+        Builder For(ulong ino) => byInode.TryGetValue(ino, out var b) ? b : byInode[ino] = new Builder { Inode = ino };
+
+        ulong nsfs = NsfsDevice;
+        if (Directory.Exists(NetnsDir))
+        {
+            foreach (var file in Directory.EnumerateFileSystemEntries(NetnsDir).Order(StringComparer.Ordinal))
+            {
+                var st = Sys.StatPath(file);
+                if (st == null || st.Value.Dev != nsfs) continue; // stale or not a namespace
+                var b = For(st.Value.Ino);
+                b.Names.Add(System.IO.Path.GetFileName(file));
+            }
+        }
+        foreach (var dir in DockerNetnsDirs)
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFileSystemEntries(dir))
+            {
+                if (System.IO.Path.GetFileName(file) == "default") continue; // Docker's link to the host's namespace
+                var st = Sys.StatPath(file);
+                if (st == null || st.Value.Dev != nsfs) continue;
+                For(st.Value.Ino).DockerPath ??= file;
+            }
+        }
+        var procs = includeProcesses || processIds != null ? ScanProcesses() : new Dictionary<ulong, List<NetProcess>>();
+        foreach (var (ino, list) in procs) For(ino).Processes.AddRange(list);
+
+        ulong current = Sys.StatPath("/proc/thread-self/ns/net")?.Ino ?? 0;
+        var result = new List<NetNamespace>();
+        foreach (var b in byInode.Values)
+        {
+            if (b.Names.Count == 0 && b.DockerPath == null && !includeProcesses && processIds == null) continue;
+            var src = NamespaceSource.None;
+            if (b.Names.Count > 0) src |= NamespaceSource.Named;
+            if (b.DockerPath != null) src |= NamespaceSource.Docker;
+            if (b.Processes.Count > 0) src |= NamespaceSource.Process;
+            b.Processes.Sort((x, y) => x.ProcessId.CompareTo(y.ProcessId));
+            // One object per name, so that `ip netns add a; ... name b` shows both like `ip netns list`.
+            var nameList = b.Names.Count > 0 ? b.Names.Cast<string?>().ToList() : new List<string?> { null };
+            foreach (var name in nameList)
+            {
+                result.Add(new NetNamespace
+                {
+                    Name = name,
+                    Path = name != null ? System.IO.Path.Combine(NetnsDir, name)
+                        : b.DockerPath ?? $"/proc/{b.Processes[0].ProcessId}/ns/net",
+                    Inode = b.Inode,
+                    Source = src.ToString(),
+                    DockerPath = b.DockerPath,
+                    Processes = b.Processes.ToArray(),
+                    ProcessIds = b.Processes.Select(p => p.ProcessId).ToArray(),
+                    IsCurrent = b.Inode == current,
+                });
+            }
+        }
+        IEnumerable<NetNamespace> q = result;
+        if (names is { Length: > 0 })
+            q = q.Where(n => n.Name != null && names.Any(w => Wildcard.IsMatch(n.Name, w)));
+        if (processIds is { Length: > 0 })
+            q = q.Where(n => n.ProcessIds.Any(processIds.Contains));
+        // Named first (sorted by name), then Docker's, then process-only ones by first pid.
+        return q.OrderBy(n => n.Name == null ? 1 : 0)
+            .ThenBy(n => n.Name, StringComparer.Ordinal)
+            .ThenBy(n => n.DockerPath == null ? 1 : 0)
+            .ThenBy(n => n.ProcessIds.Length > 0 ? n.ProcessIds[0] : int.MaxValue)
+            .ToList();
+    }
+
+    /// <summary>Finds the namespace with this inode among those VNet can see (for naming a veth's far side).</summary>
+    public NetNamespace? FindByInode(ulong inode, IReadOnlyList<NetNamespace>? known = null) =>
+        (known ?? List()).FirstOrDefault(n => n.Inode == inode);
+
+    /// <summary>The processes of each namespace, from /proc/PID/ns/net (threads share their process's).</summary>
+    internal static Dictionary<ulong, List<NetProcess>> ScanProcesses()
+    {
+        var map = new Dictionary<ulong, List<NetProcess>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            string pidText = System.IO.Path.GetFileName(dir);
+            if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+            string? target;
+            try { target = new FileInfo($"{dir}/ns/net").LinkTarget; }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (target == null || !target.StartsWith("net:[", StringComparison.Ordinal)) continue;
+            if (!ulong.TryParse(target.AsSpan(5, target.Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino)) continue;
+            string comm = "";
+            try { comm = File.ReadAllText($"{dir}/comm").TrimEnd('\n'); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            if (!map.TryGetValue(ino, out var list)) map[ino] = list = new List<NetProcess>();
+            list.Add(new NetProcess(pid, comm));
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// Starts a program inside a namespace (like `ip netns exec`, but without a private mount
+    /// namespace): the fork happens on the core's worker while it is inside, and the child keeps
+    /// that namespace. The caller waits for it and reads its output.
+    /// </summary>
+    public Process StartProcess(string? ns, ProcessStartInfo psi)
+    {
+        var h = _ctx.Resolve(ns);
+        if (h.IsCallersNamespace()) return Process.Start(psi) ?? throw new InvalidOperationException("process did not start");
+        try
+        {
+            return NamespaceThread.Run(h.Fd, () => Process.Start(psi) ?? throw new InvalidOperationException("process did not start"));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw Messages.Error("CommandNotFound", VNetErrorCategory.ObjectNotFound, psi.FileName, psi.FileName, e.Message);
+        }
+    }
+
+    /// <summary>Runs work on a dedicated thread inside the namespace (script blocks, anything that may call back into VNet).</summary>
+    public T RunInside<T>(string? ns, Func<T> work)
+    {
+        var h = _ctx.Resolve(ns);
+        return NamespaceThread.RunDedicated(h.Fd, work);
+    }
+
+    private sealed class Builder
+    {
+        public ulong Inode;
+        public readonly List<string> Names = new();
+        public string? DockerPath;
+        public readonly List<NetProcess> Processes = new();
+    }
+}

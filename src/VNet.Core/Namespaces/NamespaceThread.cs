@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using VNet.Core.Native;
+
+namespace VNet.Core.Namespaces;
+
+/// <summary>
+/// setns(2) switches only the calling thread, so the core never switches a thread it does not own.
+/// Work that must run inside a namespace (opening a socket there, creating a namespace, sysctl
+/// writes, starting a process) is handed to this worker thread, which enters the namespace, runs
+/// the work and always returns to its home namespace in <c>finally</c>. If it ever cannot return,
+/// the worker retires itself (it never runs anything again) and a fresh one is started.
+/// </summary>
+public static class NamespaceThread
+{
+    private sealed class Worker
+    {
+        public readonly BlockingCollection<Action> Queue = new();
+        public readonly Thread Thread;
+        public int HomeFd = -1;
+        public int ManagedThreadId => Thread.ManagedThreadId;
+
+        public Worker()
+        {
+            Thread = new Thread(Loop) { IsBackground = true, Name = "VNet namespace worker" };
+        }
+
+        private void Loop()
+        {
+            // Home is the namespace of the process (its main thread), which nothing in VNet switches.
+            HomeFd = Sys.Open("/proc/self/ns/net", Sys.O_RDONLY);
+            Sys.SetNs(HomeFd, Sys.CLONE_NEWNET);
+            // A retired worker still drains what was queued: every item enters its own namespace first.
+            foreach (var work in Queue.GetConsumingEnumerable()) work();
+        }
+    }
+
+    private static readonly object Gate = new();
+    private static Worker? s_worker;
+
+    private static Worker Get()
+    {
+        lock (Gate)
+        {
+            if (s_worker == null)
+            {
+                s_worker = new Worker();
+                s_worker.Thread.Start();
+            }
+            return s_worker;
+        }
+    }
+
+    /// <summary>True when the caller is the worker thread itself (nested calls run inline).</summary>
+    private static bool OnWorker => s_worker != null && Environment.CurrentManagedThreadId == s_worker.ManagedThreadId;
+
+    /// <summary>Runs <paramref name="work"/> on the worker while it is inside the namespace open on <paramref name="nsFd"/>.</summary>
+    public static T Run<T>(int nsFd, Func<T> work)
+    {
+        if (OnWorker) throw new InvalidOperationException("NamespaceThread.Run is not reentrant");
+        var worker = Get();
+        T result = default!;
+        ExceptionDispatchInfo? error = null;
+        using var done = new ManualResetEventSlim();
+        worker.Queue.Add(() =>
+        {
+            try
+            {
+                Sys.SetNs(nsFd, Sys.CLONE_NEWNET);
+                try { result = work(); }
+                finally { ReturnHome(worker); }
+            }
+            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
+            finally { done.Set(); }
+        });
+        done.Wait();
+        error?.Throw();
+        return result;
+    }
+
+    /// <summary>Runs work on the worker after it has unshared into a brand-new network namespace.</summary>
+    internal static T RunInNewNamespace<T>(Func<T> work)
+    {
+        var worker = Get();
+        T result = default!;
+        ExceptionDispatchInfo? error = null;
+        using var done = new ManualResetEventSlim();
+        worker.Queue.Add(() =>
+        {
+            try
+            {
+                Sys.Unshare(Sys.CLONE_NEWNET);
+                try { result = work(); }
+                finally { ReturnHome(worker); }
+            }
+            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
+            finally { done.Set(); }
+        });
+        done.Wait();
+        error?.Throw();
+        return result;
+    }
+
+    /// <summary>
+    /// Runs work on a new thread of its own inside the namespace, for work that may take long or
+    /// re-enter VNet (a PowerShell script block): the thread enters, runs, leaves and ends.
+    /// </summary>
+    public static T RunDedicated<T>(int nsFd, Func<T> work)
+    {
+        T result = default!;
+        ExceptionDispatchInfo? error = null;
+        var t = new Thread(() =>
+        {
+            int home = -1;
+            try
+            {
+                home = Sys.Open("/proc/thread-self/ns/net", Sys.O_RDONLY);
+                Sys.SetNs(nsFd, Sys.CLONE_NEWNET);
+                try { result = work(); }
+                finally { Sys.SetNs(home, Sys.CLONE_NEWNET); }
+            }
+            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
+            finally { Sys.Close(home); }
+        }, 16 * 1024 * 1024) { IsBackground = true, Name = "VNet namespace session" };
+        t.Start();
+        t.Join();
+        error?.Throw();
+        return result;
+    }
+
+    private static void ReturnHome(Worker worker)
+    {
+        try
+        {
+            Sys.SetNs(worker.HomeFd, Sys.CLONE_NEWNET);
+        }
+        catch
+        {
+            // Never hand out a thread left in the wrong namespace: retire it; the next call starts another.
+            lock (Gate)
+            {
+                if (ReferenceEquals(s_worker, worker)) s_worker = null;
+                worker.Queue.CompleteAdding();
+            }
+            throw;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using VNet.Core.Addresses;
+using VNet.Core.Links;
+using VNet.Core.Namespaces;
+using VNet.Core.Native;
+using VNet.Core.Neighbours;
+using VNet.Core.Netlink;
+using VNet.Core.Routes;
+using VNet.Core.Sysctl;
+
+namespace VNet.Core;
+
+/// <summary>
+/// The entry point of the core and the scope of one batch of operations (one cmdlet invocation,
+/// one benchmark run). It resolves namespace names to open handles and keeps one netlink socket per
+/// namespace, opened inside that namespace, until it is disposed. Not thread-safe.
+/// </summary>
+public sealed class NetContext : IDisposable
+{
+    private readonly Dictionary<string, NamespaceHandle> _handles = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, NetlinkSocket> _sockets = new();
+    private NamespaceHandle? _current;
+
+    public NetContext()
+    {
+        Namespaces = new NamespaceService(this);
+        Links = new LinkService(this);
+        Addresses = new AddressService(this);
+        Routes = new RouteService(this);
+        Forwarding = new ForwardingService(this);
+        Bridges = new BridgeService(this);
+        Veths = new VethService(this);
+        Fdb = new FdbService(this);
+    }
+
+    public NamespaceService Namespaces { get; }
+    public LinkService Links { get; }
+    public AddressService Addresses { get; }
+    public RouteService Routes { get; }
+    public ForwardingService Forwarding { get; }
+    public BridgeService Bridges { get; }
+    public VethService Veths { get; }
+    public FdbService Fdb { get; }
+
+    /// <summary>
+    /// Opens (once per context) the namespace a user named: null or "" is the caller's own, a path
+    /// starting with '/' is opened as it is, anything else is a name under /run/netns.
+    /// </summary>
+    public NamespaceHandle Resolve(string? ns)
+    {
+        if (string.IsNullOrEmpty(ns))
+            return _current ??= NamespaceHandle.OpenCurrent();
+        if (_handles.TryGetValue(ns, out var h)) return h;
+        h = NamespaceService.Open(ns);
+        _handles[ns] = h;
+        return h;
+    }
+
+    /// <summary>Forgets a handle (after the namespace was removed) so a later call does not reuse it.</summary>
+    internal void Forget(string ns)
+    {
+        if (_handles.Remove(ns, out var h))
+        {
+            if (_sockets.Remove(h.Inode, out var s)) s.Dispose();
+            h.Dispose();
+        }
+    }
+
+    internal NetlinkSocket Socket(string? ns) => Socket(Resolve(ns));
+
+    internal NetlinkSocket Socket(NamespaceHandle h)
+    {
+        if (_sockets.TryGetValue(h.Inode, out var s)) return s;
+        s = h.IsCallersNamespace() ? new NetlinkSocket() : NamespaceThread.Run(h.Fd, () => new NetlinkSocket());
+        _sockets[h.Inode] = s;
+        return s;
+    }
+
+    /// <summary>Adopts a socket opened while creating a namespace, saving a trip to the worker thread.</summary>
+    internal void AdoptSocket(NamespaceHandle h, NetlinkSocket s)
+    {
+        if (_sockets.Remove(h.Inode, out var old)) old.Dispose();
+        _sockets[h.Inode] = s;
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _sockets.Values) s.Dispose();
+        _sockets.Clear();
+        foreach (var h in _handles.Values) h.Dispose();
+        _handles.Clear();
+        _current?.Dispose();
+        _current = null;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Buffers.Binary;
+using VNet.Core.Native;
+
+namespace VNet.Core.Netlink;
+
+/// <summary>
+/// One netlink socket, bound in the network namespace it was created in (a socket keeps that
+/// namespace for its whole life, so no thread ever needs to switch to use it). Requests ask for
+/// an ACK and come back with the kernel's errno and extended-ACK text; dumps collect every
+/// multipart message, check sequence numbers and restart when the kernel flags NLM_F_DUMP_INTR.
+/// Not thread-safe: one caller at a time.
+/// </summary>
+internal sealed class NetlinkSocket : IDisposable
+{
+    private const int MaxDumpRetries = 10;
+    private int _fd;
+    private uint _seq;
+    private byte[] _rx = new byte[64 * 1024];
+
+    public NetlinkSocket(int protocol = Sys.NETLINK_ROUTE)
+    {
+        _fd = Sys.Socket(Sys.AF_NETLINK, Tmds.Linux.LibC.SOCK_RAW, protocol);
+        try
+        {
+            // Large receive buffer: a dump of thousands of links must not overrun (ENOBUFS).
+            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 4 * 1024 * 1024, ignoreFailure: true);
+            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF, 1024 * 1024, ignoreFailure: true);
+            // Extended ACK: the kernel explains its refusals in words. CAP_ACK: errors do not echo the request back.
+            Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_EXT_ACK, 1, ignoreFailure: true);
+            Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_CAP_ACK, 1, ignoreFailure: true);
+            PortId = Sys.BindNetlink(_fd, 0);
+            _seq = (uint)Environment.TickCount;
+        }
+        catch
+        {
+            Sys.Close(_fd);
+            throw;
+        }
+    }
+
+    public uint PortId { get; }
+    public int Fd => _fd;
+
+    /// <summary>Sends a request with NLM_F_ACK and waits for its ACK; returns any replies before it (NLM_F_ECHO).</summary>
+    public List<NetlinkMessage> Request(NetlinkWriter msg, string doing, object? target)
+    {
+        uint seq = ++_seq;
+        Sys.Send(_fd, msg.Finish(seq));
+        var replies = new List<NetlinkMessage>();
+        while (true)
+        {
+            foreach (var m in ReceiveDatagram())
+            {
+                if (m.Seq != seq) continue; // a late reply to an earlier request
+                if (m.Type == Nl.ERROR)
+                {
+                    var (err, text) = ParseError(m);
+                    if (err == 0) return replies;
+                    throw VNetException.FromErrno(err, doing, target, text);
+                }
+                replies.Add(m);
+                if ((msg.Flags & Nl.F_ACK) == 0 && (m.Flags & Nl.F_MULTI) == 0) return replies;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A dump request (NLM_F_DUMP). Returns every message of the answer; if the kernel reports that
+    /// the dump was interrupted by a change (NLM_F_DUMP_INTR), the whole dump is done again.
+    /// </summary>
+    public List<NetlinkMessage> Dump(NetlinkWriter msg, string doing, object? target = null)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            uint seq = ++_seq;
+            Sys.Send(_fd, msg.Finish(seq));
+            var result = new List<NetlinkMessage>();
+            bool interrupted = false;
+            bool done = false;
+            while (!done)
+            {
+                foreach (var m in ReceiveDatagram())
+                {
+                    if (m.Seq != seq) continue;
+                    if ((m.Flags & Nl.F_DUMP_INTR) != 0) interrupted = true;
+                    if (m.Type == Nl.DONE) { done = true; break; }
+                    if (m.Type == Nl.ERROR)
+                    {
+                        var (err, text) = ParseError(m);
+                        if (err == 0) { done = true; break; }
+                        throw VNetException.FromErrno(err, doing, target, text);
+                    }
+                    if (m.Type == Nl.OVERRUN) throw new NetlinkParseException("the kernel reported a receive overrun");
+                    result.Add(m);
+                }
+            }
+            if (!interrupted) return result;
+            if (attempt >= MaxDumpRetries)
+                throw new VNetException("DumpInterrupted", VNetErrorCategory.ResourceBusy,
+                    Messages.Format("DumpInterrupted", doing, MaxDumpRetries + 1), target);
+        }
+    }
+
+    /// <summary>Receives one datagram, growing the buffer first so that nothing is ever truncated.</summary>
+    public List<NetlinkMessage> ReceiveDatagram()
+    {
+        int need = Sys.PeekLength(_fd);
+        if (need > _rx.Length) _rx = new byte[Math.Max(need, _rx.Length * 2)];
+        int n = Sys.Receive(_fd, _rx);
+        // Copy out: the messages outlive the buffer, which the next receive reuses.
+        return NetlinkMessage.ParseAll(_rx.AsSpan(0, n).ToArray());
+    }
+
+    /// <summary>
+    /// Reads an NLMSG_ERROR payload: the negative errno, the echoed request header (whole request
+    /// when not capped), then, with NLM_F_ACK_TLVS, the extended-ACK attributes.
+    /// </summary>
+    internal static (int Errno, string? Message) ParseError(NetlinkMessage m)
+    {
+        var p = m.Payload.Span;
+        if (p.Length < 4) throw new NetlinkParseException($"error message of {p.Length} bytes");
+        int err = -BinaryPrimitives.ReadInt32LittleEndian(p);
+        string? text = null;
+        if ((m.Flags & Nl.F_ACK_TLVS) != 0 && p.Length >= 4 + Nl.HeaderLength)
+        {
+            int inner = Nl.HeaderLength;
+            if ((m.Flags & Nl.F_CAPPED) == 0)
+                inner = (int)BinaryPrimitives.ReadUInt32LittleEndian(p.Slice(4));
+            int tlvStart = 4 + Nl.Align(inner);
+            if (tlvStart <= p.Length)
+                text = AttributeSet.Parse(m.Payload.Slice(tlvStart)).String(Nl.ERR_ATTR_MSG);
+        }
+        return (err, string.IsNullOrEmpty(text) ? null : text);
+    }
+
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        Sys.Close(fd);
+    }
+}

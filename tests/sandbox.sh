@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs a command in a sandbox of its own: a new network namespace (own interfaces, own firewall,
+# own sysctls) and a new private mount namespace with fresh tmpfs on /run/netns, /run/docker and
+# /run/vnet. Whatever the command does, even if it crashes, the host's network namespace,
+# firewall and /run/netns are untouched: when the command exits, the kernel tears it all down.
+#
+#   tests/sandbox.sh <command> [args...]
+set -euo pipefail
+if [ "${VNET_IN_SANDBOX:-}" = 1 ]; then exec "$@"; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "sandbox.sh: needs root (unshare of the network and mount namespaces)" >&2
+  exit 77
+fi
+export VNET_IN_SANDBOX=1
+exec unshare --net --mount --propagation private -- bash -c '
+  set -e
+  for d in /run/netns /run/docker /run/vnet; do mkdir -p "$d"; mount -t tmpfs -o mode=0755 "vnet-sandbox" "$d"; done
+  # /sys shows the network namespace of whoever mounted it: remount so tools reading
+  # /sys/class/net see the sandbox, not the host.
+  mount -t sysfs sysfs /sys 2>/dev/null || true
+  ip link set lo up
+  exec "$@"
+' vnet-sandbox "$@"
