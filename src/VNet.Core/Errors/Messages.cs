@@ -4,7 +4,7 @@ using System.Resources;
 namespace VNet.Core;
 
 /// <summary>User-facing message texts, kept in Messages.resx so they can be reviewed (and translated) in one place.</summary>
-internal static class Messages
+public static class Messages
 {
     private static readonly ResourceManager Resources = new("VNet.Core.Messages", typeof(Messages).Assembly);
 

@@ -261,7 +261,7 @@ public sealed class LinkService
         return Get(name, ns);
     }
 
-    internal static string NsText(string? ns) => string.IsNullOrEmpty(ns) ? "the current namespace" : $"namespace '{ns}'";
+    public static string NsText(string? ns) => string.IsNullOrEmpty(ns) ? "the current namespace" : $"namespace '{ns}'";
 
     private static readonly string[] OperStates = { "UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP" };
     private static readonly string[] PortStates = { "disabled", "listening", "learning", "forwarding", "blocking" };

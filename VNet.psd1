@@ -1,0 +1,31 @@
+@{
+    # The binaries come from the build (dotnet build VNet.sln writes them to out/module).
+    RootModule           = 'out/module/VNet.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1f6d0e-3b7a-4c52-9a55-0d7c0b9b7e11'
+    Author               = 'VNet developers'
+    Copyright            = '(c) VNet developers. MIT License.'
+    Description          = 'Linux container networking from PowerShell: network namespaces, veth pairs, bridges, addresses and routes over rtnetlink, returning objects.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('module/VNet.Format.ps1xml')
+    TypesToProcess       = @('module/VNet.Types.ps1xml')
+    CmdletsToExport      = @(
+        'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace', 'Invoke-NetNamespace',
+        'New-VethPair', 'Get-VethPair',
+        'New-NetBridge', 'Add-BridgePort', 'Get-BridgePort', 'Remove-BridgePort', 'Get-BridgeFdb',
+        'Get-NetLink', 'Set-NetLink', 'Remove-NetLink',
+        'New-NetIPAddress', 'Get-NetIPAddress', 'Remove-NetIPAddress',
+        'New-NetRoute', 'Get-NetRoute', 'Remove-NetRoute',
+        'Set-NetIPForwarding', 'Get-NetIPForwarding'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Linux', 'Networking', 'netns', 'veth', 'bridge', 'netlink', 'Docker', 'VXLAN')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# One entry point for developers, CI and users:
+#   ./build.sh deps     install what a fresh Debian/Ubuntu machine lacks (apt; needs root)
+#   ./build.sh build    restore and build the module into out/module (Import-Module ./VNet.psd1 then works)
+#   ./build.sh test     deps + build, then every test inside a network sandbox: xunit, then the
+#                       Pester suites when pwsh is found (PATH, or --pwsh PATH / $VNET_PWSH)
+#   ./build.sh demo     deps + build, then the demo (tests/../lab) inside a sandbox
+# Options: --pwsh PATH (pwsh executable), --pester PATH (Pester module folder or manifest),
+#          --no-deps (skip apt), --filter EXPR (xunit filter).
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+ROOT=$PWD
+
+cmd=${1:-test}; shift || true
+PWSH=${VNET_PWSH:-}
+PESTER=${VNET_PESTER:-}
+DEPS=1
+FILTER=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pwsh) PWSH=$2; shift 2 ;;
+    --pester) PESTER=$2; shift 2 ;;
+    --no-deps) DEPS=0; shift ;;
+    --filter) FILTER=$2; shift 2 ;;
+    *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+# Debian packages the tests and demo use: the kernel tools VNet is compared with and checked by.
+APT_PACKAGES="iproute2 iputils-ping util-linux nftables iptables libnftables1 conntrack iperf3 socat netcat-openbsd busybox-static python3-pyroute2 tcpdump"
+
+deps() {
+  [ "$DEPS" = 1 ] || return 0
+  local missing=""
+  for p in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"
+  done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" != 0 ]; then echo "build.sh: missing packages:$missing (run as root to install them)" >&2; exit 1; fi
+    echo "== installing:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+  command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
+}
+
+build() {
+  echo "== building"
+  dotnet build "$ROOT/VNet.sln" -c Release -nologo -clp:ErrorsOnly -v:q
+}
+
+find_pwsh() {
+  if [ -n "$PWSH" ]; then [ -x "$PWSH" ] && return 0; echo "build.sh: --pwsh $PWSH is not executable" >&2; PWSH=""; return 1; fi
+  PWSH=$(command -v pwsh || true)
+  [ -n "$PWSH" ]
+}
+
+pester() {
+  if ! find_pwsh; then
+    echo "== SKIPPED Pester suites: pwsh not found on PATH (install PowerShell 7.4+, or pass --pwsh PATH)"
+    return 0
+  fi
+  local pester_arg=""
+  [ -n "$PESTER" ] && pester_arg=$(readlink -f "$PESTER")
+  echo "== Pester suites with $PWSH"
+  VNET_PESTER_MODULE="$pester_arg" tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/tests/pester/Run-Pester.ps1"
+}
+
+xunit() {
+  echo "== xunit (inside the network sandbox)"
+  local args=(test "$ROOT/VNet.sln" -c Release --no-build -nologo --logger "console;verbosity=normal")
+  [ -n "$FILTER" ] && args+=(--filter "$FILTER")
+  tests/sandbox.sh dotnet "${args[@]}"
+}
+
+case "$cmd" in
+  deps) deps ;;
+  build) deps; build ;;
+  test)
+    deps; build
+    rc=0
+    xunit || rc=$?
+    pester || rc=$?
+    exit $rc ;;
+  demo) deps; build; tests/sandbox.sh "${PWSH:-$(command -v pwsh || echo pwsh)}" -NoProfile -File "$ROOT/lab/demo.ps1" ;;
+  *) echo "usage: build.sh deps|build|test|demo [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR]" >&2; exit 2 ;;
+esac

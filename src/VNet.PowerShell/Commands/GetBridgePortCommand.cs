@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using VNet.Core.Links;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>`bridge link` / `ip link show master BRIDGE`: the ports of a bridge.</summary>
+[Cmdlet(VerbsCommon.Get, "BridgePort")]
+[OutputType(typeof(BridgePort))]
+public sealed class GetBridgePortCommand : VNetCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    public string? Bridge { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    protected override void ProcessRecord() => Try(() => WriteObject(Ctx.Bridges.ListPorts(Bridge, Namespace), true));
+}

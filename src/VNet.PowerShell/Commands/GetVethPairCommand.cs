@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using VNet.Core.Links;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>
+/// Each veth of a namespace with its peer: name, index, namespace and the processes there. Answers
+/// "which host veth belongs to which container" (the `veth1b2c3@if5` puzzle) in one call.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "VethPair", DefaultParameterSetName = "Namespace")]
+[OutputType(typeof(VethPair))]
+public sealed class GetVethPairCommand : VNetCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    public string? Name { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Namespace")]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>The namespace of this process (a container's main process, say).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "ProcessId")]
+    [Alias("Pid")]
+    public int ProcessId { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string? ns = ParameterSetName == "ProcessId" ? $"/proc/{ProcessId}/ns/net" : Namespace;
+        Try(() => WriteObject(Ctx.Veths.List(ns, Name), true));
+    }
+}

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using VNet.Core.Links;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>`ip link add NAME type bridge; ip link set NAME up`.</summary>
+[Cmdlet(VerbsCommon.New, "NetBridge", SupportsShouldProcess = true)]
+[OutputType(typeof(NetLink))]
+public sealed class NewNetBridgeCommand : VNetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter] public int? Mtu { get; set; }
+    [Parameter] public string? MacAddress { get; set; }
+    [Parameter] public SwitchParameter Down { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var n in Name)
+        {
+            if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) continue;
+            Try(() => WriteObject(Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent)));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using VNet.Core.Links;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>`ip link add NAME type veth peer name PEER netns NS` in one call, both ends up.</summary>
+[Cmdlet(VerbsCommon.New, "VethPair", SupportsShouldProcess = true)]
+[OutputType(typeof(VethPair))]
+public sealed class NewVethPairCommand : VNetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string PeerName { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? PeerNamespace { get; set; }
+
+    [Parameter] public int? Mtu { get; set; }
+    [Parameter] public string? MacAddress { get; set; }
+    [Parameter] public string? PeerMacAddress { get; set; }
+
+    /// <summary>Leave both ends down (by default they come up).</summary>
+    [Parameter] public SwitchParameter Down { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string target = $"{Name}{In(Namespace)} <-> {PeerName}{In(PeerNamespace)}";
+        if (!ShouldProcess(target, "Create veth pair")) return;
+        Try(() => WriteObject(Ctx.Veths.Create(new VethSpec
+        {
+            Name = Name, Namespace = Namespace, PeerName = PeerName, PeerNamespace = PeerNamespace,
+            Mtu = Mtu, MacAddress = MacAddress, PeerMacAddress = PeerMacAddress, Up = !Down.IsPresent,
+        })));
+    }
+}

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>`ip link delete`. Deleting one end of a veth deletes the pair.</summary>
+[Cmdlet(VerbsCommon.Remove, "NetLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+public sealed class RemoveNetLinkCommand : VNetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter] public SwitchParameter Strict { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var n in Name)
+        {
+            if (!ShouldProcess($"{n}{In(Namespace)}", "Delete link")) continue;
+            Try(() =>
+            {
+                if (!Ctx.Links.Remove(n, Namespace, Strict.IsPresent)) WriteVerbose($"Link '{n}' was already gone.");
+            });
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using VNet.Core;
+
+namespace VNet.PowerShell.Completion;
+
+/// <summary>Tab completion of namespace names (/run/netns, as `ip netns list` sees them).</summary>
+public sealed class NamespaceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string prefix = (wordToComplete ?? "").Trim('\'', '"');
+        if (!Directory.Exists(Core.Namespaces.NamespaceService.NetnsDir)) yield break;
+        foreach (var f in Directory.EnumerateFileSystemEntries(Core.Namespaces.NamespaceService.NetnsDir).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(f);
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+                yield return new CompletionResult(name, name, CompletionResultType.ParameterValue, f);
+        }
+    }
+}
+
+/// <summary>Tab completion of link names in the namespace already given on the command line (-Namespace), else the current one.</summary>
+public sealed class LinkNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string prefix = (wordToComplete ?? "").Trim('\'', '"');
+        string? ns = fakeBoundParameters["Namespace"] as string;
+        List<string> names;
+        try
+        {
+            using var ctx = new NetContext();
+            names = ctx.Links.List(ns).Select(l => l.Name).ToList();
+        }
+        catch (VNetException)
+        {
+            yield break;
+        }
+        foreach (var n in names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+            yield return new CompletionResult(n, n, CompletionResultType.ParameterValue, n);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using VNet.Core;
+
+namespace VNet.PowerShell;
+
+/// <summary>
+/// Base of every VNet cmdlet: one core <see cref="NetContext"/> per invocation (so sockets are
+/// opened once per namespace and reused for every pipeline object), and the single place where
+/// core errors become ErrorRecords with their stable ErrorId and category.
+/// </summary>
+public abstract class VNetCmdlet : PSCmdlet, IDisposable
+{
+    private NetContext? _ctx;
+
+    protected NetContext Ctx => _ctx ??= new NetContext();
+
+    /// <summary>Runs one unit of work; a core error becomes a non-terminating ErrorRecord (-ErrorAction Stop makes it terminating).</summary>
+    protected void Try(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (VNetException e)
+        {
+            WriteError(ToErrorRecord(e));
+        }
+    }
+
+    internal static ErrorRecord ToErrorRecord(VNetException e)
+    {
+        var record = new ErrorRecord(e, e.ErrorId, Map(e.Category), e.Target);
+        if (e.KernelMessage != null)
+            record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = $"Kernel: {e.KernelMessage}" };
+        return record;
+    }
+
+    internal static ErrorCategory Map(VNetErrorCategory c) => c switch
+    {
+        VNetErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+        VNetErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        VNetErrorCategory.ResourceExists => ErrorCategory.ResourceExists,
+        VNetErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+        VNetErrorCategory.NotImplemented => ErrorCategory.NotImplemented,
+        VNetErrorCategory.ProtocolError => ErrorCategory.ProtocolError,
+        VNetErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
+        VNetErrorCategory.DeviceError => ErrorCategory.DeviceError,
+        _ => ErrorCategory.InvalidOperation,
+    };
+
+    /// <summary>"in namespace 'x'" or "" for ShouldProcess targets.</summary>
+    protected static string In(string? ns) => string.IsNullOrEmpty(ns) ? "" : $" in namespace '{ns}'";
+
+    protected override void EndProcessing() => Dispose();
+
+    public void Dispose()
+    {
+        _ctx?.Dispose();
+        _ctx = null;
+        GC.SuppressFinalize(this);
+    }
+}
