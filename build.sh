@@ -63,14 +63,33 @@ pester() {
   local pester_arg=""
   [ -n "$PESTER" ] && pester_arg=$(readlink -f "$PESTER")
   echo "== Pester suites with $PWSH"
-  VNET_PESTER_MODULE="$pester_arg" tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/tests/pester/Run-Pester.ps1"
+  VNET_PESTER_MODULE="$pester_arg" tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/tests/pester/Run-Pester.ps1" 2>&1 | tee "$LOG_DIR/pester.log"
+  return "${PIPESTATUS[0]}"
 }
+
+LOG_DIR=$(mktemp -d)
+trap 'rm -rf "$LOG_DIR"' EXIT
 
 xunit() {
   echo "== xunit (inside the network sandbox)"
   local args=(test "$ROOT/VNet.sln" -c Release --no-build -nologo --logger "console;verbosity=normal")
   [ -n "$FILTER" ] && args+=(--filter "$FILTER")
-  tests/sandbox.sh dotnet "${args[@]}"
+  tests/sandbox.sh dotnet "${args[@]}" 2>&1 | tee "$LOG_DIR/xunit.log"
+  return "${PIPESTATUS[0]}"
+}
+
+# One closing line over every runner: "Total: N passed, N failed, N skipped".
+summary() {
+  local p=0 f=0 s=0 line
+  while IFS= read -r line; do
+    if [[ $line =~ Failed:\ +([0-9]+),\ Passed:\ +([0-9]+),\ Skipped:\ +([0-9]+) ]]; then
+      f=$((f + BASH_REMATCH[1])); p=$((p + BASH_REMATCH[2])); s=$((s + BASH_REMATCH[3]))
+    elif [[ $line =~ ^Pester:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+      p=$((p + BASH_REMATCH[1])); f=$((f + BASH_REMATCH[2])); s=$((s + BASH_REMATCH[3]))
+    fi
+  done < <(cat "$LOG_DIR"/*.log 2>/dev/null)
+  echo "Total: $p passed, $f failed, $s skipped"
+  [ "$p" -gt 0 ] || { echo "build.sh: no test ran" >&2; return 1; }
 }
 
 case "$cmd" in
@@ -81,6 +100,7 @@ case "$cmd" in
     rc=0
     xunit || rc=$?
     pester || rc=$?
+    summary || rc=1
     exit $rc ;;
   demo) deps; build; tests/sandbox.sh "${PWSH:-$(command -v pwsh || echo pwsh)}" -NoProfile -File "$ROOT/lab/demo.ps1" ;;
   *) echo "usage: build.sh deps|build|test|demo [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR]" >&2; exit 2 ;;

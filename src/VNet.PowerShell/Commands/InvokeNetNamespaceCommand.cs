@@ -64,16 +64,24 @@ public sealed class InvokeNetNamespaceCommand : VNetCmdlet
         _process.ErrorDataReceived += (_, e) => { if (e.Data == null) Done(); else lines.Add((true, e.Data)); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        // Output is written from this (the pipeline) thread as it arrives.
-        foreach (var (err, line) in lines.GetConsumingEnumerable())
+        try
         {
-            if (err) WriteError(new ErrorRecord(new RemoteException(line), "NativeCommandError", ErrorCategory.NotSpecified, Command));
-            else WriteObject(line);
+            // Output is written from this (the pipeline) thread as it arrives.
+            foreach (var (err, line) in lines.GetConsumingEnumerable())
+            {
+                if (err) WriteError(new ErrorRecord(new RemoteException(line), "NativeCommandError", ErrorCategory.NotSpecified, Command));
+                else WriteObject(line);
+            }
+            _process.WaitForExit();
+            SessionState.PSVariable.Set("global:LASTEXITCODE", _process.ExitCode);
+            if (_process.ExitCode != 0)
+                WriteVerbose($"'{Command}' exited with code {_process.ExitCode} in namespace '{Name}'.");
         }
-        _process.WaitForExit();
-        SessionState.PSVariable.Set("global:LASTEXITCODE", _process.ExitCode);
-        if (_process.ExitCode != 0)
-            WriteVerbose($"'{Command}' exited with code {_process.ExitCode} in namespace '{Name}'.");
+        finally
+        {
+            // The pipeline may stop early (Select-Object -First, Ctrl+C): never leave the program running.
+            StopProcessing();
+        }
     }
 
     private void RunScript()
