@@ -130,15 +130,21 @@ public sealed class NamespaceService
         Validation.NamespaceName(name);
         string path = System.IO.Path.Combine(NetnsDir, name);
         _ctx.Forget(name);
-        bool exists = File.Exists(path) || new FileInfo(path).LinkTarget != null;
-        if (!exists)
+        var info = new FileInfo(path);
+        bool isLink = info.LinkTarget != null;
+        if (!info.Exists && !isLink)
         {
             if (strict) throw Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, name, name, path);
             return false;
         }
-        int err = Sys.Umount(path, Sys.MNT_DETACH);
-        if (err == Sys.EPERM)
-            throw VNetException.FromErrno(err, $"remove namespace '{name}'", name);
+        // A symlink (how seed 000 names Docker's namespaces by hand) is only a name: unlink it, and
+        // never unmount through it, which would tear down the bind mount it points at.
+        if (!isLink)
+        {
+            int err = Sys.Umount(path, Sys.MNT_DETACH | Sys.UMOUNT_NOFOLLOW);
+            if (err is Sys.EPERM or Sys.EACCES)
+                throw VNetException.FromErrno(err, $"remove namespace '{name}'", name);
+        }
         try
         {
             File.Delete(path);

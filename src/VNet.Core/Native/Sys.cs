@@ -31,6 +31,7 @@ internal static unsafe class Sys
     public const int O_EXCL = 0x80;
     public const int CLONE_NEWNET = 0x40000000;
     public const int MNT_DETACH = 2;
+    public const int UMOUNT_NOFOLLOW = 8;
 
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
         EACCES = 13, EBUSY = 16, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EINVAL = 22, ERANGE = 34,
