@@ -1,0 +1,80 @@
+@{
+    Synopsis = 'Creates named network namespaces, as `ip netns add` does, with the loopback interface up.'
+    Description = @'
+New-NetNamespace creates a network namespace for each name and pins it as /run/netns/NAME, a bind
+mount on an empty file, exactly the way `ip netns add` does. `ip netns list`, `ip netns exec` and
+every VNet cmdlet therefore see the same namespaces, whichever tool made them.
+
+A new namespace is an empty network stack: its own interfaces, addresses, routes, firewall and
+sysctls. VNet brings its loopback interface (lo) up; `ip netns add` leaves it down. IP forwarding
+is off (see Set-NetIPForwarding) and there are no firewall rules.
+
+Each name is handled on its own: a name that fails (invalid, or already taken) is reported and
+leaves nothing behind, and the other names are still created. A name is a file name under
+/run/netns: not empty, no '/', no whitespace, no '..', at most 255 bytes.
+'@
+    Parameters = @{
+        Name = @'
+The names of the namespaces to create. Each becomes /run/netns/NAME. You can pipe names, or
+objects with a Name property.
+'@
+    }
+    Outputs = @(
+        @{ Type = 'VNet.Core.Namespaces.NetNamespace'; Description = 'One object per namespace created, with its Name, Path (/run/netns/NAME), Inode (the kernel''s net:[inode] identity) and Source (Named). Its Namespace property pipes into the -Namespace parameter of the other VNet cmdlets.' }
+    )
+    Errors = @(
+        'InvalidNamespaceName: the name is empty, contains ''/'', whitespace or ''..'', or is longer than 255 bytes.'
+        'NamespaceExists: /run/netns/NAME already exists (made by VNet, `ip netns add` or anyone else).'
+        'PermissionDenied: the session lacks root or CAP_SYS_ADMIN (needed to unshare and bind-mount the namespace).'
+    )
+    Examples = @(
+        @{
+            Title = 'Two namespaces for two "machines"'
+            Code = @'
+# ip netns add ns1
+# ip netns add ns2
+New-NetNamespace -Name ns1, ns2
+'@
+            Remarks = @'
+Creates ns1 and ns2, the two sides of scenario S1 (seed 004's first experiment). Each has only lo,
+and lo is up, so `Invoke-NetNamespace ns1 -- ping -c 1 127.0.0.1` already works.
+'@
+        }
+        @{
+            Title = 'VNet and `ip netns` see the same namespaces'
+            Code = @'
+'web', 'db' | New-NetNamespace
+ip netns list
+ip netns add cache
+Get-NetNamespace -Named | Select-Object Name, Path
+'@
+            Remarks = @'
+Names piped to New-NetNamespace are created one by one. `ip netns list` shows them, and a
+namespace made with `ip netns add` shows up in Get-NetNamespace, because both keep their names
+under /run/netns.
+'@
+        }
+        @{
+            Title = 'Check first with -WhatIf, then match on the ErrorId'
+            Code = @'
+New-NetNamespace lab1 -WhatIf
+New-NetNamespace lab1
+try { New-NetNamespace lab1 -ErrorAction Stop }
+catch { $_.FullyQualifiedErrorId }
+'@
+            Output = @'
+What if: Performing the operation "Create network namespace" on target "lab1".
+
+Name           Inode       Source           Processes                      Path
+----           -----       ------           ---------                      ----
+lab1           4026532247  Named                                           /run/netns/lab1
+NamespaceExists,VNet.PowerShell.Commands.NewNetNamespaceCommand
+'@
+            Remarks = @'
+-WhatIf describes the change and makes none. Creating a name that exists fails with the ErrorId
+NamespaceExists (category ResourceExists); scripts match on that id, not on the message text.
+'@
+        }
+    )
+    Links = @('Get-NetNamespace', 'Remove-NetNamespace', 'Invoke-NetNamespace', 'New-VethPair')
+}

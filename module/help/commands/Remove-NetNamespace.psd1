@@ -1,0 +1,67 @@
+@{
+    Synopsis = 'Removes named network namespaces, as `ip netns delete` does.'
+    Description = @'
+Remove-NetNamespace unmounts /run/netns/NAME and deletes the file. The namespace itself ends when
+nothing else holds it: once no process lives in it and no file or handle keeps it open, the kernel
+destroys it with every interface in it (a veth in it takes its peer along, wherever the peer is).
+The kernel does that asynchronously, so its devices can take a moment to disappear.
+
+Removing a namespace that does not exist is not an error by default; -Strict makes it one.
+It also removes a stale name (an empty file left under /run/netns by a tool that ran in another
+mount namespace, the NamespaceStale case of the other cmdlets).
+'@
+    Parameters = @{
+        Name = 'The /run/netns names to remove. Accepts names and Get-NetNamespace objects from the pipeline.'
+        Strict = "{{Strict}}`n`nWith -Strict, a name that does not exist raises NamespaceNotFound."
+    }
+    Inputs = 'The objects of Get-NetNamespace and New-NetNamespace bind through their Name property.'
+    Outputs = @(
+        @{ Type = 'None'; Description = 'Nothing. With -Verbose, a name that was already gone is reported.' }
+    )
+    Errors = @(
+        'InvalidNamespaceName: the name is empty or contains ''/'', whitespace or ''..'' (a path cannot be removed, only a name).'
+        'NamespaceNotFound: with -Strict, there is no /run/netns/NAME.'
+        'PermissionDenied: the session cannot unmount or delete the file (not root).'
+    )
+    Examples = @(
+        @{
+            Title = 'Remove the namespaces of scenario S1'
+            Code = @'
+# ip netns delete ns1; ip netns delete ns2
+Remove-NetNamespace ns1, ns2
+'@
+            Remarks = @'
+The veth pair between them goes too: each end dies with its namespace.
+'@
+        }
+        @{
+            Title = 'Clean up every lab namespace, and run it again safely'
+            Code = @'
+Get-NetNamespace 'lab-*' | Remove-NetNamespace -Verbose
+Remove-NetNamespace lab-1 -Verbose
+'@
+            Output = @'
+VERBOSE: Performing the operation "Remove network namespace" on target "lab-1".
+VERBOSE: Performing the operation "Remove network namespace" on target "lab-2".
+VERBOSE: Performing the operation "Remove network namespace" on target "lab-1".
+VERBOSE: Namespace 'lab-1' was already gone.
+'@
+            Remarks = @'
+The second call finds nothing to remove and says so only in the verbose stream.
+'@
+        }
+        @{
+            Title = 'Insist that it existed'
+            Code = @'
+Remove-NetNamespace ns9 -Strict -ErrorAction Stop
+'@
+            Output = @'
+Remove-NetNamespace: Namespace 'ns9' does not exist (no /run/netns/ns9).
+'@
+            Remarks = @'
+With -Strict, a missing namespace is an ObjectNotFound error with ErrorId NamespaceNotFound.
+'@
+        }
+    )
+    Links = @('New-NetNamespace', 'Get-NetNamespace')
+}
