@@ -6,10 +6,10 @@ with each port's forwarding state (PortState: forwarding, learning, listening, b
 disabled). A bridge name without wildcards that is not a bridge of the namespace is an error.
 '@
     Parameters = @{
-        Bridge = 'Only the ports of these bridges; wildcards (* and ?) are allowed. By default, the ports of every bridge. Objects with a Bridge or Name property (Get-NetLink -Kind bridge) bind by property name.'
+        Bridge = 'Only the ports of these bridges; wildcards (* and ?) are allowed. By default, the ports of every bridge. Objects with a Bridge property (Get-BridgePort output) bind by property name; for a bridge link from Get-NetLink, pass its Name.'
         Namespace = "The namespace whose bridges to look at: {{Namespace}}"
     }
-    Inputs = 'Get-NetLink -Kind bridge output binds through Name (to -Bridge) and Namespace. Get-NetNamespace output does not fit: its Name would be taken for a bridge name.'
+    Inputs = 'Get-NetNamespace output binds through Namespace (the ports of every bridge there); BridgePort objects bind through Bridge and Namespace.'
     Outputs = @(
         @{ Type = 'VNet.Core.Links.BridgePort'; Description = 'Bridge, Name, Index, Namespace, Kind, State, PortState, Mtu, MacAddress. Name, Bridge and Namespace pipe into Remove-BridgePort.' }
     )
@@ -41,9 +41,8 @@ Get-BridgePort
 Get-NetNamespace -Named | ForEach-Object { Get-BridgePort -Namespace $_.Namespace }
 '@
             Remarks = @'
-Without -Bridge, the ports of all bridges of the namespace. Do not pipe namespaces straight into
-Get-BridgePort: their Name property would bind to -Bridge (whose alias is Name); pass each one's
-Namespace explicitly as here.
+Without -Bridge, the ports of all bridges of the namespace. Piped namespaces bind through their
+Namespace property, so `Get-NetNamespace -Named | Get-BridgePort` does the same.
 '@
         }
         @{

@@ -24,9 +24,10 @@ No thread of the caller's session ever enters the namespace; the thread that did
 ends) when the work is done. Ctrl+C stops a native command and its children.
 '@
     Parameters = @{
-        Name = @'
-The namespace to run in: a /run/netns name, or the path of a namespace file (/run/docker/netns/ID,
-/proc/PID/ns/net). Objects with a Name or Namespace property bind by property name.
+        Namespace = @'
+The namespace to run in (alias -Name): a /run/netns name, or the path of a namespace file
+(/run/docker/netns/ID, /proc/PID/ns/net). Objects with a Namespace property, such as
+Get-NetNamespace's, bind by property name.
 '@
         ScriptBlock = @'
 The PowerShell code to run inside the namespace, in a runspace of its own with VNet imported. Use
@@ -42,7 +43,7 @@ Arguments for the native command, or for the script block ($args or its param() 
 native command, the remaining words of the command line land here, so they are rarely named.
 '@
     }
-    Inputs = 'Piped Get-NetNamespace objects bind through their Name property; then name -ScriptBlock or -Command (a positional word would be taken as the namespace). A namespace without a name (Docker''s, a process''s) has an empty Name and cannot be piped: pass its Namespace property (a path) to -Name instead.'
+    Inputs = 'Piped Get-NetNamespace objects bind through their Namespace property (the name, else the path), so Docker''s and process namespaces can be piped too; then name -ScriptBlock or -Command (a positional word would be taken as the namespace).'
     Outputs = @(
         @{ Type = 'System.String'; Description = 'With a native command: each line of its standard output, as it is written.' }
         @{ Type = 'System.Object'; Description = 'With a script block: whatever the script block returns.' }

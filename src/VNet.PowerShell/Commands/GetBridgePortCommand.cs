@@ -8,8 +8,8 @@ namespace VNet.PowerShell.Commands;
 [OutputType(typeof(BridgePort))]
 public sealed class GetBridgePortCommand : VNetCmdlet
 {
+    // No "Name" alias for pipeline binding: a piped NetNamespace would bind its Name here.
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? Bridge { get; set; }

@@ -14,6 +14,7 @@ public sealed class GetNetRouteCommand : VNetCmdlet
 
     [Parameter]
     [Alias("Interface")]
+    [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? InterfaceName { get; set; }
 

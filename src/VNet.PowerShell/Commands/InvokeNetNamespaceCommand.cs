@@ -16,11 +16,16 @@ namespace VNet.PowerShell.Commands;
 [Cmdlet(VerbsLifecycle.Invoke, "NetNamespace", DefaultParameterSetName = "ScriptBlock", SupportsShouldProcess = true)]
 public sealed class InvokeNetNamespaceCommand : VNetCmdlet
 {
+    /// <summary>
+    /// The namespace (-Name works too). Named Namespace so that a piped NetNamespace binds its
+    /// Namespace property (name, else path) rather than its Name, which is empty for Docker's and
+    /// process namespaces.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Namespace")]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
+    public string Namespace { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "ScriptBlock")]
     public ScriptBlock? ScriptBlock { get; set; }
@@ -38,7 +43,7 @@ public sealed class InvokeNetNamespaceCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(Name, ParameterSetName == "Command" ? $"Run '{Command}'" : "Run script block")) return;
+        if (!ShouldProcess(Namespace, ParameterSetName == "Command" ? $"Run '{Command}'" : "Run script block")) return;
         Try(() =>
         {
             if (ParameterSetName == "Command") RunNative();
@@ -59,7 +64,7 @@ public sealed class InvokeNetNamespaceCommand : VNetCmdlet
         var lines = new BlockingCollection<(bool Err, string Line)>();
         int open = 2;
         void Done() { if (Interlocked.Decrement(ref open) == 0) lines.CompleteAdding(); }
-        _process = Ctx.Namespaces.StartProcess(Name, psi);
+        _process = Ctx.Namespaces.StartProcess(Namespace, psi);
         _process.OutputDataReceived += (_, e) => { if (e.Data == null) Done(); else lines.Add((false, e.Data)); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data == null) Done(); else lines.Add((true, e.Data)); };
         _process.BeginOutputReadLine();
@@ -75,7 +80,7 @@ public sealed class InvokeNetNamespaceCommand : VNetCmdlet
             _process.WaitForExit();
             SessionState.PSVariable.Set("global:LASTEXITCODE", _process.ExitCode);
             if (_process.ExitCode != 0)
-                WriteVerbose($"'{Command}' exited with code {_process.ExitCode} in namespace '{Name}'.");
+                WriteVerbose($"'{Command}' exited with code {_process.ExitCode} in namespace '{Namespace}'.");
         }
         finally
         {
@@ -90,7 +95,7 @@ public sealed class InvokeNetNamespaceCommand : VNetCmdlet
         // Import VNet in the inner runspace the way it was imported here (manifest or bare assembly).
         string manifest = MyInvocation.MyCommand.Module?.Path ?? typeof(InvokeNetNamespaceCommand).Assembly.Location;
         object[] args = ArgumentList ?? Array.Empty<object>();
-        var results = Ctx.Namespaces.RunInside(Name, () =>
+        var results = Ctx.Namespaces.RunInside(Namespace, () =>
         {
             var iss = InitialSessionState.CreateDefault();
             if (File.Exists(manifest)) iss.ImportPSModule(new[] { Path.GetFullPath(manifest) });
