@@ -97,7 +97,7 @@ public sealed class InvokeNetNamespaceCommand : VNetCmdlet
         object[] args = ArgumentList ?? Array.Empty<object>();
         var results = Ctx.Namespaces.RunInside(Namespace, () =>
         {
-            var iss = InitialSessionState.CreateDefault();
+            var iss = InitialSessionState.CreateDefault2(); // engine modules load on demand; no snap-ins (absent in hosted engines)
             if (File.Exists(manifest)) iss.ImportPSModule(new[] { Path.GetFullPath(manifest) });
             using var rs = RunspaceFactory.CreateRunspace(iss);
             rs.ThreadOptions = PSThreadOptions.UseCurrentThread; // stay on this thread, which is inside the namespace
