@@ -72,7 +72,7 @@ trap 'rm -rf "$LOG_DIR"' EXIT
 
 xunit() {
   echo "== xunit (inside the network sandbox)"
-  local args=(test "$ROOT/VNet.sln" -c Release --no-build -nologo --logger "console;verbosity=normal")
+  local args=(test "$ROOT/VNet.sln" -c Release --no-build -nologo)
   [ -n "$FILTER" ] && args+=(--filter "$FILTER")
   tests/sandbox.sh dotnet "${args[@]}" 2>&1 | tee "$LOG_DIR/xunit.log"
   return "${PIPESTATUS[0]}"
