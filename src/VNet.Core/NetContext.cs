@@ -19,10 +19,19 @@ public sealed class NetContext : IDisposable
     private readonly Dictionary<string, NamespaceHandle> _handles = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, NetlinkSocket> _sockets = new();
     private NamespaceHandle? _current;
+    private readonly string? _home;
 
-    public NetContext()
+    public NetContext() : this(NamespaceService.DefaultNetnsDir) { }
+
+    /// <param name="netnsDir">The folder of named namespaces (default /run/netns).</param>
+    /// <param name="homeNamespace">
+    /// The namespace that "no namespace" means (a path); by default the caller's own. The lab uses
+    /// both to work "on" an emulated host from outside it.
+    /// </param>
+    public NetContext(string netnsDir, string? homeNamespace = null)
     {
-        Namespaces = new NamespaceService(this);
+        _home = homeNamespace;
+        Namespaces = new NamespaceService(this, netnsDir);
         Links = new LinkService(this);
         Addresses = new AddressService(this);
         Routes = new RouteService(this);
@@ -30,6 +39,9 @@ public sealed class NetContext : IDisposable
         Bridges = new BridgeService(this);
         Veths = new VethService(this);
         Fdb = new FdbService(this);
+        Vxlans = new VxlanService(this);
+        Macvlans = new MacvlanService(this);
+        Vlans = new VlanService(this);
     }
 
     public NamespaceService Namespaces { get; }
@@ -40,6 +52,9 @@ public sealed class NetContext : IDisposable
     public BridgeService Bridges { get; }
     public VethService Veths { get; }
     public FdbService Fdb { get; }
+    public VxlanService Vxlans { get; }
+    public MacvlanService Macvlans { get; }
+    public VlanService Vlans { get; }
 
     /// <summary>
     /// Opens (once per context) the namespace a user named: null or "" is the caller's own, a path
@@ -48,9 +63,12 @@ public sealed class NetContext : IDisposable
     public NamespaceHandle Resolve(string? ns)
     {
         if (string.IsNullOrEmpty(ns))
-            return _current ??= NamespaceHandle.OpenCurrent();
+        {
+            if (_home == null) return _current ??= NamespaceHandle.OpenCurrent();
+            ns = _home;
+        }
         if (_handles.TryGetValue(ns, out var h)) return h;
-        h = NamespaceService.Open(ns);
+        h = Namespaces.Open(ns);
         _handles[ns] = h;
         return h;
     }

@@ -62,6 +62,34 @@ public sealed class LinkService
         return result;
     }
 
+    /// <summary>Links of one kind with their kind-specific attributes (IFLA_INFO_DATA), for the per-kind services.</summary>
+    internal List<(NetLink Link, AttributeSet? Data)> ListWithData(string? ns, string kind)
+    {
+        var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST | Nl.F_DUMP);
+        req.Reserve(Ifla.IfInfoMsgLength);
+        req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
+        int li = req.BeginNested(Ifla.LINKINFO);
+        req.AttrString(Ifla.INFO_KIND, kind); // the kernel filters the dump by kind
+        req.EndNested(li);
+        var result = new List<(NetLink, AttributeSet?)>();
+        var byIndex = new Dictionary<int, NetLink>();
+        var all = new List<NetLink>();
+        foreach (var m in _ctx.Socket(ns).Dump(req, $"list {kind} links", ns))
+        {
+            if (m.Type != Rtm.NEWLINK) continue;
+            var link = Parse(m, ns);
+            if (link.Kind != kind) continue;
+            result.Add((link, m.Attributes(Ifla.IfInfoMsgLength).Nested(Ifla.LINKINFO)?.Nested(Ifla.INFO_DATA)));
+        }
+        if (result.Any(r => r.Item1.MasterIndex != null))
+        {
+            var names = List(ns).ToDictionary(l => l.Index, l => l);
+            foreach (var (l, _) in result)
+                if (l.MasterIndex is int mi && names.TryGetValue(mi, out var master)) { l.Master = master.Name; l.MasterKind ??= master.Kind; }
+        }
+        return result;
+    }
+
     /// <summary>One link by name; LinkNotFound if it is not there.</summary>
     public NetLink Get(string name, string? ns = null) =>
         TryGet(name, ns) ?? throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));

@@ -13,16 +13,27 @@ namespace VNet.Core.Namespaces;
 /// </summary>
 public sealed class NamespaceService
 {
-    public const string NetnsDir = "/run/netns";
+    /// <summary>iproute2's folder of named namespaces.</summary>
+    public const string DefaultNetnsDir = "/run/netns";
     /// <summary>Docker's folder; /var/run is a link to /run on current distributions, so both names are checked.</summary>
     public static readonly string[] DockerNetnsDirs = { "/run/docker/netns", "/var/run/docker/netns" };
 
     private readonly NetContext _ctx;
 
-    internal NamespaceService(NetContext ctx) => _ctx = ctx;
+    internal NamespaceService(NetContext ctx, string netnsDir)
+    {
+        _ctx = ctx;
+        NetnsDir = netnsDir;
+    }
+
+    /// <summary>
+    /// Where names live: /run/netns, or another folder when one context works for an emulated
+    /// host whose own /run/netns is that folder seen from outside (see lab/).
+    /// </summary>
+    public string NetnsDir { get; }
 
     /// <summary>Opens a namespace by /run/netns name or by absolute path, with errors that say which.</summary>
-    internal static NamespaceHandle Open(string ns)
+    internal NamespaceHandle Open(string ns)
     {
         string path;
         if (ns.StartsWith('/'))
@@ -187,7 +198,7 @@ public sealed class NamespaceService
     /// iproute2 makes /run/netns a shared mount point so that names created in one mount namespace
     /// are seen in others; do the same so both tools agree.
     /// </summary>
-    private static void EnsureSharedNetnsDir()
+    private void EnsureSharedNetnsDir()
     {
         try
         {

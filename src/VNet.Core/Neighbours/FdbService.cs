@@ -35,6 +35,7 @@ public sealed class FdbService
     {
         var links = _ctx.Links.List(ns);
         var names = links.ToDictionary(l => l.Index, l => l.Name);
+        var masterOf = links.Where(l => l.MasterIndex != null).ToDictionary(l => l.Index, l => l.MasterIndex!.Value);
         int? brIndex = null;
         if (bridge != null)
         {
@@ -59,7 +60,9 @@ public sealed class FdbService
             int? master = a.S32(Nda.MASTER);
             string ifname = names.TryGetValue(index, out var n) ? n : index.ToString();
             string? brName = master is int mi && names.TryGetValue(mi, out var bn) ? bn : null;
-            if (brIndex != null && master != brIndex && index != brIndex) continue;
+            // A bridge's entries: its own table, plus the ports' own tables (a VXLAN port's remote VTEPs).
+            if (brIndex != null && master != brIndex && index != brIndex &&
+                !(masterOf.TryGetValue(index, out int portMaster) && portMaster == brIndex)) continue;
             if (iface != null && !Wildcard.IsMatch(ifname, iface)) continue;
             bool permanent = (state & Nda.NUD_PERMANENT) != 0;
             bool isStatic = (state & Nda.NUD_NOARP) != 0;
@@ -81,6 +84,20 @@ public sealed class FdbService
                 Flags = fl.ToArray(),
                 Namespace = ns,
             });
+        }
+        // A MAC the bridge learned behind a VXLAN port is reached through the VTEP the device's own
+        // entry names: show it on the bridge's entry too, as `bridge fdb` users look for it there.
+        var vteps = result.Where(e => e.RemoteVtep != null).GroupBy(e => (e.InterfaceIndex, e.MacAddress))
+            .ToDictionary(g => g.Key, g => g.First().RemoteVtep);
+        for (int i = 0; i < result.Count; i++)
+        {
+            var e = result[i];
+            if (e.RemoteVtep == null && vteps.TryGetValue((e.InterfaceIndex, e.MacAddress), out var vtep))
+                result[i] = new BridgeFdbEntry
+                {
+                    MacAddress = e.MacAddress, InterfaceName = e.InterfaceName, InterfaceIndex = e.InterfaceIndex, Bridge = e.Bridge,
+                    RemoteVtep = vtep, Vlan = e.Vlan, Vni = e.Vni, State = e.State, IsLearned = e.IsLearned, Flags = e.Flags, Namespace = e.Namespace,
+                };
         }
         return result;
     }

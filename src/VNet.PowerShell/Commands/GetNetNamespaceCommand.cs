@@ -32,7 +32,7 @@ public sealed class GetNetNamespaceCommand : VNetCmdlet
             if (Name != null)
             {
                 foreach (var n in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !list.Any(x => x.Name == n)))
-                    WriteError(ToErrorRecord(Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, n, n, NamespaceService.NetnsDir + "/" + n)));
+                    WriteError(ToErrorRecord(Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, n, n, NamespaceService.DefaultNetnsDir + "/" + n)));
             }
             if (ProcessId != null)
             {

@@ -12,8 +12,8 @@ public sealed class NamespaceCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         string prefix = (wordToComplete ?? "").Trim('\'', '"');
-        if (!Directory.Exists(Core.Namespaces.NamespaceService.NetnsDir)) yield break;
-        foreach (var f in Directory.EnumerateFileSystemEntries(Core.Namespaces.NamespaceService.NetnsDir).Order(StringComparer.Ordinal))
+        if (!Directory.Exists(Core.Namespaces.NamespaceService.DefaultNetnsDir)) yield break;
+        foreach (var f in Directory.EnumerateFileSystemEntries(Core.Namespaces.NamespaceService.DefaultNetnsDir).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(f);
             if (name.StartsWith(prefix, StringComparison.Ordinal))
