@@ -17,7 +17,11 @@
         'Get-NetLink', 'Set-NetLink', 'Remove-NetLink',
         'New-NetIPAddress', 'Get-NetIPAddress', 'Remove-NetIPAddress',
         'New-NetRoute', 'Get-NetRoute', 'Remove-NetRoute',
-        'Set-NetIPForwarding', 'Get-NetIPForwarding'
+        'Set-NetIPForwarding', 'Get-NetIPForwarding',
+        'New-VxlanTunnel', 'Get-VxlanTunnel', 'Set-VxlanTunnel', 'Remove-VxlanTunnel',
+        'Add-VxlanPeer', 'Get-VxlanPeer', 'Remove-VxlanPeer',
+        'New-MacvlanLink', 'New-VlanLink',
+        'Start-VNetLab', 'Get-VNetLab', 'Stop-VNetLab', 'Invoke-VNetLabCommand'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

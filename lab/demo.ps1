@@ -1,54 +1,62 @@
 #Requires -Version 7.4
-# The single-host demo (scenarios S1, S2, S6): two containers on a bridge, built with VNet
-# cmdlets, shown the way `ip -br` would, then torn down. Run it inside a sandbox:
-#   tests/sandbox.sh pwsh -NoProfile -File lab/demo.ps1      (./build.sh demo does this)
+<#
+.SYNOPSIS
+    The two-host VXLAN demo (scenario S8, seed 004): brings up a lab, puts a container on host A
+    and one on host B in one subnet, joins them with a VXLAN tunnel (VNI 77, port 4789), shows what
+    it built and a ping across hosts, then tears everything down (also on failure).
+.DESCRIPTION
+    ./build.sh demo runs it inside tests/sandbox.sh on the emulated lab. With
+    $env:VNET_LAB_BACKEND = 'vagrant' the same script drives the two Vagrant VMs.
+#>
+param([string] $LabFile = (Join-Path $PSScriptRoot 'two-host.json'))
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '..' 'VNet.psd1')
 
 function Show([string] $title, $objects) {
     Write-Host "`n== $title" -ForegroundColor Cyan
-    $objects | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+    $objects | Format-Table -AutoSize | Out-String -Width 150 | ForEach-Object TrimEnd | Write-Host
 }
 
+$lab = Start-VNetLab $LabFile
 try {
-    Write-Host '== S1: two namespaces, one cable'
-    New-NetNamespace demo-a, demo-b | Out-Null
-    New-VethPair -Name eth0 -Namespace demo-a -PeerName eth0 -PeerNamespace demo-b | Out-Null
-    New-NetIPAddress eth0 203.0.113.1/24 -Namespace demo-a | Out-Null
-    New-NetIPAddress eth0 203.0.113.2/24 -Namespace demo-b | Out-Null
-    $ping = Invoke-NetNamespace demo-a -- ping -c 1 -W 2 203.0.113.2
-    if ($LASTEXITCODE -ne 0) { throw "S1 ping failed: $ping" }
-    Write-Host "demo-a -> demo-b: $($ping[1])"
-    Show '`ip netns list` sees them' (ip netns list)
-
-    Write-Host "`n== S2: a bridge as a switch"
-    New-NetBridge br-demo | Out-Null
-    New-NetIPAddress br-demo 198.51.100.1/24 | Out-Null
-    foreach ($i in 1, 2) {
-        $c = "demo-c$i"
-        New-NetNamespace $c | Out-Null
-        New-VethPair -Name "veth-c$i" -PeerName eth0 -PeerNamespace $c | Out-Null
-        Add-BridgePort br-demo "veth-c$i"
-        New-NetIPAddress eth0 "198.51.100.1$i/24" -Namespace $c | Out-Null
-        New-NetRoute default -Gateway 198.51.100.1 -Namespace $c | Out-Null
+    Show "Lab '$($lab.Name)' ($($lab.Backend)): hosts on the underlay" $lab.Hosts
+    $i = 2
+    foreach ($h in $lab.Hosts) {
+        $peers = @($lab.Hosts | Where-Object Name -ne $h.Name | ForEach-Object Address)
+        # On each host, what seed 004 types by hand: a bridge, a container, and a VXLAN port.
+        $tunnel = Invoke-VNetLabCommand $lab.Name $h.Name {
+            param($ip, $device, $peers)
+            New-NetBridge br0 | Out-Null
+            New-NetNamespace c1 | Out-Null
+            New-VethPair veth-c1 -PeerName eth0 -PeerNamespace c1 | Out-Null
+            Add-BridgePort br0 veth-c1
+            New-NetIPAddress eth0 "198.51.100.$ip/24" -Namespace c1 | Out-Null
+            $t = New-VxlanTunnel vxlan0 -Vni 77 -Device $device -Bridge br0
+            foreach ($p in $peers -split ',') { Add-VxlanPeer vxlan0 $p | Out-Null }
+            $t
+        } -ArgumentList $i, $h.Device, ($peers -join ',')
+        Show "Host $($h.Name): New-VxlanTunnel vxlan0 -Vni 77 -Device $($h.Device) -Bridge br0 (MTU lowered on: $($tunnel.MtuAdjusted -join ', '))" $tunnel
+        $i++
     }
-    $ping = Invoke-NetNamespace demo-c1 -- ping -c 1 -W 2 198.51.100.12
-    if ($LASTEXITCODE -ne 0) { throw "S2 ping failed: $ping" }
-    Write-Host "demo-c1 -> demo-c2 through br-demo: $($ping[1])"
-    Show 'Get-NetLink (host side)' (Get-NetLink)
-    Show 'Get-BridgePort br-demo' (Get-BridgePort br-demo)
-    Show 'Get-BridgeFdb br-demo -Learned (the MACs the bridge learned from the ping)' (Get-BridgeFdb br-demo -Learned)
-    Show 'Get-NetIPAddress -Namespace demo-c1' (Get-NetIPAddress -Namespace demo-c1 -AddressFamily IPv4)
-    Show 'Get-NetRoute -Namespace demo-c1' (Get-NetRoute -Namespace demo-c1 -AddressFamily IPv4)
 
-    Write-Host "`n== S6: which veth is whose?"
-    Show 'Get-VethPair (each host veth and the namespace its peer lives in)' (Get-VethPair)
-    Show 'Get-NetNamespace -Named' (Get-NetNamespace -Named)
+    $a = $lab.Hosts[0]; $b = $lab.Hosts[1]
+    Write-Host "`n== Host $($a.Name), container c1 (198.51.100.2) pings host $($b.Name), container c1 (198.51.100.3)" -ForegroundColor Cyan
+    $ping = Invoke-VNetLabCommand $lab.Name $a.Name { Invoke-NetNamespace c1 -- ping -c 2 -W 2 198.51.100.3 }
+    $ping | Write-Host
+    if ($LASTEXITCODE -ne 0 -or -not ($ping -match ' 0% packet loss')) { throw 'the ping across hosts failed' }
+
+    Write-Host "`n== A full 1450-byte packet crosses unfragmented (ping -M do -s 1422)" -ForegroundColor Cyan
+    $big = Invoke-VNetLabCommand $lab.Name $a.Name { Invoke-NetNamespace c1 -- ping -c 1 -W 2 -M do -s 1422 198.51.100.3; "exit $LASTEXITCODE" }
+    $big | Write-Host
+
+    Show "Host $($a.Name): Get-VxlanPeer vxlan0" (Invoke-VNetLabCommand $lab.Name $a.Name { Get-VxlanPeer vxlan0 })
+    Show "Host $($a.Name): Get-BridgeFdb br0 (remote MACs and the VTEP each is behind)" (
+        Invoke-VNetLabCommand $lab.Name $a.Name { Get-BridgeFdb br0 | Where-Object { $_.IsLearned -or $_.RemoteVtep } })
+    Show "Host $($a.Name): the container's links (MTU fitted to the tunnel)" (Invoke-VNetLabCommand $lab.Name $a.Name { Get-NetLink -Namespace c1 })
 }
 finally {
-    Write-Host "`n== tearing down"
-    Remove-NetLink br-demo, veth-c1, veth-c2 -ErrorAction Continue
-    Remove-NetNamespace demo-a, demo-b, demo-c1, demo-c2 -ErrorAction Continue
-    $left = @(ip netns list) + @(Get-NetLink -Kind veth)
-    Write-Host ("left behind: {0}" -f ($(if ($left.Count) { $left -join ', ' } else { 'nothing' })))
+    Write-Host "`n== tearing down" -ForegroundColor Cyan
+    Stop-VNetLab $lab.Name
+    $left = @(ip netns list) + @(Get-VNetLab)
+    Write-Host ("left behind: {0}" -f $(if ($left.Count) { $left -join ', ' } else { 'nothing' }))
 }

@@ -27,6 +27,8 @@ public sealed class LabInstance
     public string Backend { get; init; } = "Emulated";
     public string Underlay { get; init; } = "";
     public string SwitchNamespace { get; init; } = "";
+    /// <summary>For the Vagrant backend: the folder holding the Vagrantfile.</summary>
+    public string? Directory { get; init; }
     public List<LabHost> Hosts { get; init; } = new();
     public LabHost Host(string name) => Hosts.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw Messages.Error("LabHostNotFound", VNetErrorCategory.ObjectNotFound, name, name, Name);
@@ -118,6 +120,7 @@ public static class EmulatedLab
         if (!File.Exists(f)) return null;
         var lab = JsonSerializer.Deserialize<LabInstance>(File.ReadAllText(f));
         // Stale state (the anchors are gone, e.g. after a crash) is reported as not running.
+        if (lab?.Backend == "Vagrant") return lab;
         return lab != null && lab.Hosts.All(h => Directory.Exists($"/proc/{h.ProcessId}")) ? lab : null;
     }
 
@@ -132,6 +135,12 @@ public static class EmulatedLab
         string f = StateFile(name);
         LabInstance? lab = File.Exists(f) ? JsonSerializer.Deserialize<LabInstance>(File.ReadAllText(f)) : null;
         if (lab == null && !Directory.Exists(Path.Combine(StateRoot, name))) return false;
+        if (lab?.Backend == "Vagrant")
+        {
+            VagrantLab.Destroy(lab);
+            Directory.Delete(Path.Combine(StateRoot, name), recursive: true);
+            return true;
+        }
         using var ctx = new NetContext();
         Teardown(name, lab?.SwitchNamespace ?? $"vnetlab-{name}", lab?.Hosts ?? new List<LabHost>(), ctx);
         return true;
@@ -164,7 +173,7 @@ public static class EmulatedLab
         }
     }
 
-    private static void WriteState(LabInstance lab)
+    internal static void WriteState(LabInstance lab)
     {
         string f = StateFile(lab.Name);
         Directory.CreateDirectory(Path.GetDirectoryName(f)!);

@@ -68,7 +68,8 @@ public sealed class FdbService
             bool isStatic = (state & Nda.NUD_NOARP) != 0;
             var fl = new List<string>();
             if ((flags & Nda.NTF_SELF) != 0) fl.Add("self");
-            if ((flags & Nda.NTF_MASTER) != 0) fl.Add("master");
+            // The kernel marks the bridge's own entries by NDA_MASTER, not always by NTF_MASTER.
+            if ((flags & Nda.NTF_MASTER) != 0 || master != null) fl.Add("master");
             if ((flags & Nda.NTF_EXT_LEARNED) != 0) fl.Add("extern_learn");
             result.Add(new BridgeFdbEntry
             {

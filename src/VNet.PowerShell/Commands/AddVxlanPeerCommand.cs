@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using VNet.Core.Links;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>`bridge fdb append 00:00:00:00:00:00 dev TUNNEL dst REMOTE` (or one MAC with -MacAddress); the tunnel stays up.</summary>
+[Cmdlet(VerbsCommon.Add, "VxlanPeer", SupportsShouldProcess = true)]
+[OutputType(typeof(VxlanPeer))]
+public sealed class AddVxlanPeerCommand : VNetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    public string Tunnel { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    public string[] Remote { get; set; } = Array.Empty<string>();
+
+    /// <summary>Send only this MAC to the remote (a static entry); without it, the remote gets flooded traffic (head-end replication).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? MacAddress { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var r in Remote)
+        {
+            if (!ShouldProcess($"{Tunnel}{In(Namespace)}", $"Add peer {r}{(MacAddress == null ? "" : $" for {MacAddress}")}")) continue;
+            Try(() => WriteObject(Ctx.Vxlans.AddPeer(Tunnel, r, MacAddress, Namespace)));
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Text;
+using VNet.Core.Lab;
+
+namespace VNet.PowerShell.Commands;
+
+/// <summary>
+/// Runs something "on a host" of a lab, the same way for both backends: a native command, or a
+/// script block run by pwsh on the host with VNet imported (emulated: nsenter into the host's
+/// network and mount namespaces; Vagrant: vagrant ssh). A script block's output comes back as
+/// (deserialized) objects.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "VNetLabCommand", DefaultParameterSetName = "ScriptBlock")]
+public sealed class InvokeVNetLabCommandCommand : VNetCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("Lab")]
+    public string Name { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [Alias("Host")]
+    public string HostName { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 2, ParameterSetName = "ScriptBlock")]
+    public ScriptBlock? ScriptBlock { get; set; }
+
+    [Parameter(Mandatory = true, Position = 2, ParameterSetName = "Command")]
+    public string Command { get; set; } = "";
+
+    [Parameter(Position = 3, ValueFromRemainingArguments = true)]
+    [Alias("Args")]
+    public object[]? ArgumentList { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var lab = EmulatedLab.Get(Name) ?? throw VNet.Core.Messages.Error("LabNotFound", VNet.Core.VNetErrorCategory.ObjectNotFound, Name, Name);
+        var host = lab.Host(HostName);
+        string[] args = (ArgumentList ?? Array.Empty<object>()).Select(a => a?.ToString() ?? "").ToArray();
+        bool script = ParameterSetName == "ScriptBlock";
+        string pwsh = FindPwsh();
+        string manifest = lab.Backend == "Vagrant" ? "/vagrant/VNet.psd1" : (MyInvocation.MyCommand.Module?.Path ?? "");
+        string[] commandArgs;
+        if (script)
+        {
+            // Run the script with VNet imported; send its output back as CLIXML so objects survive the trip.
+            string argsLiteral = string.Join(", ", args.Select(a => "'" + a.Replace("'", "''") + "'"));
+            // Errors are collected with the output (2>&1) and travel back in the same CLIXML, so the
+            // caller gets them as error records rather than as text on stderr.
+            string wrapper = "$PSStyle.OutputRendering = 'PlainText'; $ErrorActionPreference = 'Continue'; " +
+                $"Import-Module '{manifest.Replace("'", "''")}'; $__a = @({argsLiteral}); " +
+                $"$__r = & {{ {ScriptBlock} }} @__a 2>&1; " +
+                "[Console]::Out.Write([System.Management.Automation.PSSerializer]::Serialize(@($__r), 4))";
+            string encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes(wrapper));
+            commandArgs = new[] { pwsh, "-NoProfile", "-NonInteractive", "-OutputFormat", "Text", "-EncodedCommand", encoded };
+        }
+        else
+        {
+            commandArgs = new[] { Command }.Concat(args).ToArray();
+        }
+        ProcessStartInfo psi = lab.Backend == "Vagrant"
+            ? VagrantLab.OnHost(lab, host, string.Join(" ", commandArgs.Select(Quote)))
+            : EmulatedLab.OnHost(host, commandArgs[0], commandArgs.Skip(1).ToArray());
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        foreach (var line in stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            WriteError(new ErrorRecord(new RemoteException(line), "LabCommandError", ErrorCategory.NotSpecified, HostName));
+        SessionState.PSVariable.Set("global:LASTEXITCODE", p.ExitCode);
+        if (script && stdout.Length > 0)
+        {
+            var objects = PSSerializer.Deserialize(stdout);
+            var items = objects is System.Collections.IEnumerable list and not string ? list.Cast<object>() : new[] { objects };
+            foreach (var o in items)
+            {
+                if (o is PSObject pso && pso.TypeNames.Any(t => t.EndsWith("System.Management.Automation.ErrorRecord", StringComparison.Ordinal)))
+                    WriteError(new ErrorRecord(new RemoteException($"[{HostName}] {pso.Properties["Exception"]?.Value ?? pso}"),
+                        pso.Properties["FullyQualifiedErrorId"]?.Value?.ToString() ?? "LabCommandError", ErrorCategory.NotSpecified, HostName));
+                else WriteObject(o);
+            }
+        }
+        else
+        {
+            foreach (var line in stdout.Split('\n')) if (line.Length > 0) WriteObject(line);
+        }
+    });
+
+    private static string FindPwsh()
+    {
+        // The pwsh running this session, if it is one; else pwsh from PATH.
+        string? self = Environment.ProcessPath;
+        if (self != null && Path.GetFileNameWithoutExtension(self) == "pwsh") return self;
+        return "pwsh";
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+}
