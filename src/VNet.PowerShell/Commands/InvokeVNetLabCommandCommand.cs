@@ -11,7 +11,7 @@ namespace VNet.PowerShell.Commands;
 /// network and mount namespaces; Vagrant: vagrant ssh). A script block's output comes back as
 /// (deserialized) objects.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "VNetLabCommand", DefaultParameterSetName = "ScriptBlock")]
+[Cmdlet(VerbsLifecycle.Invoke, "VNetLabCommand", DefaultParameterSetName = "ScriptBlock", SupportsShouldProcess = true)]
 public sealed class InvokeVNetLabCommandCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
@@ -34,6 +34,7 @@ public sealed class InvokeVNetLabCommandCommand : VNetCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
+        if (!ShouldProcess($"host {HostName} of lab {Name}", ParameterSetName == "Command" ? $"Run '{Command}'" : "Run script block")) return;
         var lab = EmulatedLab.Get(Name) ?? throw VNet.Core.Messages.Error("LabNotFound", VNet.Core.VNetErrorCategory.ObjectNotFound, Name, Name);
         var host = lab.Host(HostName);
         string[] args = (ArgumentList ?? Array.Empty<object>()).Select(a => a?.ToString() ?? "").ToArray();

@@ -64,7 +64,7 @@ public abstract class LiveTest : IDisposable
 
     protected bool Ping(string ns, string address) => RunIn(ns, "ping", "-c", "1", "-W", "2", address).Code == 0;
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         foreach (var l in _links) { try { Ctx.Links.Remove(l); } catch (VNetException) { } }
         foreach (var n in _namespaces) { try { Ctx.Namespaces.Remove(n, strict: false); } catch (VNetException) { } }
