@@ -4,7 +4,7 @@
 #   ./build.sh build    restore and build the module into out/module (Import-Module ./VNet.psd1 then works)
 #   ./build.sh test     deps + build, then every test inside a network sandbox: xunit, then the
 #                       Pester suites when pwsh is found (PATH, or --pwsh PATH / $VNET_PWSH)
-#   ./build.sh demo     deps + build, then the demo (tests/../lab) inside a sandbox
+#   ./build.sh demo     deps + build, then the two-host VXLAN lab demo (lab/demo.ps1) inside a sandbox
 # Options: --pwsh PATH (pwsh executable), --pester PATH (Pester module folder or manifest),
 #          --no-deps (skip apt), --filter EXPR (xunit filter).
 set -euo pipefail
@@ -102,6 +102,9 @@ case "$cmd" in
     pester || rc=$?
     summary || rc=1
     exit $rc ;;
-  demo) deps; build; tests/sandbox.sh "${PWSH:-$(command -v pwsh || echo pwsh)}" -NoProfile -File "$ROOT/lab/demo.ps1" ;;
+  demo)
+    deps; build
+    find_pwsh || { echo "build.sh: the demo runs in PowerShell 7.4+: put pwsh on PATH or pass --pwsh PATH" >&2; exit 1; }
+    tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/lab/demo.ps1" ;;
   *) echo "usage: build.sh deps|build|test|demo [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR]" >&2; exit 2 ;;
 esac
