@@ -21,7 +21,9 @@
         'New-VxlanTunnel', 'Get-VxlanTunnel', 'Set-VxlanTunnel', 'Remove-VxlanTunnel',
         'Add-VxlanPeer', 'Get-VxlanPeer', 'Remove-VxlanPeer',
         'New-MacvlanLink', 'New-VlanLink',
-        'Start-VNetLab', 'Get-VNetLab', 'Stop-VNetLab', 'Invoke-VNetLabCommand'
+        'Start-VNetLab', 'Get-VNetLab', 'Stop-VNetLab', 'Invoke-VNetLabCommand',
+        'Add-NatRule', 'Get-NatRule', 'Remove-NatRule', 'Set-NetBridge',
+        'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

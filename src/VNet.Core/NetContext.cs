@@ -42,6 +42,10 @@ public sealed class NetContext : IDisposable
         Vxlans = new VxlanService(this);
         Macvlans = new MacvlanService(this);
         Vlans = new VlanService(this);
+        Nat = new Filter.NatService(this);
+        Ruleset = new Filter.RulesetService(this);
+        Conntrack = new Filter.ConntrackService(this);
+        Trace = new Filter.TraceService(this);
     }
 
     public NamespaceService Namespaces { get; }
@@ -55,6 +59,10 @@ public sealed class NetContext : IDisposable
     public VxlanService Vxlans { get; }
     public MacvlanService Macvlans { get; }
     public VlanService Vlans { get; }
+    public Filter.NatService Nat { get; }
+    public Filter.RulesetService Ruleset { get; }
+    public Filter.ConntrackService Conntrack { get; }
+    public Filter.TraceService Trace { get; }
 
     /// <summary>
     /// Opens (once per context) the namespace a user named: null or "" is the caller's own, a path

@@ -17,7 +17,7 @@ internal sealed class NetlinkSocket : IDisposable
     private uint _seq;
     private byte[] _rx = new byte[64 * 1024];
 
-    public NetlinkSocket(int protocol = Sys.NETLINK_ROUTE)
+    public NetlinkSocket(int protocol = Sys.NETLINK_ROUTE, uint groups = 0)
     {
         _fd = Sys.Socket(Sys.AF_NETLINK, Tmds.Linux.LibC.SOCK_RAW, protocol);
         try
@@ -28,7 +28,7 @@ internal sealed class NetlinkSocket : IDisposable
             // Extended ACK: the kernel explains its refusals in words. CAP_ACK: errors do not echo the request back.
             Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_EXT_ACK, 1, ignoreFailure: true);
             Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_CAP_ACK, 1, ignoreFailure: true);
-            PortId = Sys.BindNetlink(_fd, 0);
+            PortId = Sys.BindNetlink(_fd, groups);
             _seq = (uint)Environment.TickCount;
         }
         catch
@@ -100,6 +100,9 @@ internal sealed class NetlinkSocket : IDisposable
                     Messages.Format("DumpInterrupted", doing, MaxDumpRetries + 1), target);
         }
     }
+
+    /// <summary>For event sockets (multicast groups): the next datagram, or null when none came within the timeout.</summary>
+    public List<NetlinkMessage>? ReceiveDatagram(int timeoutMs) => Sys.WaitReadable(_fd, timeoutMs) ? ReceiveDatagram() : null;
 
     /// <summary>Receives one datagram, growing the buffer first so that nothing is ever truncated.</summary>
     public List<NetlinkMessage> ReceiveDatagram()

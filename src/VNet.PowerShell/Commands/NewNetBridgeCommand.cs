@@ -20,12 +20,25 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
     [Parameter] public string? MacAddress { get; set; }
     [Parameter] public SwitchParameter Down { get; set; }
 
+    /// <summary>No traffic to or from other isolated bridges (Docker's network isolation); the outside stays reachable.</summary>
+    [Parameter] public SwitchParameter Isolated { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (var n in Name)
         {
             if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) continue;
-            Try(() => WriteObject(Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent)));
+            Try(() =>
+            {
+                var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
+                if (Isolated)
+                {
+                    try { Ctx.Nat.SetIsolated(n, true, Namespace); }
+                    catch { Ctx.Links.Remove(n, Namespace); throw; } // nothing half-made
+                    foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                }
+                WriteObject(br);
+            });
         }
     }
 }

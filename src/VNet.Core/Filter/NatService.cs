@@ -1,0 +1,530 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace VNet.Core.Filter;
+
+/// <summary>A NAT rule VNet made, as Get-NatRule returns it. <see cref="Id"/> is what Remove-NatRule takes.</summary>
+public sealed class NatRule
+{
+    public string Id { get; init; } = "";
+    /// <summary>Masquerade, Snat or Publish.</summary>
+    public string Kind { get; init; } = "";
+    public string? Namespace { get; init; }
+    public string? Source { get; init; }
+    public string? OutInterface { get; init; }
+    public string? ToAddress { get; init; }
+    public string? Protocol { get; init; }
+    /// <summary>The published port or range (host side), e.g. "10080" or "8000-8010".</summary>
+    public string? PublishPort { get; init; }
+    public string? ToPort { get; init; }
+    public string? HostAddress { get; init; }
+    public long Packets { get; init; }
+    public long Bytes { get; init; }
+    /// <summary>How the rule reads in `nft list ruleset`.</summary>
+    public string Text { get; init; } = "";
+    public override string ToString() => Id;
+}
+
+/// <summary>What Add-NatRule asks for.</summary>
+public sealed class NatSpec
+{
+    public string Kind { get; set; } = "Masquerade";
+    public string? Source { get; set; }
+    public string? OutInterface { get; set; }
+    public string? ToAddress { get; set; }
+    public string Protocol { get; set; } = "tcp";
+    public string? PublishPort { get; set; }
+    public string? ToPort { get; set; }
+    public string? HostAddress { get; set; }
+    public string? Namespace { get; set; }
+}
+
+/// <summary>
+/// NAT, port publishing and bridge isolation in VNet's own nftables table (`table ip vnet`, one per
+/// namespace). Every change is one nft transaction; nothing outside that table is flushed, edited or
+/// reordered, except accept rules VNet inserts (and later deletes) in Docker's DOCKER-USER chain
+/// (or FORWARD) when a FORWARD policy of DROP would otherwise block VNet's bridges.
+/// </summary>
+public sealed class NatService
+{
+    public const string Table = "vnet";
+    private const string Tag = "vnet:";
+    private readonly NetContext _ctx;
+
+    internal NatService(NetContext ctx) => _ctx = ctx;
+
+    /// <summary>Messages for -Verbose and warnings for the user, from the last change.</summary>
+    public List<string> Notes { get; } = new();
+    public List<string> Warnings { get; } = new();
+
+    private static readonly string Skeleton = string.Join("\n",
+        $"add table ip {Table}",
+        $"add map ip {Table} pub_tcp {{ type inet_service : ipv4_addr . inet_service; counter; }}",
+        $"add map ip {Table} pub_udp {{ type inet_service : ipv4_addr . inet_service; counter; }}",
+        $"add map ip {Table} pub_tcp_addr {{ type ipv4_addr . inet_service : ipv4_addr . inet_service; counter; }}",
+        $"add map ip {Table} pub_udp_addr {{ type ipv4_addr . inet_service : ipv4_addr . inet_service; counter; }}",
+        $"add set ip {Table} hairpin {{ type ifname . ipv4_addr; flags interval; }}",
+        $"add set ip {Table} isolated {{ type ifname; }}",
+        $"add set ip {Table} isolated_pairs {{ type ifname . ifname; }}",
+        $"add chain ip {Table} prerouting {{ type nat hook prerouting priority dstnat; policy accept; }}",
+        $"add chain ip {Table} output {{ type nat hook output priority -100; policy accept; }}",
+        $"add chain ip {Table} postrouting {{ type nat hook postrouting priority srcnat; policy accept; }}",
+        $"add chain ip {Table} forward {{ type filter hook forward priority filter; policy accept; }}",
+        // Published ports: to a given host address first, then to any local address (as `docker run -p`).
+        $"add rule ip {Table} prerouting dnat ip to ip daddr . tcp dport map @pub_tcp_addr",
+        $"add rule ip {Table} prerouting dnat ip to ip daddr . udp dport map @pub_udp_addr",
+        $"add rule ip {Table} prerouting fib daddr type local dnat ip to tcp dport map @pub_tcp",
+        $"add rule ip {Table} prerouting fib daddr type local dnat ip to udp dport map @pub_udp",
+        $"add rule ip {Table} output dnat ip to ip daddr . tcp dport map @pub_tcp_addr",
+        $"add rule ip {Table} output dnat ip to ip daddr . udp dport map @pub_udp_addr",
+        $"add rule ip {Table} output ip daddr != 127.0.0.0/8 fib daddr type local dnat ip to tcp dport map @pub_tcp",
+        $"add rule ip {Table} output ip daddr != 127.0.0.0/8 fib daddr type local dnat ip to udp dport map @pub_udp",
+        // Hairpin: a container reaching a published port of a neighbour on its own bridge gets the
+        // reply through the host, so its source is masqueraded there.
+        $"add rule ip {Table} postrouting ct status dnat oifname . ip saddr @hairpin counter masquerade comment \"vnet:hairpin\"",
+        // Isolation between isolated bridges (Docker's DOCKER-ISOLATION-STAGE-1/2).
+        $"add rule ip {Table} forward iifname . oifname @isolated_pairs counter drop comment \"vnet:isolation\"");
+
+    private bool TableExists(string? ns) =>
+        Nftables.ListJson(_ctx, ns, "list tables").Any(e => e.TryGetProperty("table", out var t) &&
+            t.GetProperty("family").GetString() == "ip" && t.GetProperty("name").GetString() == Table);
+
+    private static int Port(string text, string what)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int p) || p < 1 || p > 65535)
+            throw Messages.Error("InvalidPort", VNetErrorCategory.InvalidArgument, text, text);
+        return p;
+    }
+
+    /// <summary>Parses "80" or "8000-8010"; a reversed range is an error naming it.</summary>
+    public static (int From, int To) PortRange(string? text, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            throw Messages.Error("InvalidPort", VNetErrorCategory.InvalidArgument, text, text ?? "");
+        var parts = text.Split('-');
+        if (parts.Length > 2) throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);
+        int a = Port(parts[0].Trim(), parameter);
+        int b = parts.Length == 2 ? Port(parts[1].Trim(), parameter) : a;
+        if (b < a) throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);
+        return (a, b);
+    }
+
+    private IPPrefix SourcePrefix(string? source)
+    {
+        var p = Validation.Cidr(source, requirePrefix: false);
+        if (p.IsIPv6) throw Messages.Error("IPv6NatNotSupported", VNetErrorCategory.NotImplemented, source, source);
+        if (p.HasHostBits)
+        {
+            var n = new IPPrefix(p.Network(), p.PrefixLength);
+            Warnings.Add(Messages.Format("SourceNormalised", source, n));
+            return n;
+        }
+        return p;
+    }
+
+    private IPAddress V4(string? text, string parameter)
+    {
+        var a = Validation.Address(text, parameter);
+        if (a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            throw Messages.Error("IPv6NatNotSupported", VNetErrorCategory.NotImplemented, text, text);
+        return a;
+    }
+
+    /// <summary>Adds one rule (masquerade, SNAT or a port publish) in a single transaction and returns it.</summary>
+    public NatRule Add(NatSpec spec)
+    {
+        Notes.Clear();
+        Warnings.Clear();
+        string ns = spec.Namespace ?? "";
+        if (spec.OutInterface != null)
+        {
+            Validation.LinkName(spec.OutInterface, "OutInterface");
+            if (_ctx.Links.TryGet(spec.OutInterface, spec.Namespace) == null)
+                throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, spec.OutInterface, spec.OutInterface, Links.LinkService.NsText(spec.Namespace));
+        }
+        var sb = new StringBuilder();
+        bool exists = TableExists(spec.Namespace);
+        if (!exists) sb.AppendLine(Skeleton);
+        string id;
+        switch (spec.Kind)
+        {
+            case "Masquerade":
+            case "Snat":
+            {
+                var src = SourcePrefix(spec.Source);
+                IPAddress? to = spec.Kind == "Snat" ? V4(spec.ToAddress, "ToAddress") : null;
+                id = $"{spec.Kind.ToLowerInvariant()}-{src}{(spec.OutInterface != null ? "-via-" + spec.OutInterface : "")}{(to != null ? "-to-" + to : "")}";
+                if (exists && List(spec.Namespace).Any(r => r.Id == id))
+                    throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, id, id);
+                string match = $"ip saddr {src} ip daddr != {src}" + (spec.OutInterface != null ? $" oifname {Nftables.Q(spec.OutInterface)}" : "");
+                string action = to != null ? $"snat ip to {to}" : "masquerade";
+                sb.AppendLine($"add rule ip {Table} postrouting {match} counter {action} comment {Nftables.Q(Tag + id)}");
+                break;
+            }
+            case "Publish":
+            {
+                string proto = (spec.Protocol ?? "tcp").ToLowerInvariant();
+                if (proto != "tcp" && proto != "udp")
+                    throw Messages.Error("InvalidProtocol", VNetErrorCategory.InvalidArgument, spec.Protocol, spec.Protocol);
+                var (from, toEnd) = PortRange(spec.PublishPort, "PublishPort");
+                var (tFrom, tTo) = spec.ToPort != null ? PortRange(spec.ToPort, "ToPort") : (from, toEnd);
+                if (tTo - tFrom != 0 && tTo - tFrom != toEnd - from)
+                    throw Messages.Error("PortRangeMismatch", VNetErrorCategory.InvalidArgument, spec.ToPort, spec.PublishPort, spec.ToPort);
+                var target = V4(spec.ToAddress, "ToAddress");
+                IPAddress? hostAddr = spec.HostAddress != null ? V4(spec.HostAddress, "HostAddress") : null;
+                string portText = from == toEnd ? $"{from}" : $"{from}-{toEnd}";
+                id = $"publish-{proto}-{(hostAddr != null ? hostAddr + "-" : "")}{portText}";
+                var taken = PublishedPorts(spec.Namespace, proto, hostAddr).Where(p => p.Port >= from && p.Port <= toEnd).ToList();
+                if (taken.Count > 0)
+                    throw Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, spec.PublishPort, taken[0].Port, proto, taken[0].Id);
+                string map = hostAddr != null ? $"pub_{proto}_addr" : $"pub_{proto}";
+                var elems = new List<string>();
+                for (int p = from; p <= toEnd; p++)
+                {
+                    int tp = tTo == tFrom ? tFrom : tFrom + (p - from);
+                    string key = hostAddr != null ? $"{hostAddr} . {p}" : $"{p}";
+                    elems.Add($"{key} comment {Nftables.Q(Tag + id)} : {target} . {tp}");
+                }
+                // Chunks keep each command line reasonable; they are still one transaction.
+                foreach (var chunk in elems.Chunk(256))
+                    sb.AppendLine($"add element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
+                sb.Append(HairpinScript(spec.Namespace, extraTarget: target));
+                break;
+            }
+            default:
+                throw Messages.Error("InvalidNatKind", VNetErrorCategory.InvalidArgument, spec.Kind, spec.Kind);
+        }
+        Nftables.Run(_ctx, spec.Namespace, sb.ToString(), doing: $"add NAT rule {id}", target: id);
+        EnsureForwarding(spec.Namespace);
+        ReconcileForwardAccept(spec.Namespace);
+        return List(spec.Namespace).FirstOrDefault(r => r.Id == id) ?? new NatRule { Id = id, Kind = spec.Kind, Namespace = spec.Namespace };
+    }
+
+    /// <summary>Published ports already in a map, with the rule id that owns each.</summary>
+    private List<(int Port, string Id)> PublishedPorts(string? ns, string proto, IPAddress? hostAddr)
+    {
+        var result = new List<(int, string)>();
+        if (!TableExists(ns)) return result;
+        foreach (var r in List(ns).Where(r => r.Kind == "Publish" && r.Protocol == proto &&
+                     (hostAddr == null ? r.HostAddress == null : r.HostAddress == hostAddr.ToString())))
+        {
+            var (a, b) = PortRange(r.PublishPort, "PublishPort");
+            for (int p = a; p <= b; p++) result.Add((p, r.Id));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The hairpin set, rebuilt: for every publish target, the interface and connected subnet it is
+    /// reached through (a container's neighbours on the same bridge).
+    /// </summary>
+    private string HairpinScript(string? ns, IPAddress? extraTarget = null, string? removedId = null)
+    {
+        var targets = (TableExists(ns) ? List(ns) : new List<NatRule>())
+            .Where(r => r.Kind == "Publish" && r.Id != removedId && r.ToAddress != null)
+            .Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
+        if (extraTarget != null) targets.Add(extraTarget);
+        var routes = _ctx.Routes.List(ns, "IPv4").Where(r => r.Scope == "link" && r.Destination != "default" && r.InterfaceName != null).ToList();
+        var elems = new HashSet<string>();
+        foreach (var t in targets)
+        {
+            var route = routes.Select(r => (r, p: Validation.Cidr(r.Destination))).Where(x => x.p.Contains(t))
+                .OrderByDescending(x => x.p.PrefixLength).Select(x => x.r).FirstOrDefault();
+            if (route != null) elems.Add($"{Nftables.Q(route.InterfaceName!)} . {route.Destination}");
+        }
+        var sb = new StringBuilder();
+        sb.AppendLine($"flush set ip {Table} hairpin");
+        if (elems.Count > 0) sb.AppendLine($"add element ip {Table} hairpin {{ {string.Join(", ", elems)} }}");
+        return sb.ToString();
+    }
+
+    /// <summary>Every NAT rule VNet made in a namespace, with counters.</summary>
+    public List<NatRule> List(string? ns = null)
+    {
+        var result = new List<NatRule>();
+        List<JsonElement> items;
+        try { items = Nftables.ListJson(_ctx, ns, $"list table ip {Table}"); }
+        catch (VNetException e) when (e.KernelMessage?.Contains("No such file", StringComparison.Ordinal) == true || e.Message.Contains("No such file", StringComparison.Ordinal))
+        {
+            return result;
+        }
+        foreach (var item in items)
+        {
+            if (item.TryGetProperty("rule", out var rule))
+            {
+                string? comment = rule.TryGetProperty("comment", out var c) ? c.GetString() : null;
+                if (comment == null || !comment.StartsWith(Tag, StringComparison.Ordinal)) continue;
+                string id = comment[Tag.Length..];
+                if (id is "hairpin" or "isolation") continue;
+                result.Add(ParseRule(rule, id, ns));
+            }
+            else if (item.TryGetProperty("map", out var map) && map.TryGetProperty("elem", out var elems))
+            {
+                string name = map.GetProperty("name").GetString() ?? "";
+                if (!name.StartsWith("pub_", StringComparison.Ordinal)) continue;
+                string proto = name.Split('_')[1];
+                foreach (var g in elems.EnumerateArray().Select(e => ParseElem(e)).Where(e => e.Id != null).GroupBy(e => e.Id!))
+                {
+                    var ports = g.Select(e => e.Port).Order().ToList();
+                    var tports = g.Select(e => e.ToPort).Order().ToList();
+                    var first = g.First();
+                    result.Add(new NatRule
+                    {
+                        Id = g.Key, Kind = "Publish", Namespace = ns, Protocol = proto, ToAddress = first.To, HostAddress = first.Host,
+                        PublishPort = ports[0] == ports[^1] ? $"{ports[0]}" : $"{ports[0]}-{ports[^1]}",
+                        ToPort = tports[0] == tports[^1] ? $"{tports[0]}" : $"{tports[0]}-{tports[^1]}",
+                        Packets = g.Sum(e => e.Packets), Bytes = g.Sum(e => e.Bytes),
+                        Text = $"{proto} dport {(ports.Count == 1 ? ports[0] : $"{ports[0]}-{ports[^1]}")}{(first.Host != null ? $" to {first.Host}" : "")} dnat to {first.To}:{(tports[0] == tports[^1] ? tports[0] : $"{tports[0]}-{tports[^1]}")} (map @{name})",
+                    });
+                }
+            }
+        }
+        return result;
+    }
+
+    private static NatRule ParseRule(JsonElement rule, string id, string? ns)
+    {
+        string? src = null, oif = null, to = null;
+        long packets = 0, bytes = 0;
+        string kind = "Masquerade";
+        var text = new List<string>();
+        foreach (var st in rule.GetProperty("expr").EnumerateArray())
+        {
+            if (st.TryGetProperty("match", out var m))
+            {
+                var left = m.GetProperty("left");
+                string op = m.GetProperty("op").GetString() ?? "==";
+                string right = RenderValue(m.GetProperty("right"));
+                if (left.TryGetProperty("payload", out var pl))
+                {
+                    string field = pl.GetProperty("field").GetString() ?? "";
+                    if (field == "saddr" && op == "==") src = right;
+                    text.Add($"ip {field} {(op == "==" ? "" : op + " ")}{right}");
+                }
+                else if (left.TryGetProperty("meta", out var meta))
+                {
+                    string key = meta.GetProperty("key").GetString() ?? "";
+                    if (key == "oifname") oif = right;
+                    text.Add($"{key} {(op == "==" ? "" : op + " ")}{right}");
+                }
+            }
+            else if (st.TryGetProperty("counter", out var ctr) && ctr.ValueKind == JsonValueKind.Object)
+            {
+                packets = ctr.GetProperty("packets").GetInt64();
+                bytes = ctr.GetProperty("bytes").GetInt64();
+            }
+            else if (st.TryGetProperty("masquerade", out _)) { kind = "Masquerade"; text.Add("masquerade"); }
+            else if (st.TryGetProperty("snat", out var snat))
+            {
+                kind = "Snat";
+                to = RenderValue(snat.GetProperty("addr"));
+                text.Add($"snat to {to}");
+            }
+        }
+        return new NatRule
+        {
+            Id = id, Kind = kind, Namespace = ns, Source = src, OutInterface = oif, ToAddress = to, Packets = packets, Bytes = bytes,
+            Text = string.Join(" ", text),
+        };
+    }
+
+    private static string RenderValue(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString() ?? "",
+        JsonValueKind.Number => v.GetRawText(),
+        JsonValueKind.Object when v.TryGetProperty("prefix", out var p) => $"{p.GetProperty("addr").GetString()}/{p.GetProperty("len").GetInt32()}",
+        _ => v.GetRawText(),
+    };
+
+    private static (string? Id, int Port, string? Host, string To, int ToPort, long Packets, long Bytes) ParseElem(JsonElement e)
+    {
+        // [ {"elem": {"val": KEY, "comment": ..., "counter": {...}}}, {"concat": [addr, port]} ]
+        var key = e[0];
+        var val = e[1].GetProperty("concat");
+        string? id = null;
+        long packets = 0, bytes = 0;
+        JsonElement keyVal = key;
+        if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("elem", out var el))
+        {
+            keyVal = el.GetProperty("val");
+            if (el.TryGetProperty("comment", out var c) && c.GetString() is string s && s.StartsWith(Tag, StringComparison.Ordinal)) id = s[Tag.Length..];
+            if (el.TryGetProperty("counter", out var ctr)) { packets = ctr.GetProperty("packets").GetInt64(); bytes = ctr.GetProperty("bytes").GetInt64(); }
+        }
+        string? host = null;
+        int port;
+        if (keyVal.ValueKind == JsonValueKind.Object && keyVal.TryGetProperty("concat", out var kc))
+        {
+            host = kc[0].GetString();
+            port = kc[1].GetInt32();
+        }
+        else port = keyVal.GetInt32();
+        return (id, port, host, val[0].GetString() ?? "", val[1].GetInt32(), packets, bytes);
+    }
+
+    /// <summary>Removes a rule by id: every piece it made (rule, or map elements and its hairpin entry), nothing else.</summary>
+    public bool Remove(string id, string? ns = null, bool strict = false)
+    {
+        Notes.Clear();
+        Warnings.Clear();
+        var rule = List(ns).FirstOrDefault(r => r.Id == id);
+        if (rule == null)
+        {
+            if (strict) throw Messages.Error("NatRuleNotFound", VNetErrorCategory.ObjectNotFound, id, id);
+            return false;
+        }
+        var sb = new StringBuilder();
+        if (rule.Kind == "Publish")
+        {
+            var (a, b) = PortRange(rule.PublishPort, "PublishPort");
+            string map = rule.HostAddress != null ? $"pub_{rule.Protocol}_addr" : $"pub_{rule.Protocol}";
+            var keys = Enumerable.Range(a, b - a + 1).Select(p => rule.HostAddress != null ? $"{rule.HostAddress} . {p}" : $"{p}");
+            foreach (var chunk in keys.Chunk(512))
+                sb.AppendLine($"delete element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
+            sb.Append(HairpinScript(ns, removedId: id));
+        }
+        else
+        {
+            foreach (var item in Nftables.ListJson(_ctx, ns, $"list chain ip {Table} postrouting"))
+            {
+                if (item.TryGetProperty("rule", out var r) && r.TryGetProperty("comment", out var c) && c.GetString() == Tag + id)
+                    sb.AppendLine($"delete rule ip {Table} postrouting handle {r.GetProperty("handle").GetInt64()}");
+            }
+        }
+        Nftables.Run(_ctx, ns, sb.ToString(), doing: $"remove NAT rule {id}", target: id);
+        ReconcileForwardAccept(ns);
+        CleanupIfEmpty(ns);
+        return true;
+    }
+
+    /// <summary>When nothing of VNet's is left in a namespace, its table goes too, so the ruleset is as before VNet came.</summary>
+    private void CleanupIfEmpty(string? ns)
+    {
+        if (!TableExists(ns) || List(ns).Count > 0 || IsolatedBridges(ns).Count > 0) return;
+        Nftables.Run(_ctx, ns, $"delete table ip {Table}", doing: "remove VNet's empty table");
+    }
+
+    /// <summary>The bridges marked isolated in a namespace.</summary>
+    public List<string> IsolatedBridges(string? ns)
+    {
+        if (!TableExists(ns)) return new List<string>();
+        var set = Nftables.ListJson(_ctx, ns, $"list set ip {Table} isolated")
+            .FirstOrDefault(e => e.TryGetProperty("set", out _));
+        if (set.ValueKind == JsonValueKind.Undefined || !set.GetProperty("set").TryGetProperty("elem", out var elems)) return new List<string>();
+        return elems.EnumerateArray().Select(e => e.GetString() ?? "").Where(s => s.Length > 0).ToList();
+    }
+
+    /// <summary>Marks a bridge isolated (or not): isolated bridges exchange no traffic with each other, yet reach the outside.</summary>
+    public void SetIsolated(string bridge, bool isolated, string? ns = null)
+    {
+        Notes.Clear();
+        Warnings.Clear();
+        var br = _ctx.Links.TryGet(bridge, ns)
+            ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, bridge, bridge, Links.LinkService.NsText(ns));
+        if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, bridge, bridge, br.Kind);
+        bool exists = TableExists(ns);
+        var current = IsolatedBridges(ns);
+        var next = new HashSet<string>(current);
+        if (isolated) next.Add(bridge); else next.Remove(bridge);
+        var sb = new StringBuilder();
+        if (!exists) sb.AppendLine(Skeleton);
+        sb.AppendLine($"flush set ip {Table} isolated");
+        sb.AppendLine($"flush set ip {Table} isolated_pairs");
+        if (next.Count > 0) sb.AppendLine($"add element ip {Table} isolated {{ {string.Join(", ", next.Select(Nftables.Q))} }}");
+        var pairs = next.SelectMany(a => next.Where(b => b != a).Select(b => $"{Nftables.Q(a)} . {Nftables.Q(b)}")).ToList();
+        if (pairs.Count > 0) sb.AppendLine($"add element ip {Table} isolated_pairs {{ {string.Join(", ", pairs)} }}");
+        Nftables.Run(_ctx, ns, sb.ToString(), doing: $"{(isolated ? "isolate" : "un-isolate")} bridge '{bridge}'", target: bridge);
+        ReconcileForwardAccept(ns);
+        CleanupIfEmpty(ns);
+    }
+
+    /// <summary>Forwarding is off in a new namespace; NAT needs it. Like Docker, VNet turns it on and says so.</summary>
+    private void EnsureForwarding(string? ns)
+    {
+        if (_ctx.Forwarding.Get(ns).Enabled) return;
+        _ctx.Forwarding.Set(true, ns);
+        Warnings.Add(Messages.Format("ForwardingEnabled", string.IsNullOrEmpty(ns) ? "the current namespace" : $"namespace '{ns}'"));
+    }
+
+    /// <summary>
+    /// The bridges VNet's rules serve: the interface of each source subnet and publish target, and
+    /// every isolated bridge.
+    /// </summary>
+    private HashSet<string> VNetBridges(string? ns)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (!TableExists(ns)) return set;
+        var routes = _ctx.Routes.List(ns, "IPv4").Where(r => r.Scope == "link" && r.Destination != "default" && r.InterfaceName != null)
+            .Select(r => (r.InterfaceName!, Validation.Cidr(r.Destination))).ToList();
+        foreach (var rule in List(ns))
+        {
+            IPAddress? probe = rule.Source != null ? Validation.Cidr(rule.Source).Address : rule.ToAddress != null ? IPAddress.Parse(rule.ToAddress) : null;
+            if (probe == null) continue;
+            foreach (var (iface, p) in routes) if (p.Contains(probe)) set.Add(iface);
+        }
+        foreach (var b in IsolatedBridges(ns)) set.Add(b);
+        return set;
+    }
+
+    /// <summary>
+    /// With an iptables FORWARD policy of DROP (what Docker sets), VNet's accepts in its own table
+    /// would not help: a drop in any base chain is final. So VNet puts accepts for its bridges only
+    /// where Docker documents user rules go (DOCKER-USER), or at the top of FORWARD without Docker,
+    /// and takes them out again when its bridges no longer need them. Never a global accept.
+    /// </summary>
+    private void ReconcileForwardAccept(string? ns)
+    {
+        var filter = Nftables.ListJson(_ctx, ns, "list tables")
+            .Any(e => e.TryGetProperty("table", out var t) && t.GetProperty("family").GetString() == "ip" && t.GetProperty("name").GetString() == "filter");
+        if (!filter) return;
+        var chains = Nftables.ListJson(_ctx, ns, "list table ip filter").Where(e => e.TryGetProperty("chain", out _)).Select(e => e.GetProperty("chain")).ToList();
+        var forward = chains.FirstOrDefault(c => c.GetProperty("name").GetString() == "FORWARD");
+        bool dropPolicy = forward.ValueKind != JsonValueKind.Undefined && forward.TryGetProperty("policy", out var pol) && pol.GetString() == "drop";
+        bool dockerUser = chains.Any(c => c.GetProperty("name").GetString() == "DOCKER-USER");
+        string chain = dockerUser ? "DOCKER-USER" : "FORWARD";
+        var want = dropPolicy ? VNetBridges(ns) : new HashSet<string>();
+        var have = ExistingAccepts(ns, chain);
+        foreach (var b in want.Where(b => !have.Contains(b)))
+        {
+            Iptables(ns, "-I", chain, "-o", b, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-m", "comment", "--comment", $"{Tag}forward:{b}", "-j", "ACCEPT");
+            Iptables(ns, "-I", chain, "-i", b, "-m", "comment", "--comment", $"{Tag}forward:{b}", "-j", "ACCEPT");
+            Notes.Add(Messages.Format("ForwardAcceptAdded", b, chain));
+        }
+        foreach (var b in have.Where(b => !want.Contains(b)))
+        {
+            Iptables(ns, "-D", chain, "-o", b, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-m", "comment", "--comment", $"{Tag}forward:{b}", "-j", "ACCEPT");
+            Iptables(ns, "-D", chain, "-i", b, "-m", "comment", "--comment", $"{Tag}forward:{b}", "-j", "ACCEPT");
+            Notes.Add(Messages.Format("ForwardAcceptRemoved", b, chain));
+        }
+    }
+
+    private HashSet<string> ExistingAccepts(string? ns, string chain)
+    {
+        var (_, output) = Iptables(ns, "-S", chain);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n'))
+        {
+            int i = line.IndexOf($"{Tag}forward:", StringComparison.Ordinal);
+            if (i < 0) continue;
+            string rest = line[(i + Tag.Length + 8)..];
+            set.Add(rest.Split(' ', '"')[0]);
+        }
+        return set;
+    }
+
+    private (int, string) Iptables(string? ns, params string[] args)
+    {
+        var psi = new ProcessStartInfo("iptables") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-w");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = _ctx.Namespaces.StartProcess(ns, psi);
+        string o = p.StandardOutput.ReadToEnd();
+        string e = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0 && args[0] != "-S")
+            throw new VNetException("IptablesRejected", VNetErrorCategory.InvalidOperation, Messages.Format("KernelError", "iptables " + string.Join(" ", args), e.Trim()), args);
+        return (p.ExitCode, o);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using VNet.Core.Namespaces;
+
+namespace VNet.Core.Filter;
+
+/// <summary>
+/// The nftables backend. Design note: VNet changes rules through libnftables (Debian's
+/// libnftables1, the library behind `nft`) rather than speaking nf_tables netlink itself. A
+/// whole script given to nft_run_cmd_from_buffer is ONE kernel transaction (all of a cmdlet's
+/// change lands or none), the rules VNet writes are the ones `nft list ruleset` prints back, and
+/// the ruleset comes back as JSON to read. Conntrack dumps and trace events, which need no
+/// rule language, are read over VNet's own NETLINK_NETFILTER sockets.
+/// libnftables opens its netlink socket in the namespace of the thread that runs a command, so
+/// every call runs on the core's namespace worker inside the target namespace.
+/// </summary>
+internal static class Nftables
+{
+    private const string Lib = "libnftables.so.1";
+    private const uint OutputJson = 1 << 4, OutputHandle = 1 << 3;
+
+    [DllImport(Lib)] private static extern IntPtr nft_ctx_new(uint flags);
+    [DllImport(Lib)] private static extern void nft_ctx_free(IntPtr ctx);
+    [DllImport(Lib)] private static extern int nft_ctx_buffer_output(IntPtr ctx);
+    [DllImport(Lib)] private static extern int nft_ctx_buffer_error(IntPtr ctx);
+    [DllImport(Lib)] private static extern IntPtr nft_ctx_get_output_buffer(IntPtr ctx);
+    [DllImport(Lib)] private static extern IntPtr nft_ctx_get_error_buffer(IntPtr ctx);
+    [DllImport(Lib)] private static extern void nft_ctx_output_set_flags(IntPtr ctx, uint flags);
+    [DllImport(Lib)] private static extern int nft_run_cmd_from_buffer(IntPtr ctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string buf);
+
+    /// <summary>Runs an nft script (one transaction) in a namespace; returns nft's output.</summary>
+    public static string Run(NetContext ctx, string? ns, string script, bool json = false, string? doing = null, object? target = null, bool handles = false)
+    {
+        var h = ctx.Resolve(ns);
+        (int rc, string output, string error) Work()
+        {
+            IntPtr c;
+            try { c = nft_ctx_new(0); }
+            catch (DllNotFoundException e)
+            {
+                throw new VNetException("NftablesMissing", VNetErrorCategory.NotImplemented,
+                    Messages.Format("NftablesMissing", e.Message), Lib);
+            }
+            try
+            {
+                nft_ctx_buffer_output(c);
+                nft_ctx_buffer_error(c);
+                if (json) nft_ctx_output_set_flags(c, OutputJson | OutputHandle);
+                else if (handles) nft_ctx_output_set_flags(c, OutputHandle);
+                int rc = nft_run_cmd_from_buffer(c, script);
+                return (rc, Marshal.PtrToStringUTF8(nft_ctx_get_output_buffer(c)) ?? "", Marshal.PtrToStringUTF8(nft_ctx_get_error_buffer(c)) ?? "");
+            }
+            finally { nft_ctx_free(c); }
+        }
+        var (rc, output, error) = h.IsCallersNamespace() ? Work() : NamespaceThread.Run(h.Fd, Work);
+        if (rc != 0)
+        {
+            string text = FirstErrorLine(error);
+            bool perm = error.Contains("Operation not permitted", StringComparison.Ordinal);
+            throw new VNetException(perm ? "PermissionDenied" : "NftablesRejected",
+                perm ? VNetErrorCategory.PermissionDenied : VNetErrorCategory.InvalidOperation,
+                perm ? Messages.Format("PermissionDeniedNetAdmin", doing ?? "change the firewall", text)
+                     : Messages.Format("KernelError", doing ?? "change the firewall", text),
+                target, perm ? 1 : 0, text);
+        }
+        return output;
+    }
+
+    private static string FirstErrorLine(string error)
+    {
+        var line = error.Split('\n').FirstOrDefault(l => l.Contains("Error:", StringComparison.Ordinal)) ?? error.Split('\n')[0];
+        int i = line.IndexOf("Error:", StringComparison.Ordinal);
+        return (i >= 0 ? line[(i + 6)..] : line).Trim();
+    }
+
+    /// <summary>`nft -j list ruleset` (or one table) in a namespace, as the "nftables" array.</summary>
+    public static List<JsonElement> ListJson(NetContext ctx, string? ns, string what = "list ruleset")
+    {
+        string text = Run(ctx, ns, what, json: true, doing: "read the ruleset");
+        if (string.IsNullOrWhiteSpace(text)) return new List<JsonElement>();
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.GetProperty("nftables").EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    /// <summary>Quotes a string for the nft language.</summary>
+    public static string Q(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
