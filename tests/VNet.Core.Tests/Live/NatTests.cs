@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using VNet.Core.Filter;
+using VNet.Core.Links;
+using VNet.Core.Routes;
+using Xunit;
+
+namespace VNet.Core.Tests.Live;
+
+/// <summary>
+/// S3, S4, S5, S9. Each test makes its own "host" namespace H with bridges, containers behind them,
+/// and an "outside" namespace O reached over an uplink (H 203.0.113.1, O 203.0.113.2).
+/// </summary>
+public class NatTests : LiveTest
+{
+    private readonly List<Process> _servers = new();
+
+    private (string H, string O) Host()
+    {
+        string h = Ns("h"), o = Ns("o");
+        Ctx.Veths.Create(new VethSpec { Name = "up0", Namespace = h, PeerName = "eth0", PeerNamespace = o });
+        Ctx.Addresses.Add("up0", "203.0.113.1/24", h);
+        Ctx.Addresses.Add("eth0", "203.0.113.2/24", o);
+        return (h, o);
+    }
+
+    /// <summary>A bridge in H with containers; returns the container namespaces.</summary>
+    private string[] Bridge(string h, string br, string net, params string[] names)
+    {
+        Ctx.Bridges.Create(br, h);
+        Ctx.Addresses.Add(br, $"{net}.1/24", h);
+        int i = 10;
+        return names.Select(n =>
+        {
+            string c = Ns(n);
+            Ctx.Veths.Create(new VethSpec { Name = "v" + n, Namespace = h, PeerName = "eth0", PeerNamespace = c });
+            Ctx.Bridges.AddPort(br, "v" + n, h);
+            Ctx.Addresses.Add("eth0", $"{net}.{i++}/24", c);
+            Ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = $"{net}.1", Namespace = c });
+            return c;
+        }).ToArray();
+    }
+
+    /// <summary>A TCP server that answers each connection with the address it saw the client come from.</summary>
+    private void Serve(string ns, int port, string tag)
+    {
+        var psi = new ProcessStartInfo("socat") { ArgumentList = { $"TCP-LISTEN:{port},fork,reuseaddr", $"SYSTEM:echo {tag}-saw-$SOCAT_PEERADDR" } };
+        _servers.Add(Ctx.Namespaces.StartProcess(ns, psi));
+        for (int i = 0; i < 50 && !RunIn(ns, "ss", "-ltn").Out.Contains($":{port} "); i++) Thread.Sleep(50);
+    }
+
+    private string Connect(string ns, string addr, int port)
+    {
+        var (code, o) = RunIn(ns, "socat", "-T2", "-", $"TCP:{addr}:{port},connect-timeout=2");
+        return code == 0 ? o.Trim() : "";
+    }
+
+    private string Ruleset(string ns) => RunIn(ns, "nft", "list", "ruleset").Out;
+
+    [SkippableFact]
+    public void S3_MasqueradeReachesTheOutsideAsTheUplinkAddress()
+    {
+        var (h, o) = Host();
+        var c = Bridge(h, "br0", "198.51.100", "s3c1");
+        Serve(o, 7000, "outside");
+        Assert.Equal("", Connect(c[0], "203.0.113.2", 7000)); // no way back without NAT
+
+        var rule = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h });
+        Assert.Equal("masquerade-198.51.100.0/24", rule.Id);
+        Assert.Contains(Ctx.Nat.Warnings, w => w.Contains("ip_forward")); // it said it turned forwarding on
+        Assert.True(Ping(c[0], "203.0.113.2"));
+        Assert.Equal("outside-saw-203.0.113.1", Connect(c[0], "203.0.113.2", 7000));
+        Assert.Contains("vnet:masquerade-198.51.100.0/24", Ruleset(h));
+
+        // conntrack shows the translation: original from the container, reply to the uplink address.
+        var ct = Ctx.Conntrack.List(h, destination: "203.0.113.2").Where(e => e.Protocol == "tcp").ToList();
+        Assert.Contains(ct, e => e.Source == "198.51.100.10" && e.ReplyDestination == "203.0.113.1" && e.SourceNat);
+
+        Assert.True(Ctx.Nat.Remove(rule.Id, h));
+        Assert.Equal("", Connect(c[0], "203.0.113.2", 7000));
+        Assert.DoesNotContain("vnet", Ruleset(h));
+    }
+
+    [SkippableFact]
+    public void S4_PublishedPortAnswersFromOutsideHostAndNeighbour()
+    {
+        var (h, o) = Host();
+        var c = Bridge(h, "br0", "198.51.100", "web", "nb");
+        Serve(c[0], 80, "web");
+        var pub = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "10080", ToAddress = "198.51.100.10", ToPort = "80", Namespace = h });
+        Assert.Equal("publish-tcp-10080", pub.Id);
+
+        Assert.Equal("web-saw-203.0.113.2", Connect(o, "203.0.113.1", 10080));       // from outside (PREROUTING)
+        Assert.StartsWith("web-saw-", Connect(h, "203.0.113.1", 10080));             // from the host itself (OUTPUT)
+        Assert.Equal("web-saw-198.51.100.1", Connect(c[1], "203.0.113.1", 10080));   // from a neighbour (hairpin)
+        Assert.True(Ctx.Nat.List(h).Single(r => r.Id == pub.Id).Packets >= 3);
+
+        Assert.True(Ctx.Nat.Remove(pub.Id, h));
+        Assert.Equal("", Connect(o, "203.0.113.1", 10080));
+        Assert.Equal("", Connect(h, "203.0.113.1", 10080));
+        Assert.Equal("", Connect(c[1], "203.0.113.1", 10080));
+        Assert.DoesNotContain("10080", Ruleset(h));
+        Assert.False(Ctx.Nat.Remove(pub.Id, h));
+        Assert.Equal("NatRuleNotFound", Assert.Throws<VNetException>(() => Ctx.Nat.Remove(pub.Id, h, strict: true)).ErrorId);
+    }
+
+    [SkippableFact]
+    public void RemovingOneRuleLeavesTheOthers()
+    {
+        var (h, o) = Host();
+        var c = Bridge(h, "br0", "198.51.100", "two");
+        Serve(c[0], 80, "web");
+        var masq = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h });
+        var p1 = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "10080", ToAddress = "198.51.100.10", ToPort = "80", Namespace = h });
+        var p2 = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "10081", ToAddress = "198.51.100.10", ToPort = "80", Namespace = h });
+        Ctx.Nat.Remove(p1.Id, h);
+        Assert.Equal(new[] { masq.Id, p2.Id }.Order(), Ctx.Nat.List(h).Select(r => r.Id).Order());
+        Assert.Equal("web-saw-203.0.113.2", Connect(o, "203.0.113.1", 10081));
+        Assert.Equal("", Connect(o, "203.0.113.1", 10080));
+    }
+
+    private static readonly string DockerRules = string.Join("\n",
+        "*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":DOCKER - [0:0]",
+        "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-A POSTROUTING -s 192.0.2.128/25 ! -o docker0 -j MASQUERADE", "COMMIT",
+        "*filter", ":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]", ":DOCKER - [0:0]",
+        ":DOCKER-ISOLATION-STAGE-1 - [0:0]", ":DOCKER-ISOLATION-STAGE-2 - [0:0]", ":DOCKER-USER - [0:0]",
+        "-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1",
+        "-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", "-A FORWARD -o docker0 -j DOCKER",
+        "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT", "-A FORWARD -i docker0 -o docker0 -j ACCEPT",
+        "-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2", "-A DOCKER-ISOLATION-STAGE-1 -j RETURN",
+        "-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP", "-A DOCKER-ISOLATION-STAGE-2 -j RETURN", "-A DOCKER-USER -j RETURN", "COMMIT", "");
+
+    private string IptablesSave(string ns) =>
+        string.Join("\n", RunIn(ns, "iptables-save").Out.Split('\n').Where(l => !l.StartsWith('#')).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\[\d+:\d+\]", "")));
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void S5_IsolatedBridgesDoNotTalkButReachTheOutside(bool withDockerRules)
+    {
+        var (h, o) = Host();
+        string? before = null;
+        if (withDockerRules)
+        {
+            var psi = new ProcessStartInfo("iptables-restore") { RedirectStandardInput = true, RedirectStandardError = true };
+            using (var p = Ctx.Namespaces.StartProcess(h, psi)) { p.StandardInput.Write(DockerRules); p.StandardInput.Close(); p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+            before = IptablesSave(h);
+        }
+        var a = Bridge(h, "br-a", "198.51.100", "a1", "a2");
+        var b = Bridge(h, "br-b", "203.0.113", "b1");
+        // The uplink and br-b cannot share 203.0.113.0/24: move the uplink to 192.0.2.0/24.
+        Ctx.Addresses.Remove("up0", "203.0.113.1/24", h);
+        Ctx.Addresses.Remove("eth0", "203.0.113.2/24", o);
+        Ctx.Addresses.Add("up0", "192.0.2.1/24", h);
+        Ctx.Addresses.Add("eth0", "192.0.2.2/24", o);
+
+        Ctx.Nat.SetIsolated("br-a", true, h);
+        var notes = Ctx.Nat.Notes.ToList(); // what -Verbose would say
+        Ctx.Nat.SetIsolated("br-b", true, h);
+        var m1 = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h });
+        var m2 = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "203.0.113.0/24", Namespace = h });
+        if (withDockerRules)
+        {
+            Assert.Contains(notes, n => n.Contains("DOCKER-USER") && n.Contains("br-a"));
+            Assert.Contains("vnet:forward:br-a", RunIn(h, "iptables", "-S", "DOCKER-USER").Out);
+        }
+
+        Assert.True(Ping(a[0], "198.51.100.11"), "same bridge talks");
+        Assert.True(Ping(a[0], "192.0.2.2"), "bridge a reaches the outside");
+        Assert.True(Ping(b[0], "192.0.2.2"), "bridge b reaches the outside");
+        Assert.False(Ping(a[0], "203.0.113.10"), "a cannot reach b");
+        Assert.False(Ping(b[0], "198.51.100.10"), "b cannot reach a");
+        Assert.Equal(new[] { "br-a", "br-b" }, Ctx.Nat.IsolatedBridges(h).Order());
+
+        // Un-isolating one lifts it; removing everything leaves the ruleset as before VNet came.
+        Ctx.Nat.SetIsolated("br-b", false, h);
+        Assert.True(Ping(a[0], "203.0.113.10"), "a reaches b once b is no longer isolated");
+        Ctx.Nat.SetIsolated("br-a", false, h);
+        Ctx.Nat.Remove(m1.Id, h);
+        Ctx.Nat.Remove(m2.Id, h);
+        Assert.DoesNotContain("table ip vnet", Ruleset(h));
+        if (withDockerRules) Assert.Equal(before, IptablesSave(h));
+    }
+
+    [SkippableFact]
+    public void S9_TracedPingShowsTheChainsInOrderWithVerdicts()
+    {
+        var (h, o) = Host();
+        var c = Bridge(h, "br0", "198.51.100", "tr");
+        var m = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h });
+        var steps = Ctx.Trace.Trace(new TraceSpec { Namespace = h, Protocol = "icmp", Source = "198.51.100.10", Destination = "203.0.113.2", SendFrom = c[0] });
+        Assert.NotEmpty(steps);
+        Assert.Equal(Enumerable.Range(1, steps.Count), steps.Select(s => s.Step));
+        // The forward chain accepted it (policy), then VNet's masquerade rule matched in postrouting.
+        int fwd = steps.FindIndex(s => s.Chain == "forward" && s.Verdict.StartsWith("accept"));
+        int post = steps.FindIndex(s => s.Chain == "postrouting" && s.Rule != null && s.Rule.Contains("vnet:masquerade"));
+        Assert.True(fwd >= 0, string.Join("\n", steps));
+        Assert.True(post > fwd, string.Join("\n", steps));
+        Assert.DoesNotContain("vnet-trace", Ruleset(h)); // the marking table is gone
+        Ctx.Nat.Remove(m.Id, h);
+    }
+
+    [SkippableFact]
+    public void AThousandPublishesInOneTransactionAndOut()
+    {
+        var (h, _) = Host();
+        Bridge(h, "br0", "198.51.100", "many");
+        var r = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "20000-20999", ToAddress = "198.51.100.10", ToPort = "20000-20999", Namespace = h });
+        Assert.Equal("20000-20999", r.PublishPort);
+        string rules = Ruleset(h);
+        Assert.Contains("20999", rules);
+        Assert.Equal(1000, System.Text.RegularExpressions.Regex.Matches(rules, "vnet:publish-tcp-20000-20999").Count);
+        Assert.True(Ctx.Nat.Remove(r.Id, h));
+        Assert.DoesNotContain("vnet", Ruleset(h));
+    }
+
+    [SkippableFact]
+    public void BadInputLeavesTheRulesetAsItWas()
+    {
+        var (h, _) = Host();
+        Bridge(h, "br0", "198.51.100", "bad");
+        Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "10080", ToAddress = "198.51.100.10", Namespace = h });
+        string before = Ruleset(h);
+        void Bad(string id, NatSpec spec, string? named = null)
+        {
+            spec.Namespace = h;
+            var e = Assert.Throws<VNetException>(() => Ctx.Nat.Add(spec));
+            Assert.Equal(id, e.ErrorId);
+            if (named != null) Assert.Contains(named, e.Message);
+            Assert.Equal(before, Ruleset(h));
+        }
+        Bad("InvalidPort", new NatSpec { Kind = "Publish", PublishPort = "0", ToAddress = "198.51.100.10" });
+        Bad("InvalidPort", new NatSpec { Kind = "Publish", PublishPort = "65536", ToAddress = "198.51.100.10" }, "65536");
+        Bad("InvalidPortRange", new NatSpec { Kind = "Publish", PublishPort = "9000-8000", ToAddress = "198.51.100.10" }, "9000-8000");
+        Bad("InvalidProtocol", new NatSpec { Kind = "Publish", PublishPort = "80", Protocol = "sctp", ToAddress = "198.51.100.10" }, "sctp");
+        Bad("InvalidIPAddress", new NatSpec { Kind = "Publish", PublishPort = "80", ToAddress = "198.51.100" }, "198.51.100");
+        Bad("PublishExists", new NatSpec { Kind = "Publish", PublishPort = "10070-10090", ToAddress = "198.51.100.11" }, "10080");
+        Bad("PortRangeMismatch", new NatSpec { Kind = "Publish", PublishPort = "8000-8010", ToPort = "80-81", ToAddress = "198.51.100.10" });
+        Bad("LinkNotFound", new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", OutInterface = "nope0" }, "nope0");
+        Bad("InvalidPrefixLength", new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/xx" }, "198.51.100.0/xx");
+        Bad("InvalidCidr", new NatSpec { Kind = "Masquerade", Source = "not-a-net" }, "not-a-net");
+        // Host bits are normalised, and the user is told.
+        var r = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.7/24", Namespace = h });
+        Assert.Equal("198.51.100.0/24", r.Source);
+        Assert.Contains(Ctx.Nat.Warnings, w => w.Contains("198.51.100.7/24"));
+    }
+
+    public override void Dispose()
+    {
+        foreach (var s in _servers) { try { s.Kill(); } catch (InvalidOperationException) { } }
+        base.Dispose();
+    }
+}
