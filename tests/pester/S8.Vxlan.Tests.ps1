@@ -63,11 +63,15 @@ Describe "S8: two hosts, one subnet over VXLAN ($env:VNET_LAB_BACKEND)" {
         (Invoke-VNetLabCommand $lab.Name $A.Name -Command ip netns list) -join ' ' | Should -Match 'c1'
         (Invoke-VNetLabCommand $lab.Name $B.Name -Command ip netns list) -join ' ' | Should -Match 'c1'
     }
-    It 'stops B''s traffic when B is removed as a peer, and resumes when added back' {
+    It 'stops the traffic when the hosts are removed as each other''s peers, and resumes when added back' {
+        # Both ends: with learning on, a host still peered with A would teach A its MACs again.
         Invoke-VNetLabCommand $lab.Name $A.Name { param($p) Remove-VxlanPeer vxlan0 $p } -ArgumentList $B.Address
+        Invoke-VNetLabCommand $lab.Name $B.Name { param($p) Remove-VxlanPeer vxlan0 $p } -ArgumentList $A.Address
         (Invoke-VNetLabCommand $lab.Name $A.Name { Get-VxlanPeer vxlan0 }).Remote | Should -Not -Contain $B.Address
         Test-LabPing $A.Name $ip[$B.Name] | Should -BeFalse
+        (Invoke-VNetLabCommand $lab.Name $A.Name { Get-VxlanTunnel vxlan0 }).Vni | Should -Be 77   # the tunnel stayed
         Invoke-VNetLabCommand $lab.Name $A.Name { param($p) Add-VxlanPeer vxlan0 $p | Out-Null } -ArgumentList $B.Address
+        Invoke-VNetLabCommand $lab.Name $B.Name { param($p) Add-VxlanPeer vxlan0 $p | Out-Null } -ArgumentList $A.Address
         Test-LabPing $A.Name $ip[$B.Name] | Should -BeTrue
     }
     It 'runs the single-host scenario S1 on host A too' {

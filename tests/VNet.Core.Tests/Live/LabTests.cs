@@ -89,13 +89,16 @@ public class LabTests : LiveTest
         Assert.Equal(b.Address, entry.RemoteVtep);
         Assert.Contains(ca.Vxlans.ListPeers("vxlan0"), p => p.Flood && p.Remote == b.Address);
 
-        // Removing B as a peer stops the traffic; the tunnel itself stays.
+        // Removing the hosts as each other's peers stops the traffic (both ends: with learning on, a
+        // host still peered with A would teach A its MACs again); the tunnel itself stays.
         Assert.True(ca.Vxlans.RemovePeer("vxlan0", b.Address));
+        Assert.True(cb.Vxlans.RemovePeer("vxlan0", a.Address));
         Assert.DoesNotContain(ca.Vxlans.ListPeers("vxlan0"), p => p.Remote == b.Address);
         Assert.NotEqual(0, InContainer(a, "ping", "-c", "1", "-W", "1", "198.51.100.3").Code);
         Assert.Equal(t.Index, ca.Vxlans.Get("vxlan0").Index);
-        // ... and adding it back restores it.
+        // ... and adding them back restores it.
         ca.Vxlans.AddPeer("vxlan0", b.Address);
+        cb.Vxlans.AddPeer("vxlan0", a.Address);
         Assert.Equal(0, InContainer(a, "ping", "-c", "1", "-W", "2", "198.51.100.3").Code);
     }
 
