@@ -5,6 +5,7 @@
 #   ./build.sh test     deps + build, then every test inside a network sandbox: xunit, then the
 #                       Pester suites when pwsh is found (PATH, or --pwsh PATH / $VNET_PWSH)
 #   ./build.sh demo     deps + build, then the two-host VXLAN lab demo (lab/demo.ps1) inside a sandbox
+#   ./build.sh bench    deps + build, then the benchmarks (bench/) inside a sandbox; BENCH_ARGS="--quick bridge" narrows it
 # Options: --pwsh PATH (pwsh executable), --pester PATH (Pester module folder or manifest),
 #          --no-deps (skip apt), --filter EXPR (xunit filter).
 set -euo pipefail
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
     --pester) PESTER=$2; shift 2 ;;
     --no-deps) DEPS=0; shift ;;
     --filter) FILTER=$2; shift 2 ;;
+    --quick) BENCH_ARGS="--quick all"; shift ;;
     *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -106,5 +108,12 @@ case "$cmd" in
     deps; build
     find_pwsh || { echo "build.sh: the demo runs in PowerShell 7.4+: put pwsh on PATH or pass --pwsh PATH" >&2; exit 1; }
     tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/lab/demo.ps1" ;;
-  *) echo "usage: build.sh deps|build|test|demo [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR]" >&2; exit 2 ;;
+  bench)
+    # Not part of the tests: side-by-side timings (bench/README.md). --quick for a short run.
+    deps; build
+    dotnet build "$ROOT/bench/VNet.Bench" -c Release -nologo -clp:ErrorsOnly -v:q
+    find_pwsh || PWSH=""
+    tests/sandbox.sh dotnet "$ROOT/bench/VNet.Bench/bin/Release/net10.0/VNet.Bench.dll" --root "$ROOT" \
+      --out "$ROOT/bench/results/latest.json" ${PWSH:+--pwsh "$PWSH"} ${BENCH_ARGS:-all} ;;
+  *) echo "usage: build.sh deps|build|test|demo|bench [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,328 @@
+// VNet benchmarks: the same workloads done by VNet and by the tools users would otherwise use,
+// side by side in one run, reported as medians with min/max and as ratios. Run inside a sandbox
+// (./build.sh bench does): every workload makes and removes its own namespaces there.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using VNet.Core;
+using VNet.Core.Filter;
+using VNet.Core.Links;
+using VNet.Core.Routes;
+
+var opts = Options.Parse(args);
+if (Environment.GetEnvironmentVariable("VNET_IN_SANDBOX") != "1")
+{
+    Console.Error.WriteLine("Run the benchmarks inside the sandbox: ./build.sh bench");
+    return 2;
+}
+var results = new List<Result>();
+var bench = new Bench(opts, results);
+foreach (var w in opts.Workloads)
+{
+    switch (w)
+    {
+        case "bridge": foreach (int n in opts.Quick ? new[] { 10, 100 } : new[] { 10, 100, 500 }) bench.BridgeN(n); break;
+        case "list": bench.List2000(); break;
+        case "publish": bench.Publish1000(); break;
+        case "import": bench.Import(); break;
+        default: Console.Error.WriteLine($"unknown workload {w}"); return 2;
+    }
+}
+bench.Report();
+return 0;
+
+sealed record Result(string Workload, string Phase, string Implementation, double[] Seconds, string? Note = null)
+{
+    public double Median => Seconds.Order().ElementAt(Seconds.Length / 2);
+    public double Min => Seconds.Min();
+    public double Max => Seconds.Max();
+}
+
+sealed class Options
+{
+    public List<string> Workloads { get; } = new();
+    public int Runs = 5;
+    public bool Quick;
+    public string? Pwsh;
+    public string Root = "";
+    public string Out = "";
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--runs": o.Runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--quick": o.Quick = true; break;
+                case "--pwsh": o.Pwsh = args[++i]; break;
+                case "--root": o.Root = args[++i]; break;
+                case "--out": o.Out = args[++i]; break;
+                default: o.Workloads.Add(args[i]); break;
+            }
+        }
+        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import" }); }
+        if (o.Quick) o.Runs = Math.Min(o.Runs, 3);
+        return o;
+    }
+}
+
+sealed class Bench
+{
+    private readonly Options _o;
+    private readonly List<Result> _results;
+    private string Scripts => Path.Combine(_o.Root, "bench", "scripts");
+
+    public Bench(Options o, List<Result> results) { _o = o; _results = results; }
+
+    private static (int Code, string Out) Sh(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string o = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, o + err.Result);
+    }
+
+    private static double Time(Action a)
+    {
+        var sw = Stopwatch.StartNew();
+        a();
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    private static double TimeProcess(string file, params string[] args)
+    {
+        var sw = Stopwatch.StartNew();
+        var (code, o) = Sh(file, args);
+        double t = sw.Elapsed.TotalSeconds;
+        if (code != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {o}");
+        return t;
+    }
+
+    /// <summary>Waits until the kernel has freed the namespaces of the previous run (teardown is asynchronous).</summary>
+    private static void Settle()
+    {
+        Sh("ip", "-all", "netns", "delete");
+        for (int i = 0; i < 100 && Directory.EnumerateFileSystemEntries("/run/netns").Any(); i++) Thread.Sleep(20);
+        Thread.Sleep(300);
+    }
+
+    private static void CheckPing()
+    {
+        var (code, o) = Sh("ip", "netns", "exec", "c1", "ping", "-6", "-c", "1", "-W", "2", "2001:db8::1");
+        if (code != 0) throw new InvalidOperationException("the built topology does not answer a ping: " + o);
+    }
+
+    private void Measure(string workload, string impl, Func<double> build, Func<double> teardown, int runs, string? note = null)
+    {
+        var b = new List<double>();
+        var t = new List<double>();
+        for (int r = 0; r < runs; r++)
+        {
+            Settle();
+            b.Add(build());
+            if (workload.StartsWith("bridge", StringComparison.Ordinal)) CheckPing();
+            t.Add(teardown());
+        }
+        Settle();
+        _results.Add(new Result(workload, "build", impl, b.ToArray(), note));
+        _results.Add(new Result(workload, "teardown", impl, t.ToArray(), note));
+        Console.Error.WriteLine($"  {workload,-12} {impl,-22} build {Med(b):F3}s teardown {Med(t):F3}s");
+    }
+
+    private static double Med(List<double> x) => x.Order().ElementAt(x.Count / 2);
+
+    private static IEnumerable<string> Containers(int n) => Enumerable.Range(1, n).Select(i => $"c{i}");
+
+    private static double NetnsDelAll(int n) => Time(() =>
+    {
+        // The same teardown for the ip-based runs: one batch deleting every namespace.
+        var psi = new ProcessStartInfo("ip", "-batch -") { RedirectStandardInput = true };
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write(string.Join("\n", new[] { "netns del bh" }.Concat(Containers(n).Select(c => $"netns del {c}"))) + "\n");
+        p.StandardInput.Close();
+        p.WaitForExit();
+    });
+
+    public void BridgeN(int n)
+    {
+        string w = $"bridge-{n}";
+        Console.Error.WriteLine($"== {w}");
+        int slowRuns = n >= 500 ? Math.Min(_o.Runs, 3) : _o.Runs;
+        Measure(w, "vnet-core", () => Time(() =>
+        {
+            using var ctx = new NetContext();
+            ctx.Namespaces.Create("bh");
+            ctx.Bridges.Create("br0", "bh");
+            ctx.Addresses.Add("br0", "2001:db8::1/64", "bh");
+            for (int i = 1; i <= n; i++)
+            {
+                string c = $"c{i}";
+                ctx.Namespaces.Create(c);
+                ctx.Veths.Create(new VethSpec { Name = $"v{i}", Namespace = "bh", PeerName = "eth0", PeerNamespace = c });
+                ctx.Bridges.AddPort("br0", $"v{i}", "bh");
+                ctx.Addresses.Add("eth0", $"2001:db8::{i + 1:x}/64", c);
+                ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = "2001:db8::1", Namespace = c });
+            }
+        }), () => Time(() =>
+        {
+            using var ctx = new NetContext();
+            foreach (var c in Containers(n)) ctx.Namespaces.Remove(c, false);
+            ctx.Namespaces.Remove("bh", false);
+        }), _o.Runs);
+        Measure(w, "ip -batch", () => TimeProcess(Path.Combine(Scripts, "bridge_batch.sh"), n.ToString()), () => NetnsDelAll(n), _o.Runs);
+        Measure(w, "bash + ip per step", () => TimeProcess(Path.Combine(Scripts, "bridge_ip.sh"), n.ToString()), () => NetnsDelAll(n), slowRuns,
+            slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
+        Measure(w, "pyroute2", () => TimeProcess("/usr/bin/python3", Path.Combine(Scripts, "bridge_pyroute2.py"), n.ToString()), () => NetnsDelAll(n), slowRuns,
+            slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
+        if (_o.Pwsh != null)
+            Measure(w, "vnet cmdlets (pwsh)", () => TimeProcess(_o.Pwsh, "-NoProfile", "-NonInteractive", "-File", Path.Combine(Scripts, "bridge_vnet.ps1"), "-N", n.ToString(), "-Manifest", Path.Combine(_o.Root, "VNet.psd1")),
+                () => NetnsDelAll(n), slowRuns, "whole pwsh process, start-up and Import-Module included");
+    }
+
+    public void List2000()
+    {
+        Console.Error.WriteLine("== list-2000");
+        Settle();
+        using (var ctx = new NetContext())
+        {
+            ctx.Namespaces.Create("big");
+            for (int i = 0; i < 1000; i++)
+                ctx.Veths.Create(new VethSpec { Name = $"a{i}", PeerName = $"b{i}", Namespace = "big", PeerNamespace = "big", Up = false });
+        }
+        var core = new List<double>();
+        var ipj = new List<double>();
+        var py = new List<double>();
+        int count = 0;
+        for (int r = 0; r < _o.Runs; r++)
+        {
+            core.Add(Time(() => { using var ctx = new NetContext(); count = ctx.Links.List("big").Count; }));
+            ipj.Add(TimeProcess("ip", "-n", "big", "-j", "link", "show"));
+            py.Add(TimeProcess("/usr/bin/python3", Path.Combine(Scripts, "list_pyroute2.py")));
+        }
+        if (count != 2001) throw new InvalidOperationException($"listed {count} links, expected 2001");
+        _results.Add(new Result("list-2000", "list", "vnet-core", core.ToArray(), "in-process, socket opened per call"));
+        _results.Add(new Result("list-2000", "list", "ip -j link", ipj.ToArray(), "whole process"));
+        _results.Add(new Result("list-2000", "list", "pyroute2", py.ToArray(), "whole process"));
+        Settle();
+    }
+
+    public void Publish1000()
+    {
+        Console.Error.WriteLine("== publish-1000");
+        var tests = new (string Impl, Func<double> Add, Func<double> Remove, string? Note)[]
+        {
+            ("vnet-core", () => Time(() => { using var c = new NetContext(); c.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "20000-20999", ToAddress = "198.51.100.10", ToPort = "20000-20999", Namespace = "pub" }); }),
+                () => Time(() => { using var c = new NetContext(); c.Nat.Remove("publish-tcp-20000-20999", "pub"); }), "one Add-NatRule of a 1,000-port range: one transaction"),
+            ("nft -f (map)", () => Nft("pub-add.nft"), () => Nft("pub-del.nft"), "one nft -f with a map"),
+            ("iptables-restore", () => Restore(true), () => Restore(false), "one iptables-restore"),
+            ("iptables per rule", () => IptablesPerRule(true), () => IptablesPerRule(false), "1,000 iptables processes"),
+        };
+        WriteNftFiles();
+        foreach (var (impl, add, remove, note) in tests)
+        {
+            var a = new List<double>();
+            var d = new List<double>();
+            int runs = impl == "iptables per rule" ? Math.Min(_o.Runs, 3) : _o.Runs;
+            for (int r = 0; r < runs; r++)
+            {
+                Settle();
+                Sh("ip", "netns", "add", "pub");
+                a.Add(InNs(add));
+                d.Add(InNs(remove));
+                Sh("ip", "netns", "del", "pub");
+            }
+            _results.Add(new Result("publish-1000", "add", impl, a.ToArray(), note));
+            _results.Add(new Result("publish-1000", "remove", impl, d.ToArray(), note));
+            Console.Error.WriteLine($"  publish-1000 {impl,-22} add {Med(a):F3}s remove {Med(d):F3}s");
+        }
+    }
+
+    /// <summary>External tools act on the namespace "pub" through `ip netns exec`-free nsenter; VNet uses -Namespace.</summary>
+    private static double InNs(Func<double> f) => f();
+
+    private string Tmp(string name) => Path.Combine(Path.GetTempPath(), name);
+
+    private void WriteNftFiles()
+    {
+        var elems = string.Join(", ", Enumerable.Range(20000, 1000).Select(p => $"{p} : 198.51.100.10 . {p}"));
+        File.WriteAllText(Tmp("pub-add.nft"),
+            "table ip bench {\n map pub { type inet_service : ipv4_addr . inet_service; }\n" +
+            " chain pre { type nat hook prerouting priority dstnat; fib daddr type local dnat ip to tcp dport map @pub }\n" +
+            $"}}\nadd element ip bench pub {{ {elems} }}\n");
+        File.WriteAllText(Tmp("pub-del.nft"), "delete table ip bench\n");
+        File.WriteAllText(Tmp("ipt-add.rules"), "*nat\n:PREROUTING ACCEPT [0:0]\n" +
+            string.Concat(Enumerable.Range(20000, 1000).Select(p => $"-A PREROUTING -p tcp --dport {p} -j DNAT --to-destination 198.51.100.10:{p}\n")) + "COMMIT\n");
+        File.WriteAllText(Tmp("ipt-del.rules"), "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n");
+    }
+
+    private double Nft(string file) => TimeProcess("nsenter", "--net=/run/netns/pub", "nft", "-f", Tmp(file));
+
+    private double Restore(bool add) => TimeProcess("nsenter", "--net=/run/netns/pub", "iptables-restore", Tmp(add ? "ipt-add.rules" : "ipt-del.rules"));
+
+    private double IptablesPerRule(bool add)
+    {
+        string script = string.Concat(Enumerable.Range(20000, 1000).Select(p =>
+            $"iptables -t nat {(add ? "-A" : "-D")} PREROUTING -p tcp --dport {p} -j DNAT --to-destination 198.51.100.10:{p}\n"));
+        File.WriteAllText(Tmp("ipt-each.sh"), script);
+        return TimeProcess("nsenter", "--net=/run/netns/pub", "bash", Tmp("ipt-each.sh"));
+    }
+
+    public void Import()
+    {
+        Console.Error.WriteLine("== import");
+        if (_o.Pwsh == null) { Console.Error.WriteLine("  (no pwsh: skipped)"); return; }
+        var bare = new List<double>();
+        var imp = new List<double>();
+        string manifest = Path.Combine(_o.Root, "VNet.psd1");
+        for (int r = 0; r < _o.Runs; r++)
+        {
+            bare.Add(TimeProcess(_o.Pwsh, "-NoProfile", "-NonInteractive", "-Command", "exit 0"));
+            imp.Add(TimeProcess(_o.Pwsh, "-NoProfile", "-NonInteractive", "-Command", $"Import-Module '{manifest}'; exit 0"));
+        }
+        var diff = imp.Zip(bare, (a, b) => Math.Max(0, a - b)).ToArray();
+        _results.Add(new Result("import", "pwsh start", "pwsh -Command exit", bare.ToArray()));
+        _results.Add(new Result("import", "pwsh start + Import-Module", "vnet", imp.ToArray()));
+        _results.Add(new Result("import", "Import-Module alone", "vnet", diff, "difference of the two above"));
+        // Also measured inside one session, which is what a user waits for at the prompt.
+        var (_, o) = Sh(_o.Pwsh, "-NoProfile", "-NonInteractive", "-Command", $"(Measure-Command {{ Import-Module '{manifest}' }}).TotalSeconds");
+        if (double.TryParse(o.Trim().Split('\n')[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double inSession))
+            _results.Add(new Result("import", "Import-Module in a session", "vnet", new[] { inSession }, "Measure-Command in a fresh pwsh"));
+    }
+
+    public void Report()
+    {
+        var w = Console.Out;
+        w.WriteLine($"VNet benchmarks: kernel {Environment.OSVersion.Version}, {Environment.ProcessorCount} cores, {_o.Runs} runs each (median [min-max] seconds)");
+        foreach (var g in _results.GroupBy(r => (r.Workload, r.Phase)))
+        {
+            string baseline = g.Key.Workload.StartsWith("publish", StringComparison.Ordinal) ? "nft -f (map)" : g.Key.Workload.StartsWith("list", StringComparison.Ordinal) ? "ip -j link" : "ip -batch";
+            var b = g.FirstOrDefault(r => r.Implementation == baseline);
+            w.WriteLine($"\n{g.Key.Workload} / {g.Key.Phase}");
+            w.WriteLine($"  {"implementation",-28} {"median",9} {"min",9} {"max",9} {"x " + baseline,16}  note");
+            foreach (var r in g.OrderBy(r => r.Median))
+            {
+                string ratio = b != null ? (r.Median / b.Median).ToString("F2", CultureInfo.InvariantCulture) : "";
+                w.WriteLine($"  {r.Implementation,-28} {r.Median,9:F4} {r.Min,9:F4} {r.Max,9:F4} {ratio,16}  {r.Note}");
+            }
+        }
+        if (_o.Out.Length > 0)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_o.Out)!);
+            var doc = new
+            {
+                kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+                cores = Environment.ProcessorCount,
+                runs = _o.Runs,
+                date = DateTime.UtcNow.ToString("o"),
+                results = _results.Select(r => new { r.Workload, r.Phase, r.Implementation, r.Median, r.Min, r.Max, r.Seconds, r.Note }),
+            };
+            File.WriteAllText(_o.Out, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+            w.WriteLine($"\nJSON: {_o.Out}");
+        }
+    }
+}
