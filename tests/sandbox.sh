@@ -14,10 +14,15 @@ fi
 export VNET_IN_SANDBOX=1
 exec unshare --net --mount --propagation private -- bash -c '
   set -e
-  for d in /run/netns /run/docker /run/vnet; do mkdir -p "$d"; mount -t tmpfs -o mode=0755 "vnet-sandbox" "$d"; done
+  # /run/containerd: where the containerd shims of the Docker tests keep their sockets.
+  for d in /run/netns /run/docker /run/vnet /run/containerd; do mkdir -p "$d"; mount -t tmpfs -o mode=0755 "vnet-sandbox" "$d"; done
   # /sys shows the network namespace of whoever mounted it: remount so tools reading
   # /sys/class/net see the sandbox, not the host.
   mount -t sysfs sysfs /sys 2>/dev/null || true
+  # ... which hides the cgroup mount beneath it; dockerd (the Docker tests) needs it back.
+  mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
+  # Docker writes its trust key under /etc/docker: give it a private one.
+  mkdir -p /etc/docker 2>/dev/null && mount -t tmpfs -o mode=0700 vnet-sandbox /etc/docker 2>/dev/null || true
   ip link set lo up
   exec "$@"
 ' vnet-sandbox "$@"

@@ -36,6 +36,9 @@ public sealed class VethPair
     public string? PeerMacAddress { get; init; }
     public NetProcess[] Processes { get; init; } = Array.Empty<NetProcess>();
     public NetProcess[] PeerProcesses { get; init; } = Array.Empty<NetProcess>();
+    /// <summary>The Docker container on the far side, when there is one (seed 002's question: whose veth is this?).</summary>
+    public string? PeerContainer { get; init; }
+    public string? PeerContainerId { get; init; }
     /// <summary>False when the far end is in a namespace VNet cannot find (no name, no process, no Docker file).</summary>
     public bool PeerResolved { get; init; }
     public override string ToString() => $"{Name}@{PeerName ?? (PeerIndex is int i ? "if" + i : "?")}";
@@ -140,6 +143,7 @@ public sealed class VethService
         NetProcess[] ProcsOf(ulong ino) => procs.TryGetValue(ino, out var l) ? l.OrderBy(p => p.ProcessId).ToArray() : Array.Empty<NetProcess>();
 
         List<NetNamespace>? known = null;
+        Dictionary<ulong, Docker.DockerContainer>? containers = null;
         var nsidMap = new Dictionary<int, NetNamespace>();
         var result = new List<VethPair>();
         foreach (var v in veths)
@@ -174,8 +178,15 @@ public sealed class VethService
                 peerIno = here.Inode;
                 resolved = p != null;
             }
+            Docker.DockerContainer? container = null;
+            if (peerIno is ulong pi2 && peerIno != here.Inode)
+            {
+                containers ??= Docker.DockerClient.ByNamespaceInode();
+                containers.TryGetValue(pi2, out container);
+            }
             result.Add(new VethPair
             {
+                PeerContainer = container?.Name, PeerContainerId = container?.ShortId,
                 Name = v.Name, Namespace = ns, Index = v.Index, MacAddress = v.MacAddress, Mtu = v.Mtu, State = v.State, Master = v.Master,
                 PeerName = peerName, PeerNamespace = peerNsText, PeerNamespaceInode = peerIno, PeerIndex = v.LinkIndex,
                 PeerMacAddress = peerMac, Processes = ProcsOf(here.Inode),

@@ -259,6 +259,8 @@ public sealed class NamespaceService
         foreach (var (ino, list) in procs) For(ino).Processes.AddRange(list);
 
         ulong current = Sys.StatPath("/proc/thread-self/ns/net")?.Ino ?? 0;
+        var containers = Docker.DockerClient.ByNamespaceInode();
+        foreach (var ino in containers.Keys) For(ino);
         var result = new List<NetNamespace>();
         foreach (var b in byInode.Values)
         {
@@ -270,13 +272,17 @@ public sealed class NamespaceService
             b.Processes.Sort((x, y) => x.ProcessId.CompareTo(y.ProcessId));
             // One object per name, so that `ip netns add a; ... name b` shows both like `ip netns list`.
             var nameList = b.Names.Count > 0 ? b.Names.Cast<string?>().ToList() : new List<string?> { null };
+            containers.TryGetValue(b.Inode, out var container);
             foreach (var name in nameList)
             {
                 result.Add(new NetNamespace
                 {
+                    ContainerName = container?.Name,
+                    ContainerId = container?.ShortId,
+                    ContainerImage = container?.Image,
                     Name = name,
                     Path = name != null ? System.IO.Path.Combine(NetnsDir, name)
-                        : b.DockerPath ?? $"/proc/{b.Processes[0].ProcessId}/ns/net",
+                        : b.DockerPath ?? container?.NamespacePath ?? $"/proc/{b.Processes[0].ProcessId}/ns/net",
                     Inode = b.Inode,
                     Source = src.ToString(),
                     DockerPath = b.DockerPath,

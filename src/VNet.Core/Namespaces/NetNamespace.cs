@@ -30,6 +30,10 @@ public sealed class NetNamespace
     public string? DockerPath { get; init; }
     public int[] ProcessIds { get; init; } = Array.Empty<int>();
     public NetProcess[] Processes { get; init; } = Array.Empty<NetProcess>();
+    /// <summary>The Docker container living in this namespace, when Docker answers (name, short ID, image).</summary>
+    public string? ContainerName { get; init; }
+    public string? ContainerId { get; init; }
+    public string? ContainerImage { get; init; }
     /// <summary>True for the namespace the caller is in (the host's, outside any container).</summary>
     public bool IsCurrent { get; init; }
     /// <summary>The value to pass as -Namespace to reach this namespace: its name, else its path.</summary>

@@ -18,6 +18,10 @@ public sealed class GetNetNamespaceCommand : VNetCmdlet
     [Alias("Id", "Pid")]
     public int[]? ProcessId { get; set; }
 
+    /// <summary>The namespace of this running Docker container (name or ID).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Container")]
+    public string? Container { get; set; }
+
     /// <summary>Only namespaces with a /run/netns name (what `ip netns list` shows).</summary>
     [Parameter(ParameterSetName = "Name")]
     public SwitchParameter Named { get; set; }
@@ -26,6 +30,12 @@ public sealed class GetNetNamespaceCommand : VNetCmdlet
     {
         Try(() =>
         {
+            if (Container != null)
+            {
+                var c = VNet.Core.Docker.DockerClient.Find(Container);
+                WriteObject(Ctx.Namespaces.List().Where(n => n.ContainerId == c.ShortId), true);
+                return;
+            }
             bool onlyNamed = Named.IsPresent || (Name is { Length: > 0 });
             var list = Ctx.Namespaces.List(Name, ProcessId, includeProcesses: true);
             if (onlyNamed) list = list.Where(n => n.Name != null).ToList();

@@ -24,6 +24,12 @@ public sealed class NewVethPairCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? PeerNamespace { get; set; }
 
+    /// <summary>Put the first end into this running Docker container's namespace (name or ID).</summary>
+    [Parameter] public string? Container { get; set; }
+
+    /// <summary>Put the peer into this running Docker container's namespace (`docker network connect`, done by hand).</summary>
+    [Parameter] public string? PeerContainer { get; set; }
+
     [Parameter] public int? Mtu { get; set; }
     [Parameter] public string? MacAddress { get; set; }
     [Parameter] public string? PeerMacAddress { get; set; }
@@ -33,12 +39,17 @@ public sealed class NewVethPairCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
-        string target = $"{Name}{In(Namespace)} <-> {PeerName}{In(PeerNamespace)}";
-        if (!ShouldProcess(target, "Create veth pair")) return;
-        Try(() => WriteObject(Ctx.Veths.Create(new VethSpec
+        Try(() =>
         {
-            Name = Name, Namespace = Namespace, PeerName = PeerName, PeerNamespace = PeerNamespace,
+            string? ns = Container != null ? VNet.Core.Docker.DockerClient.Find(Container).NamespacePath : Namespace;
+            string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.Find(PeerContainer).NamespacePath : PeerNamespace;
+            string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}";
+            if (!ShouldProcess(target, "Create veth pair")) return;
+            WriteObject(Ctx.Veths.Create(new VethSpec
+        {
+            Name = Name, Namespace = ns, PeerName = PeerName, PeerNamespace = peerNs,
             Mtu = Mtu, MacAddress = MacAddress, PeerMacAddress = PeerMacAddress, Up = !Down.IsPresent,
-        })));
+        }));
+        });
     }
 }
