@@ -260,14 +260,14 @@ public sealed class NamespaceService
 
         ulong current = Sys.StatPath("/proc/thread-self/ns/net")?.Ino ?? 0;
         var containers = Docker.DockerClient.ByNamespaceInode();
-        foreach (var ino in containers.Keys) For(ino);
+        foreach (var (ino, c) in containers) For(ino).DockerPath ??= c.SandboxKey is { Length: > 0 } k && File.Exists(k) ? k : null;
         var result = new List<NetNamespace>();
         foreach (var b in byInode.Values)
         {
             if (b.Names.Count == 0 && b.DockerPath == null && !includeProcesses && processIds == null) continue;
             var src = NamespaceSource.None;
             if (b.Names.Count > 0) src |= NamespaceSource.Named;
-            if (b.DockerPath != null) src |= NamespaceSource.Docker;
+            if (b.DockerPath != null || containers.ContainsKey(b.Inode)) src |= NamespaceSource.Docker;
             if (b.Processes.Count > 0) src |= NamespaceSource.Process;
             b.Processes.Sort((x, y) => x.ProcessId.CompareTo(y.ProcessId));
             // One object per name, so that `ip netns add a; ... name b` shows both like `ip netns list`.

@@ -14,7 +14,7 @@ public abstract class LiveTest : IDisposable
     protected readonly NetContext Ctx = new();
     protected readonly string P = "t" + Guid.NewGuid().ToString("N")[..5];
     private readonly List<string> _namespaces = new();
-    private readonly List<string> _links = new();
+    private readonly List<(string Name, string? Ns)> _links = new();
 
     protected LiveTest()
     {
@@ -33,11 +33,11 @@ public abstract class LiveTest : IDisposable
         return name;
     }
 
-    /// <summary>A link name for this test: unique, at most 15 bytes.</summary>
-    protected string L(string suffix)
+    /// <summary>A link name for this test: unique, at most 15 bytes; removed (in <paramref name="ns"/>) afterwards.</summary>
+    protected string L(string suffix, string? ns = null)
     {
         string name = $"{P}{suffix}";
-        _links.Add(name);
+        if (!_links.Contains((name, ns))) _links.Add((name, ns));
         return name;
     }
 
@@ -66,7 +66,7 @@ public abstract class LiveTest : IDisposable
 
     public virtual void Dispose()
     {
-        foreach (var l in _links) { try { Ctx.Links.Remove(l); } catch (VNetException) { } }
+        foreach (var (l, ns) in _links) { try { Ctx.Links.Remove(l, ns); } catch (VNetException) { } }
         foreach (var n in _namespaces) { try { Ctx.Namespaces.Remove(n, strict: false); } catch (VNetException) { } }
         Ctx.Dispose();
         GC.SuppressFinalize(this);
