@@ -232,8 +232,8 @@ sealed class Bench
             {
                 Settle();
                 Sh("ip", "netns", "add", "pub");
-                a.Add(InNs(add));
-                d.Add(InNs(remove));
+                a.Add(add());
+                d.Add(remove());
                 Sh("ip", "netns", "del", "pub");
             }
             _results.Add(new Result("publish-1000", "add", impl, a.ToArray(), note));
@@ -242,9 +242,6 @@ sealed class Bench
         }
     }
 
-    /// <summary>External tools act on the namespace "pub" through `ip netns exec`-free nsenter; VNet uses -Namespace.</summary>
-    private static double InNs(Func<double> f) => f();
-
     private string Tmp(string name) => Path.Combine(Path.GetTempPath(), name);
 
     private void WriteNftFiles()
@@ -252,7 +249,7 @@ sealed class Bench
         var elems = string.Join(", ", Enumerable.Range(20000, 1000).Select(p => $"{p} : 198.51.100.10 . {p}"));
         File.WriteAllText(Tmp("pub-add.nft"),
             "table ip bench {\n map pub { type inet_service : ipv4_addr . inet_service; }\n" +
-            " chain pre { type nat hook prerouting priority dstnat; fib daddr type local dnat ip to tcp dport map @pub }\n" +
+            " chain pre {\n  type nat hook prerouting priority dstnat;\n  fib daddr type local dnat ip to tcp dport map @pub\n }\n" +
             $"}}\nadd element ip bench pub {{ {elems} }}\n");
         File.WriteAllText(Tmp("pub-del.nft"), "delete table ip bench\n");
         File.WriteAllText(Tmp("ipt-add.rules"), "*nat\n:PREROUTING ACCEPT [0:0]\n" +
