@@ -148,6 +148,8 @@ public sealed class NatService
         var sb = new StringBuilder();
         bool exists = TableExists(spec.Namespace);
         if (!exists) sb.AppendLine(Skeleton);
+        // Read VNet's rules once for every check below (each read is a ruleset dump).
+        var current = exists ? List(spec.Namespace) : new List<NatRule>();
         string id;
         switch (spec.Kind)
         {
@@ -157,7 +159,7 @@ public sealed class NatService
                 var src = SourcePrefix(spec.Source);
                 IPAddress? to = spec.Kind == "Snat" ? V4(spec.ToAddress, "ToAddress") : null;
                 id = $"{spec.Kind.ToLowerInvariant()}-{src}{(spec.OutInterface != null ? "-via-" + spec.OutInterface : "")}{(to != null ? "-to-" + to : "")}";
-                if (exists && List(spec.Namespace).Any(r => r.Id == id))
+                if (current.Any(r => r.Id == id))
                     throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, id, id);
                 string match = $"ip saddr {src} ip daddr != {src}" + (spec.OutInterface != null ? $" oifname {Nftables.Q(spec.OutInterface)}" : "");
                 string action = to != null ? $"snat ip to {to}" : "masquerade";
@@ -177,7 +179,7 @@ public sealed class NatService
                 IPAddress? hostAddr = spec.HostAddress != null ? V4(spec.HostAddress, "HostAddress") : null;
                 string portText = from == toEnd ? $"{from}" : $"{from}-{toEnd}";
                 id = $"publish-{proto}-{(hostAddr != null ? hostAddr + "-" : "")}{portText}";
-                var taken = PublishedPorts(spec.Namespace, proto, hostAddr).Where(p => p.Port >= from && p.Port <= toEnd).ToList();
+                var taken = PublishedPorts(current, proto, hostAddr).Where(p => p.Port >= from && p.Port <= toEnd).ToList();
                 if (taken.Count > 0)
                     throw Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, spec.PublishPort, taken[0].Port, proto, taken[0].Id);
                 string map = hostAddr != null ? $"pub_{proto}_addr" : $"pub_{proto}";
@@ -191,7 +193,7 @@ public sealed class NatService
                 // Chunks keep each command line reasonable; they are still one transaction.
                 foreach (var chunk in elems.Chunk(256))
                     sb.AppendLine($"add element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
-                sb.Append(HairpinScript(spec.Namespace, extraTarget: target));
+                sb.Append(HairpinScript(spec.Namespace, current, extraTarget: target));
                 break;
             }
             default:
@@ -204,11 +206,10 @@ public sealed class NatService
     }
 
     /// <summary>Published ports already in a map, with the rule id that owns each.</summary>
-    private List<(int Port, string Id)> PublishedPorts(string? ns, string proto, IPAddress? hostAddr)
+    private static List<(int Port, string Id)> PublishedPorts(List<NatRule> rules, string proto, IPAddress? hostAddr)
     {
         var result = new List<(int, string)>();
-        if (!TableExists(ns)) return result;
-        foreach (var r in List(ns).Where(r => r.Kind == "Publish" && r.Protocol == proto &&
+        foreach (var r in rules.Where(r => r.Kind == "Publish" && r.Protocol == proto &&
                      (hostAddr == null ? r.HostAddress == null : r.HostAddress == hostAddr.ToString())))
         {
             var (a, b) = PortRange(r.PublishPort, "PublishPort");
@@ -221,9 +222,9 @@ public sealed class NatService
     /// The hairpin set, rebuilt: for every publish target, the interface and connected subnet it is
     /// reached through (a container's neighbours on the same bridge).
     /// </summary>
-    private string HairpinScript(string? ns, IPAddress? extraTarget = null, string? removedId = null)
+    private string HairpinScript(string? ns, List<NatRule> rules, IPAddress? extraTarget = null, string? removedId = null)
     {
-        var targets = (TableExists(ns) ? List(ns) : new List<NatRule>())
+        var targets = rules
             .Where(r => r.Kind == "Publish" && r.Id != removedId && r.ToAddress != null)
             .Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
         if (extraTarget != null) targets.Add(extraTarget);
@@ -369,7 +370,8 @@ public sealed class NatService
     {
         Notes.Clear();
         Warnings.Clear();
-        var rule = List(ns).FirstOrDefault(r => r.Id == id);
+        var all = List(ns);
+        var rule = all.FirstOrDefault(r => r.Id == id);
         if (rule == null)
         {
             if (strict) throw Messages.Error("NatRuleNotFound", VNetErrorCategory.ObjectNotFound, id, id);
@@ -383,7 +385,7 @@ public sealed class NatService
             var keys = Enumerable.Range(a, b - a + 1).Select(p => rule.HostAddress != null ? $"{rule.HostAddress} . {p}" : $"{p}");
             foreach (var chunk in keys.Chunk(512))
                 sb.AppendLine($"delete element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
-            sb.Append(HairpinScript(ns, removedId: id));
+            sb.Append(HairpinScript(ns, all, removedId: id));
         }
         else
         {
