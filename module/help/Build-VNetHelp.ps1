@@ -366,7 +366,7 @@ foreach ($cmd in $commands) {
     End
 
     Start command relatedLinks
-    $links = @('about_VNet') + @($c.Links | Where-Object { $_ })
+    $links = @('about_VNet') + @($(if ($c.ContainsKey('Links')) { $c.Links }) | Where-Object { $_ })
     foreach ($l in $links) {
         if ($l -notlike 'about_*' -and $l -notmatch '^https?://' -and -not (Get-Command $l -Module $module.Name -ErrorAction Ignore)) {
             Problem "$($cmd.Name): related link '$l' is not a VNet cmdlet"

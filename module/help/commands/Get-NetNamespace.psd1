@@ -24,6 +24,7 @@ NamespaceNotFound error. With -ProcessId, the namespaces of those processes are 
 not (like `ip netns identify PID`, which only knows named ones).
 '@
     Parameters = @{
+        Container = 'The namespace of this running Docker container (name or ID).'
         Name = @'
 Only the named namespaces whose /run/netns name matches. Wildcards (* and ?) are allowed and
 matching is case-sensitive, like the file names.

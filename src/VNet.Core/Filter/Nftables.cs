@@ -56,12 +56,11 @@ internal static class Nftables
         if (rc != 0)
         {
             string text = FirstErrorLine(error);
-            bool perm = error.Contains("Operation not permitted", StringComparison.Ordinal);
-            throw new VNetException(perm ? "PermissionDenied" : "NftablesRejected",
-                perm ? VNetErrorCategory.PermissionDenied : VNetErrorCategory.InvalidOperation,
-                perm ? Messages.Format("PermissionDeniedNetAdmin", doing ?? "change the firewall", text)
-                     : Messages.Format("KernelError", doing ?? "change the firewall", text),
-                target, perm ? 1 : 0, text);
+            if (error.Contains("Operation not permitted", StringComparison.Ordinal))
+                throw new VNetException("PermissionDenied", VNetErrorCategory.PermissionDenied,
+                    Messages.Format("PermissionDeniedNetAdmin", doing ?? "change the firewall", text), target, 1, text);
+            throw new VNetException("NftablesRejected", VNetErrorCategory.InvalidOperation,
+                Messages.Format("KernelError", doing ?? "change the firewall", text), target, 0, text);
         }
         return output;
     }

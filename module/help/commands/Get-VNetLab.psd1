@@ -1,0 +1,35 @@
+@{
+    Synopsis = 'Lists the labs running on this machine, with their hosts.'
+    Description = @'
+Get-VNetLab reads /run/vnet/lab and returns each running lab. An emulated lab whose host processes are gone (after a crash) is not listed; Stop-VNetLab cleans it up.
+'@
+    Parameters = @{
+        Name = 'One labs name. Without it, every running lab.'
+    }
+    Outputs = @(
+        @{ Type = 'VNet.Core.Lab.LabInstance'; Description = 'One object per lab.' }
+    )
+    Errors = @(
+        'LabNotFound: no running lab of that name.'
+    )
+    Examples = @(
+        @{
+            Title = 'What is running'
+            Code = @'
+Get-VNetLab
+'@
+            Remarks = @'
+Name, backend, underlay and hosts of each lab.
+'@
+        }
+        @{
+            Title = 'The hosts of one lab'
+            Code = @'
+(Get-VNetLab vxlab).Hosts
+'@
+            Remarks = @'
+Name, Address, Device, ProcessId and Namespace of each host.
+'@
+        }
+    )
+}

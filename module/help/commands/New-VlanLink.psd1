@@ -1,0 +1,41 @@
+@{
+    Synopsis = 'Creates an 802.1Q VLAN link, as `ip link add NAME link PARENT type vlan id ID` does.'
+    Description = @'
+New-VlanLink creates a VLAN sub-interface on a parent device. It needs the kernels 802.1Q support (CONFIG_VLAN_8021Q); where the kernel lacks it, the error VlanNotSupported says so, and VNets own test of it is skipped with that reason (it runs on the Vagrant labs VMs).
+'@
+    Parameters = @{
+        Name = 'The new links name, such as eth1.10.'
+        Parent = 'The parent device.'
+        VlanId = 'The VLAN id, 1 to 4094.'
+        Namespace = 'The namespace of the parent: {{Namespace}}'
+    }
+    Outputs = @(
+        @{ Type = 'VNet.Core.Links.NetLink'; Description = 'The new link (Kind vlan).' }
+    )
+    Errors = @(
+        'InvalidVlanId: -VlanId is outside 1..4094.'
+        'ParentNotFound: -Parent does not exist.'
+        'VlanNotSupported: the kernel has no 802.1Q support.'
+        'LinkExists: the name is taken.'
+    )
+    Examples = @(
+        @{
+            Title = 'VLAN 10 on eth1'
+            Code = @'
+New-VlanLink eth1.10 -Parent eth1 -VlanId 10
+'@
+            Remarks = @'
+Frames sent on eth1.10 leave eth1 tagged with VLAN 10.
+'@
+        }
+        @{
+            Title = 'Check the kernel first'
+            Code = @'
+try { New-VlanLink eth1.10 -Parent eth1 -VlanId 10 -ErrorAction Stop } catch { $_.Exception.Message }
+'@
+            Remarks = @'
+On a kernel without 802.1Q the message says so instead of a bare EOPNOTSUPP.
+'@
+        }
+    )
+}
