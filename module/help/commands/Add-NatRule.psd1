@@ -1,5 +1,5 @@
 @{
-    Synopsis = 'Adds a masquerade, SNAT or port-publish rule in VNets own nftables table, as `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE` or `docker run -p 10080:80` do.'
+    Synopsis = 'Adds a masquerade, SNAT or port-publish rule in VNet''s own nftables table, as `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE` or `docker run -p 10080:80` do.'
     Description = @'
 Add-NatRule adds one NAT rule, in one nftables transaction, to VNet's own table in the namespace
 (`table ip vnet`): nothing it does not own is flushed, edited or reordered.
@@ -26,9 +26,9 @@ DOCKER-USER (or at the top of FORWARD) and -Verbose says so.
         PublishPort = 'The host port or range to publish, such as 10080 or 8000-8010 (1 to 65535, not reversed).'
         Source = 'The source network, such as 198.51.100.0/24 (IPv4).'
         OutInterface = 'Only traffic leaving through this interface.'
-        ToAddress = 'SNAT: the address to rewrite to. Publish: the containers address.'
+        ToAddress = 'SNAT: the address to rewrite to. Publish: the container''s address.'
         Protocol = 'tcp (default) or udp.'
-        ToPort = 'The containers port or range; one port, or a range as long as -PublishPort. Default: the same as -PublishPort.'
+        ToPort = 'The container''s port or range; one port, or a range as long as -PublishPort. Default: the same as -PublishPort.'
         HostAddress = 'Publish only on this host address, like `-p 203.0.113.1:10080:80`.'
         Namespace = 'The namespace whose NAT to change (the "host"): {{Namespace}}'
         PassThru = 'Writes the rule (it is written in any case).'
@@ -59,7 +59,7 @@ DOCKER-USER (or at the top of FORWARD) and -Verbose says so.
 Add-NatRule -Masquerade -Source 198.51.100.0/24
 '@
             Remarks = @'
-Containers behind the bridge reach the outside, which sees the hosts uplink address. The warning says if ip_forward was turned on.
+Containers behind the bridge reach the outside, which sees the host's uplink address. The warning says if ip_forward was turned on.
 '@
         }
         @{
@@ -68,7 +68,7 @@ Containers behind the bridge reach the outside, which sees the hosts uplink addr
 Add-NatRule -PublishPort 10080 -ToAddress 198.51.100.10 -ToPort 80
 '@
             Remarks = @'
-host:10080 reaches the containers port 80 from outside, from the host itself and from its neighbours.
+host:10080 reaches the container's port 80 from outside, from the host itself and from its neighbours.
 '@
         }
         @{

@@ -25,7 +25,7 @@ Add-VxlanPeer adds a forwarding entry to a tunnel. Without -MacAddress, it is a 
 Add-VxlanPeer vxlan0 192.0.2.12
 '@
             Remarks = @'
-Flooded traffic (ARP, unknown unicast) now reaches host B, and replies teach the bridge where Bs containers are.
+Flooded traffic (ARP, unknown unicast) now reaches host B, and replies teach the bridge where B's containers are.
 '@
         }
         @{

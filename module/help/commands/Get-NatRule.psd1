@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Lists the NAT rules VNet made in a namespace, with packet and byte counters.'
     Description = @'
-Get-NatRule reads VNets table and returns each masquerade, SNAT and publish rule with its Id, what it matches and does, and its counters. Rules pipe into Remove-NatRule. To see every rule of the namespace, VNets and others (Dockers), use Get-NetFilterRule.
+Get-NatRule reads VNet's table and returns each masquerade, SNAT and publish rule with its Id, what it matches and does, and its counters. Rules pipe into Remove-NatRule. To see every rule of the namespace, VNet's and others (Docker's), use Get-NetFilterRule.
 '@
     Parameters = @{
         Id = 'Only rules whose Id matches; wildcards (* and ?) are allowed.'

@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Lists tracked connections with their original and reply tuples, as `conntrack -L` does, so NAT can be seen.'
     Description = @'
-Get-NetConntrack dumps the connection-tracking table of a namespace over ctnetlink. Each entry shows the original direction (what the first packet looked like) and the reply direction: a masqueraded connection replies to the hosts address, a published one comes from the container. SourceNat and DestinationNat say which happened.
+Get-NetConntrack dumps the connection-tracking table of a namespace over ctnetlink. Each entry shows the original direction (what the first packet looked like) and the reply direction: a masqueraded connection replies to the host's address, a published one comes from the container. SourceNat and DestinationNat say which happened.
 '@
     Parameters = @{
         Namespace = 'The namespace to read: {{Namespace}}'
@@ -22,7 +22,7 @@ Get-NetConntrack dumps the connection-tracking table of a namespace over ctnetli
 Get-NetConntrack -Destination 203.0.113.2
 '@
             Remarks = @'
-The original source is the container (198.51.100.10); the reply goes to the hosts uplink (203.0.113.1).
+The original source is the container (198.51.100.10); the reply goes to the host's uplink (203.0.113.1).
 '@
         }
         @{

@@ -1,7 +1,7 @@
 @{
-    Synopsis = 'Shows every firewall rule of a namespace, VNets, Dockers iptables-nft rules and anyones, read-only.'
+    Synopsis = 'Shows every firewall rule of a namespace, VNet''s, Docker''s iptables-nft rules and anyone''s, read-only.'
     Description = @'
-Get-NetFilterRule reads the whole nftables ruleset of a namespace (iptables-nft rules included, as Docker makes them) and returns one object per rule: family, table, chain, the chains type, hook, priority and policy, the rules handle, its text as `nft` prints it, and its counters. It changes nothing.
+Get-NetFilterRule reads the whole nftables ruleset of a namespace (iptables-nft rules included, as Docker makes them) and returns one object per rule: family, table, chain, the chain's type, hook, priority and policy, the rule's handle, its text as `nft` prints it, and its counters. It changes nothing.
 '@
     Parameters = @{
         Namespace = 'The namespace to read: {{Namespace}}'
@@ -18,7 +18,7 @@ Get-NetFilterRule reads the whole nftables ruleset of a namespace (iptables-nft 
     )
     Examples = @(
         @{
-            Title = 'Dockers rules in one place (seed 004)'
+            Title = 'Docker''s rules in one place (seed 004)'
             Code = @'
 # iptables-save
 Get-NetFilterRule -Table filter -Chain DOCKER*
@@ -33,7 +33,7 @@ DOCKER, DOCKER-USER and DOCKER-ISOLATION-STAGE-1/2 with their rules and counters
 Get-NetFilterRule -Table vnet
 '@
             Remarks = @'
-VNets own table: publish maps, hairpin, isolation and NAT rules.
+VNet's own table: publish maps, hairpin, isolation and NAT rules.
 '@
         }
     )

@@ -4,7 +4,7 @@
 Get-VNetLab reads /run/vnet/lab and returns each running lab. An emulated lab whose host processes are gone (after a crash) is not listed; Stop-VNetLab cleans it up.
 '@
     Parameters = @{
-        Name = 'One labs name. Without it, every running lab.'
+        Name = 'One lab''s name. Without it, every running lab.'
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Lab.LabInstance'; Description = 'One object per lab.' }

@@ -1,7 +1,7 @@
 @{
-    Synopsis = 'Lists a tunnels forwarding entries: which VTEP each MAC, and flooded traffic, goes to.'
+    Synopsis = 'Lists a tunnel''s forwarding entries: which VTEP each MAC, and flooded traffic, goes to.'
     Description = @'
-Get-VxlanPeer returns the devices own forwarding entries (`bridge fdb show dev vxlan0`): the flood entries (all-zeros MAC) toward each peer, and the MACs learned or added behind each remote VTEP.
+Get-VxlanPeer returns the device's own forwarding entries (`bridge fdb show dev vxlan0`): the flood entries (all-zeros MAC) toward each peer, and the MACs learned or added behind each remote VTEP.
 '@
     Parameters = @{
         Tunnel = 'The VXLAN device.'

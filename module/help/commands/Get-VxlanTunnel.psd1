@@ -33,7 +33,7 @@ One line per VXLAN device, like `ip -d link show type vxlan` but as objects.
 (Get-VxlanTunnel vxlan0).Port -eq 4789
 '@
             Remarks = @'
-A tunnel made by `ip` without dstport uses the kernels 8472 and will not talk to one on 4789.
+A tunnel made by `ip` without dstport uses the kernel's 8472 and will not talk to one on 4789.
 '@
         }
     )

@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Runs a script block (with VNet imported) or a command on a host of a lab, the same way for emulated hosts and VMs.'
     Description = @'
-Invoke-VNetLabCommand runs something "on host A": on an emulated host by entering its network and mount namespaces (nsenter), on a Vagrant VM through `vagrant ssh`. A script block runs in pwsh on the host with VNet imported; its output comes back as deserialized objects and its errors as error records. A native commands output comes back as lines and its exit code as $LASTEXITCODE. Put `--` before a native command whose arguments start with -.
+Invoke-VNetLabCommand runs something "on host A": on an emulated host by entering its network and mount namespaces (nsenter), on a Vagrant VM through `vagrant ssh`. A script block runs in pwsh on the host with VNet imported; its output comes back as deserialized objects and its errors as error records. A native command's output comes back as lines and its exit code as $LASTEXITCODE. Put `--` before a native command whose arguments start with '-'.
 '@
     Parameters = @{
         Name = 'The lab (alias -Lab).'
@@ -34,7 +34,7 @@ The tunnel object comes back to the caller.
 Invoke-VNetLabCommand vxlab A -Command ip -- netns exec c1 ping -c 1 198.51.100.3
 '@
             Remarks = @'
-The pings lines come back; $LASTEXITCODE says whether it answered.
+The ping's lines come back; $LASTEXITCODE says whether it answered.
 '@
         }
     )

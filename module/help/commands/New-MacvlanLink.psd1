@@ -1,10 +1,10 @@
 @{
-    Synopsis = 'Creates a macvlan link on a parent device, as `ip link add NAME link PARENT type macvlan mode MODE` does (Dockers macvlan driver).'
+    Synopsis = 'Creates a macvlan link on a parent device, as `ip link add NAME link PARENT type macvlan mode MODE` does (Docker''s macvlan driver).'
     Description = @'
-New-MacvlanLink creates a macvlan interface: a MAC address of its own on a parent device, so a container appears on the parents network directly. Modes: bridge (macvlans on one parent talk to each other), vepa, private and passthru. -ToNamespace puts the new link straight into a containers namespace, up.
+New-MacvlanLink creates a macvlan interface: a MAC address of its own on a parent device, so a container appears on the parent's network directly. Modes: bridge (macvlans on one parent talk to each other), vepa, private and passthru. -ToNamespace puts the new link straight into a container's namespace, up.
 '@
     Parameters = @{
-        Name = 'The new links name.'
+        Name = 'The new link''s name.'
         Parent = 'The parent device (a NIC or a veth end).'
         Mode = 'bridge (default), vepa, private or passthru.'
         Namespace = 'The namespace of the parent: {{Namespace}}'
@@ -23,7 +23,7 @@ New-MacvlanLink creates a macvlan interface: a MAC address of its own on a paren
     )
     Examples = @(
         @{
-            Title = 'Two containers on the parents network'
+            Title = 'Two containers on the parent''s network'
             Code = @'
 New-MacvlanLink mv1 -Parent eth1 -ToNamespace c1
 New-MacvlanLink mv2 -Parent eth1 -ToNamespace c2

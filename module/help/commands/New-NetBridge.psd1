@@ -10,7 +10,7 @@ namespaces plugged into it, as docker0 is for Docker's containers.
 {{LinkName}}
 '@
     Parameters = @{
-        Isolated = 'Also isolate the bridge from the other isolated bridges (Dockers DOCKER-ISOLATION stages); see Set-NetBridge. If that fails, the bridge is deleted again.'
+        Isolated = 'Also isolate the bridge from the other isolated bridges (Docker''s DOCKER-ISOLATION stages); see Set-NetBridge. If that fails, the bridge is deleted again.'
         Name = 'The names of the bridges to create, such as br0.'
         Namespace = "The namespace to create the bridges in: {{Namespace}}"
         Mtu = 'The MTU of the bridge, from 68 to 65535. A bridge otherwise takes the smallest MTU of its ports.'

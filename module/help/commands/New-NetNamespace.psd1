@@ -14,7 +14,7 @@ leaves nothing behind, and the other names are still created. A name is a file n
 /run/netns: not empty, no '/', no whitespace, no '..', at most 255 bytes.
 '@
     Parameters = @{
-        Container = 'Give a /run/netns name to the namespace of this running Docker container (name or ID), found through the Docker Engine API: what seed 000 does by hand with ln -s. Removing the name never ends the containers namespace.'
+        Container = 'Give a /run/netns name to the namespace of this running Docker container (name or ID), found through the Docker Engine API: what seed 000 does by hand with ln -s. Removing the name never ends the container''s namespace.'
         Path = 'Give a /run/netns name to the namespace at this path (/run/docker/netns/ID, /proc/PID/ns/net).'
         ProcessId = 'Give a /run/netns name to the namespace of this process.'
         Name = @'

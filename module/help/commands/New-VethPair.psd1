@@ -19,8 +19,8 @@ the pair is deleted again.
 {{LinkName}} The two ends may have the same name when they are in different namespaces.
 '@
     Parameters = @{
-        Container = 'Put the first end into this running Docker containers namespace (name or ID).'
-        PeerContainer = 'Put the peer into this running Docker containers namespace: attach a VNet network to a container, as `docker network connect` does for Dockers.'
+        Container = 'Put the first end into this running Docker container''s namespace (name or ID).'
+        PeerContainer = 'Put the peer into this running Docker container''s namespace: attach a VNet network to a container, as `docker network connect` does for Docker''s.'
         Name = 'The name of the first end, created in -Namespace (the current namespace if omitted).'
         Namespace = "The namespace of the first end: {{Namespace}}"
         PeerName = 'The name of the other end, created in -PeerNamespace.'

@@ -1,10 +1,10 @@
 @{
     Synopsis = 'Creates an 802.1Q VLAN link, as `ip link add NAME link PARENT type vlan id ID` does.'
     Description = @'
-New-VlanLink creates a VLAN sub-interface on a parent device. It needs the kernels 802.1Q support (CONFIG_VLAN_8021Q); where the kernel lacks it, the error VlanNotSupported says so, and VNets own test of it is skipped with that reason (it runs on the Vagrant labs VMs).
+New-VlanLink creates a VLAN sub-interface on a parent device. It needs the kernel's 802.1Q support (CONFIG_VLAN_8021Q); where the kernel lacks it, the error VlanNotSupported says so, and VNet's own test of it is skipped with that reason (it runs on the Vagrant lab's VMs).
 '@
     Parameters = @{
-        Name = 'The new links name, such as eth1.10.'
+        Name = 'The new link''s name, such as eth1.10.'
         Parent = 'The parent device.'
         VlanId = 'The VLAN id, 1 to 4094.'
         Namespace = 'The namespace of the parent: {{Namespace}}'

@@ -24,12 +24,12 @@ without -Remote and use Add-VxlanPeer. If anything fails after the device exists
         Vni = 'The VXLAN network identifier, 1 to 16777215 (`id 77` in seed 004).'
         Local = 'The local endpoint address. By default the kernel picks the source address by routing.'
         Remote = 'A unicast remote endpoint (VTEP), made the default destination. Use Add-VxlanPeer for peers you may remove later.'
-        Group = 'A multicast group to flood to instead of a remote (an IPv4 or IPv6 multicast address); needs -Device.'
-        Device = 'The underlay interface (enp0s8 on the seeds VMs, eth1 in the lab). Its MTU sets the tunnels default MTU.'
-        Port = 'The UDP destination port, 1 to 65535. Default 4789 (IANA); the kernels own default is 8472.'
-        Bridge = 'A bridge to join; its ports and their container ends are fitted to the tunnels MTU.'
+        Group = 'A multicast group to flood to instead of a remote (224.0.0.0/4 or ff00::/8); needs -Device.'
+        Device = 'The underlay interface (enp0s8 on the seed''s VMs, eth1 in the lab). Its MTU sets the tunnel''s default MTU.'
+        Port = 'The UDP destination port, 1 to 65535. Default 4789 (IANA); the kernel''s own default is 8472.'
+        Bridge = 'A bridge to join; its ports and their container ends are fitted to the tunnel''s MTU.'
         Learning = 'Learn remote MACs from received packets (default on). -Learning:$false keeps only the peers you add.'
-        Mtu = 'The tunnel MTU, 68 to 65535. Default: the underlays minus 50 (IPv4) or 70 (IPv6).'
+        Mtu = 'The tunnel MTU, 68 to 65535. Default: the underlay''s minus 50 (IPv4) or 70 (IPv6).'
         Namespace = 'The namespace (a lab host, say) to create the tunnel in: {{Namespace}}'
     }
     Outputs = @(
@@ -54,7 +54,7 @@ without -Remote and use Add-VxlanPeer. If anything fails after the device exists
     )
     Examples = @(
         @{
-            Title = 'Seed 004s tunnel, in one call'
+            Title = 'Seed 004''s tunnel, in one call'
             Code = @'
 # ip link add vxlan0 type vxlan id 77 dstport 4789 dev eth1
 # ip link set vxlan0 master br0; ip link set vxlan0 up
@@ -62,7 +62,7 @@ New-VxlanTunnel vxlan0 -Vni 77 -Device eth1 -Bridge br0 -Verbose
 Add-VxlanPeer vxlan0 192.0.2.12
 '@
             Remarks = @'
-Host As side of the two-host lab: VNI 77 on the IANA port, MTU 1450, the bridge and its container ends lowered to 1450 (-Verbose names them), and host B (192.0.2.12) as a peer.
+Host A's side of the two-host lab: VNI 77 on the IANA port, MTU 1450, the bridge and its container ends lowered to 1450 (-Verbose names them), and host B (192.0.2.12) as a peer.
 '@
         }
         @{

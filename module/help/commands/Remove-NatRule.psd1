@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Removes NAT rules by Id: every piece each made, and nothing else.'
     Description = @'
-Remove-NatRule deletes a rule in one transaction: the rule itself, or a publishs map elements and its hairpin entry, and the FORWARD accepts that only it needed. When VNet has nothing left in the namespace, its table goes too, so the ruleset is as before VNet came. Removing a rule that is already gone is quiet.
+Remove-NatRule deletes a rule in one transaction: the rule itself, or a publish's map elements and its hairpin entry, and the FORWARD accepts that only it needed. When VNet has nothing left in the namespace, its table goes too, so the ruleset is as before VNet came. Removing a rule that is already gone is quiet.
 '@
     Parameters = @{
         Id = 'The rule ids, as Get-NatRule returns them.'

@@ -1,7 +1,7 @@
 @{
-    Synopsis = 'Isolates a bridge from the other isolated bridges (Dockers DOCKER-ISOLATION-STAGE-1/2), or lifts it.'
+    Synopsis = 'Isolates a bridge from the other isolated bridges (Docker''s DOCKER-ISOLATION-STAGE-1/2), or lifts it.'
     Description = @'
-Set-NetBridge -Isolated $true puts a bridge in VNets set of isolated bridges: forwarded traffic between any two isolated bridges is dropped, while each still reaches the outside through its masquerade and containers on one bridge still talk to each other. -Isolated $false lifts it. The set lives in VNets own table; under an iptables FORWARD policy of DROP, the bridges traffic is accepted in DOCKER-USER, as Add-NatRule does.
+Set-NetBridge -Isolated $true puts a bridge in VNet's set of isolated bridges: forwarded traffic between any two isolated bridges is dropped, while each still reaches the outside through its masquerade and containers on one bridge still talk to each other. -Isolated $false lifts it. The set lives in VNet's own table; under an iptables FORWARD policy of DROP, the bridge's traffic is accepted in DOCKER-USER, as Add-NatRule does.
 '@
     Parameters = @{
         Name = 'The bridges.'

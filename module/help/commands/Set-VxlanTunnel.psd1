@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Changes what the kernel allows on a live VXLAN tunnel: learning, MTU and bridge.'
     Description = @'
-Set-VxlanTunnel changes learning, the MTU or the bridge of an existing tunnel without recreating it. The VNI, endpoints and port are fixed when the device is made (the kernel refuses changes to them): remove and recreate the tunnel for those. Joining a bridge fits the bridges ports and their container ends to the tunnels MTU, as New-VxlanTunnel does.
+Set-VxlanTunnel changes learning, the MTU or the bridge of an existing tunnel without recreating it. The VNI, endpoints and port are fixed when the device is made (the kernel refuses changes to them): remove and recreate the tunnel for those. Joining a bridge fits the bridge's ports and their container ends to the tunnel's MTU, as New-VxlanTunnel does.
 '@
     Parameters = @{
         Name = 'The tunnel to change.'
@@ -36,7 +36,7 @@ Turns learning off: only entries added with Add-VxlanPeer decide where frames go
 Set-VxlanTunnel vxlan0 -Bridge br0
 '@
             Remarks = @'
-Like `ip link set vxlan0 master br0`, and the bridges ports are fitted to the tunnels MTU.
+Like `ip link set vxlan0 master br0`, and the bridge's ports are fitted to the tunnel's MTU.
 '@
         }
     )

@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Tears a lab down: its hosts, their containers and tunnels, and the underlay.'
     Description = @'
-Stop-VNetLab ends an emulated labs host processes (their namespaces go with them), removes the switch namespace and the state under /run/vnet/lab, or runs `vagrant destroy` for a Vagrant lab. Stopping a lab that is not running is quiet.
+Stop-VNetLab ends an emulated lab's host processes (their namespaces go with them), removes the switch namespace and the state under /run/vnet/lab, or runs `vagrant destroy` for a Vagrant lab. Stopping a lab that is not running is quiet.
 '@
     Parameters = @{
         Name = 'The labs to stop.'
