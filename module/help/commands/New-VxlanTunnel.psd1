@@ -24,7 +24,7 @@ without -Remote and use Add-VxlanPeer. If anything fails after the device exists
         Vni = 'The VXLAN network identifier, 1 to 16777215 (`id 77` in seed 004).'
         Local = 'The local endpoint address. By default the kernel picks the source address by routing.'
         Remote = 'A unicast remote endpoint (VTEP), made the default destination. Use Add-VxlanPeer for peers you may remove later.'
-        Group = 'A multicast group to flood to instead of a remote (224.0.0.0/4 or ff00::/8); needs -Device.'
+        Group = 'A multicast group to flood to instead of a remote (an IPv4 or IPv6 multicast address); needs -Device.'
         Device = 'The underlay interface (enp0s8 on the seed''s VMs, eth1 in the lab). Its MTU sets the tunnel''s default MTU.'
         Port = 'The UDP destination port, 1 to 65535. Default 4789 (IANA); the kernel''s own default is 8472.'
         Bridge = 'A bridge to join; its ports and their container ends are fitted to the tunnel''s MTU.'
