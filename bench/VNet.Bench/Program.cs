@@ -25,6 +25,7 @@ foreach (var w in opts.Workloads)
         case "list": bench.List2000(); break;
         case "publish": bench.Publish1000(); break;
         case "import": bench.Import(); break;
+        case "vxlan": bench.Vxlan(); break;
         default: Console.Error.WriteLine($"unknown workload {w}"); return 2;
     }
 }
@@ -62,7 +63,7 @@ sealed class Options
                 default: o.Workloads.Add(args[i]); break;
             }
         }
-        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import" }); }
+        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan" }); }
         if (o.Quick) o.Runs = Math.Min(o.Runs, 3);
         return o;
     }
@@ -291,6 +292,21 @@ sealed class Bench
             _results.Add(new Result("import", "Import-Module in a session", "vnet", new[] { inSession }, "Measure-Command in a fresh pwsh"));
     }
 
+    private readonly List<(string Path, int Mtu, double Gbps)> _throughput = new();
+
+    /// <summary>Container-to-container throughput over the emulated lab's VXLAN vs a plain veth (iperf3, lab/measure-throughput.ps1).</summary>
+    public void Vxlan()
+    {
+        Console.Error.WriteLine("== vxlan");
+        if (_o.Pwsh == null) { Console.Error.WriteLine("  (no pwsh: skipped)"); return; }
+        string script = Path.Combine(_o.Root, "lab", "measure-throughput.ps1");
+        var (code, o) = Sh(_o.Pwsh, "-NoProfile", "-NonInteractive", "-Command", $"& '{script}' -Seconds 3 | ConvertTo-Json -Compress");
+        if (code != 0) { Console.Error.WriteLine("  measure-throughput failed: " + o); return; }
+        string json = o.Split('\n').Last(l => l.TrimStart().StartsWith('['));
+        foreach (var e in JsonDocument.Parse(json).RootElement.EnumerateArray())
+            _throughput.Add((e.GetProperty("Path").GetString() ?? "", e.GetProperty("Mtu").GetInt32(), e.GetProperty("Gbps").GetDouble()));
+    }
+
     public void Report()
     {
         var w = Console.Out;
@@ -307,6 +323,11 @@ sealed class Bench
                 w.WriteLine($"  {r.Implementation,-28} {r.Median,9:F4} {r.Min,9:F4} {r.Max,9:F4} {ratio,16}  {r.Note}");
             }
         }
+        if (_throughput.Count > 0)
+        {
+            w.WriteLine("\nvxlan / throughput (iperf3 -t 3, one run)");
+            foreach (var (path, mtu, gbps) in _throughput) w.WriteLine($"  {path,-28} MTU {mtu,5} {gbps,7:F2} Gbit/s");
+        }
         if (_o.Out.Length > 0)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_o.Out)!);
@@ -317,6 +338,7 @@ sealed class Bench
                 runs = _o.Runs,
                 date = DateTime.UtcNow.ToString("o"),
                 results = _results.Select(r => new { r.Workload, r.Phase, r.Implementation, r.Median, r.Min, r.Max, r.Seconds, r.Note }),
+                throughput = _throughput.Select(t => new { t.Path, t.Mtu, t.Gbps }),
             };
             File.WriteAllText(_o.Out, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
             w.WriteLine($"\nJSON: {_o.Out}");

@@ -6,7 +6,8 @@ BeforeAll {
     $n = "$p-err"
     New-NetNamespace $n | Out-Null
     function Get-VNetError([scriptblock] $Action) {
-        try { & $Action -ErrorAction Stop; $null } catch { $_ }
+        $ErrorActionPreference = 'Stop'   # makes the cmdlet's error record terminating, to catch it
+        try { & $Action; $null } catch { $_ }
     }
 }
 AfterAll { Remove-NetNamespace $n -ErrorAction SilentlyContinue }

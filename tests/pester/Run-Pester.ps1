@@ -28,6 +28,8 @@ try {
     exit 0
 }
 
+# The suites run with PowerShell's default: a native command's stderr line is an error record, not a stop.
+$ErrorActionPreference = 'Continue'
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
