@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -518,15 +517,9 @@ public sealed class NatService
 
     private (int, string) Iptables(string? ns, params string[] args)
     {
-        var psi = new ProcessStartInfo("iptables") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-w");
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = _ctx.Namespaces.StartProcess(ns, psi);
-        string o = p.StandardOutput.ReadToEnd();
-        string e = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0 && args[0] != "-S")
+        var (code, o, e) = _ctx.Namespaces.Run(ns, "iptables", new[] { "-w" }.Concat(args).ToArray());
+        if (code != 0 && args[0] != "-S")
             throw new VNetException("IptablesRejected", VNetErrorCategory.InvalidOperation, Messages.Format("KernelError", "iptables " + string.Join(" ", args), e.Trim()), args);
-        return (p.ExitCode, o);
+        return (code, o);
     }
 }

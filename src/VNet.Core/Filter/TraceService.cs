@@ -142,15 +142,8 @@ public sealed class TraceService
 
     private void Probe(string ns, string proto, IPAddress dst, int? port)
     {
-        var psi = proto == "icmp"
-            ? new ProcessStartInfo("ping") { ArgumentList = { "-c", "1", "-W", "1", dst.ToString() } }
-            : new ProcessStartInfo("socat") { ArgumentList = { "-T1", "-u", "OPEN:/dev/null", $"{(proto == "tcp" ? "TCP" : "UDP")}:{dst}:{port},connect-timeout=1" } };
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        using var p = _ctx.Namespaces.StartProcess(ns, psi);
-        p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit(3000);
+        if (proto == "icmp") _ctx.Namespaces.Run(ns, "ping", "-c", "1", "-W", "1", dst.ToString());
+        else _ctx.Namespaces.Run(ns, "socat", "-T1", "-u", "OPEN:/dev/null", $"{(proto == "tcp" ? "TCP" : "UDP")}:{dst}:{port},connect-timeout=1");
     }
 
     private static string Verdict(int? code, string? chain) => code switch

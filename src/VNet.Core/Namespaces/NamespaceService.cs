@@ -352,6 +352,18 @@ public sealed class NamespaceService
         }
     }
 
+    /// <summary>Runs a program inside a namespace to completion and returns its exit code and output.</summary>
+    public (int Code, string Output, string Error) Run(string? ns, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = StartProcess(ns, psi);
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, err.Result);
+    }
+
     /// <summary>Runs work on a dedicated thread inside the namespace (script blocks, anything that may call back into VNet).</summary>
     public T RunInside<T>(string? ns, Func<T> work)
     {
