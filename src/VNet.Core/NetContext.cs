@@ -18,6 +18,7 @@ public sealed class NetContext : IDisposable
 {
     private readonly Dictionary<string, NamespaceHandle> _handles = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, NetlinkSocket> _sockets = new();
+    private readonly Dictionary<ulong, IntPtr> _nft = new();
     private NamespaceHandle? _current;
     private readonly string? _home;
 
@@ -108,8 +109,19 @@ public sealed class NetContext : IDisposable
         _sockets[h.Inode] = s;
     }
 
+    /// <summary>The libnftables context of a namespace, made once per context (see Filter/Nftables.cs).</summary>
+    internal IntPtr NftContext(ulong inode, Func<IntPtr> create)
+    {
+        if (_nft.TryGetValue(inode, out var c)) return c;
+        c = create();
+        _nft[inode] = c;
+        return c;
+    }
+
     public void Dispose()
     {
+        foreach (var c in _nft.Values) Filter.Nftables.Free(c);
+        _nft.Clear();
         foreach (var s in _sockets.Values) s.Dispose();
         _sockets.Clear();
         foreach (var h in _handles.Values) h.Dispose();

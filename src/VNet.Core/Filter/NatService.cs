@@ -201,7 +201,32 @@ public sealed class NatService
         Nftables.Run(_ctx, spec.Namespace, sb.ToString(), doing: $"add NAT rule {id}", target: id);
         EnsureForwarding(spec.Namespace);
         ReconcileForwardAccept(spec.Namespace);
-        return List(spec.Namespace).FirstOrDefault(r => r.Id == id) ?? new NatRule { Id = id, Kind = spec.Kind, Namespace = spec.Namespace };
+        return Describe(spec, id);
+    }
+
+    /// <summary>The new rule as Get-NatRule would show it (its counters are zero), without reading the ruleset back.</summary>
+    private static NatRule Describe(NatSpec spec, string id)
+    {
+        if (spec.Kind == "Publish")
+        {
+            var (a, b) = PortRange(spec.PublishPort, "PublishPort");
+            var (ta, tb) = spec.ToPort != null ? PortRange(spec.ToPort, "ToPort") : (a, b);
+            string proto = spec.Protocol.ToLowerInvariant();
+            string pp = a == b ? $"{a}" : $"{a}-{b}", tp = ta == tb ? $"{ta}" : $"{ta}-{tb}";
+            return new NatRule
+            {
+                Id = id, Kind = "Publish", Namespace = spec.Namespace, Protocol = proto, PublishPort = pp, ToPort = tp,
+                ToAddress = spec.ToAddress, HostAddress = spec.HostAddress,
+                Text = $"{proto} dport {pp}{(spec.HostAddress != null ? $" to {spec.HostAddress}" : "")} dnat to {spec.ToAddress}:{tp} (map @pub_{proto}{(spec.HostAddress != null ? "_addr" : "")})",
+            };
+        }
+        var src = Validation.Cidr(spec.Source);
+        string net = $"{src.Network()}/{src.PrefixLength}";
+        return new NatRule
+        {
+            Id = id, Kind = spec.Kind, Namespace = spec.Namespace, Source = net, OutInterface = spec.OutInterface, ToAddress = spec.ToAddress,
+            Text = $"ip saddr {net} ip daddr != {net}{(spec.OutInterface != null ? $" oifname \"{spec.OutInterface}\"" : "")} {(spec.Kind == "Snat" ? $"snat to {spec.ToAddress}" : "masquerade")}",
+        };
     }
 
     /// <summary>Published ports already in a map, with the rule id that owns each.</summary>
@@ -394,9 +419,11 @@ public sealed class NatService
                     sb.AppendLine($"delete rule ip {Table} postrouting handle {r.GetProperty("handle").GetInt64()}");
             }
         }
+        // With this rule gone and no isolated bridge left, VNet's table goes in the same transaction.
+        if (all.Count == 1 && IsolatedBridges(ns).Count == 0)
+            sb.AppendLine($"delete table ip {Table}");
         Nftables.Run(_ctx, ns, sb.ToString(), doing: $"remove NAT rule {id}", target: id);
         ReconcileForwardAccept(ns);
-        CleanupIfEmpty(ns);
         return true;
     }
 

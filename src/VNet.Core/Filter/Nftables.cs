@@ -28,29 +28,33 @@ internal static class Nftables
     [DllImport(Lib)] private static extern void nft_ctx_output_set_flags(IntPtr ctx, uint flags);
     [DllImport(Lib)] private static extern int nft_run_cmd_from_buffer(IntPtr ctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string buf);
 
-    /// <summary>Runs an nft script (one transaction) in a namespace; returns nft's output.</summary>
+    /// <summary>
+    /// Runs an nft script (one transaction) in a namespace; returns nft's output. The libnftables
+    /// context is kept per namespace for the life of the NetContext (its socket is opened inside the
+    /// namespace at first use, on the worker), so a batch of calls pays for it once.
+    /// </summary>
     public static string Run(NetContext ctx, string? ns, string script, bool json = false, string? doing = null, object? target = null, bool handles = false)
     {
         var h = ctx.Resolve(ns);
         (int rc, string output, string error) Work()
         {
-            IntPtr c;
-            try { c = nft_ctx_new(0); }
-            catch (DllNotFoundException e)
+            IntPtr c = ctx.NftContext(h.Inode, () =>
             {
-                throw new VNetException("NftablesMissing", VNetErrorCategory.NotImplemented,
-                    Messages.Format("NftablesMissing", e.Message), Lib);
-            }
-            try
-            {
-                nft_ctx_buffer_output(c);
-                nft_ctx_buffer_error(c);
-                if (json) nft_ctx_output_set_flags(c, OutputJson | OutputHandle);
-                else if (handles) nft_ctx_output_set_flags(c, OutputHandle);
-                int rc = nft_run_cmd_from_buffer(c, script);
-                return (rc, Marshal.PtrToStringUTF8(nft_ctx_get_output_buffer(c)) ?? "", Marshal.PtrToStringUTF8(nft_ctx_get_error_buffer(c)) ?? "");
-            }
-            finally { nft_ctx_free(c); }
+                IntPtr n;
+                try { n = nft_ctx_new(0); }
+                catch (DllNotFoundException e)
+                {
+                    throw new VNetException("NftablesMissing", VNetErrorCategory.NotImplemented,
+                        Messages.Format("NftablesMissing", e.Message), Lib);
+                }
+                nft_ctx_buffer_output(n);
+                nft_ctx_buffer_error(n);
+                return n;
+            });
+            nft_ctx_output_set_flags(c, json ? OutputJson | OutputHandle : handles ? OutputHandle : 0);
+            int rc = nft_run_cmd_from_buffer(c, script);
+            // Reading a buffer also rewinds it for the next command.
+            return (rc, Marshal.PtrToStringUTF8(nft_ctx_get_output_buffer(c)) ?? "", Marshal.PtrToStringUTF8(nft_ctx_get_error_buffer(c)) ?? "");
         }
         var (rc, output, error) = h.IsCallersNamespace() ? Work() : NamespaceThread.Run(h.Fd, Work);
         if (rc != 0)
@@ -64,6 +68,8 @@ internal static class Nftables
         }
         return output;
     }
+
+    internal static void Free(IntPtr c) => nft_ctx_free(c);
 
     private static string FirstErrorLine(string error)
     {
