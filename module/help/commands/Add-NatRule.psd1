@@ -1,85 +1,244 @@
 @{
-    Synopsis = 'Adds a masquerade, SNAT or port-publish rule in VNet''s own nftables table, as `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE` or `docker run -p 10080:80` do.'
+    Synopsis = 'Adds a NAT rule: masquerade or SNAT for a subnet (`iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`), or a published port (`docker run -p 10080:80`).'
     Description = @'
-Add-NatRule adds one NAT rule, in one nftables transaction, to VNet's own table in the namespace
-(`table ip vnet`): nothing it does not own is flushed, edited or reordered.
+Add-NatRule adds one rule of one of three kinds to a namespace, in VNet's own nftables table
+(`table ip vnet`, one per namespace), and returns it:
 
--Masquerade -Source NET: traffic from NET to anywhere outside NET leaves with the address of the
-interface it goes out of (seed 004's MASQUERADE). -Snat rewrites to -ToAddress instead. A source with
-host bits set (198.51.100.7/24) is normalised to its network, with a warning.
+- -Masquerade: packets from -Source going to another network leave with the address of the
+interface they leave by (MASQUERADE). This is how containers behind a bridge reach the outside
+(scenario S3).
+- -Snat: the same, but rewritten to one fixed address, -ToAddress (SNAT --to-source).
+- -PublishPort: connections to a port of the host are forwarded to a container, -ToAddress and
+-ToPort, as `docker run -p 10080:80` does (DNAT, scenario S4). It works from the outside (the
+prerouting hook), from the host itself (the output hook; not for loopback addresses such as
+127.0.0.1) and from the published container's neighbours on the same bridge (hairpin: their
+source is masqueraded to the bridge's address, so the answer comes back the same way).
 
--PublishPort: connections to the port (or range) on any local address, or on -HostAddress only, go
-to -ToAddress:-ToPort, from outside (PREROUTING), from the host itself (OUTPUT, as `docker run -p`
-gives) and from neighbours on the same bridge (hairpin: their source is masqueraded so the reply
-comes back through the host). Publishes are elements of a map: a thousand ports are one lookup and
-one transaction.
+Each rule has an Id built from what it does, such as masquerade-198.51.100.0/24,
+masquerade-198.51.100.0/24-via-up0, snat-198.51.100.0/24-to-203.0.113.1, publish-tcp-10080,
+publish-tcp-8000-8010 or publish-udp-203.0.113.1-5353. Get-NatRule lists them with counters;
+Remove-NatRule takes the Id and removes every piece of the rule.
 
-Each rule has an Id (masquerade-198.51.100.0/24, publish-tcp-10080) that Get-NatRule returns,
-Remove-NatRule takes, and `nft list ruleset` shows as a comment. NAT needs IP forwarding: if it is
-off, it is turned on with a warning. VNet never sets a global FORWARD ACCEPT; where an iptables
-FORWARD policy of DROP exists (Docker's), accepts for the bridges its rules serve are put in
-DOCKER-USER (or at the top of FORWARD) and -Verbose says so.
+Each call is one nftables transaction (VNet runs its change through libnftables, the library
+behind `nft`): all of it lands or none of it does, and nothing outside VNet's table is flushed,
+edited or reordered. `nft list ruleset` shows VNet's rules, each with a comment "vnet:ID".
+
+Published ports are elements of a map, not rules: the table has one lookup per protocol, however
+many ports are published, so publishing 1,000 ports (-PublishPort 20000-20999) adds 1,000 map
+elements in one transaction, and each packet still costs one lookup.
+
+A -Source with host bits set, such as the bridge address with its prefix that seed 004's
+MASQUERADE rule uses (198.51.100.1/24 here), is taken as its network (198.51.100.0/24), with a
+warning. A bare address is one host (/32).
+
+Forwarding: NAT needs IPv4 forwarding. If net.ipv4.ip_forward is off in the namespace (it is off
+in a new one), Add-NatRule turns it on and says so with a warning, as Docker does. It stays on
+after the rule is removed (Set-NetIPForwarding turns it off).
+
+A FORWARD policy of DROP (Docker sets one): VNet never does `iptables -P FORWARD ACCEPT`, the
+step seed 004 needs, since that opens forwarding for the whole host. If the namespace's FORWARD
+chain (iptables-nft's `table ip filter`) has the policy DROP, VNet adds two accept rules for each
+bridge its rules serve (the bridge a -Source subnet or a published container is reached by):
+traffic coming in from the bridge, and replies and published connections going out to it. They
+go into DOCKER-USER, the chain Docker leaves to its users, or at the top of FORWARD where there is
+no DOCKER-USER; they carry the comment "vnet:forward:BRIDGE", and -Verbose says when they are
+added. Docker's own rules are left as they were. Remove-NatRule takes the accepts out when no rule
+needs that bridge any more.
 '@
     Parameters = @{
-        Masquerade = 'Add a masquerade rule for -Source.'
-        Snat = 'Add a SNAT rule for -Source to -ToAddress.'
-        PublishPort = 'The host port or range to publish, such as 10080 or 8000-8010 (1 to 65535, not reversed).'
-        Source = 'The source network, such as 198.51.100.0/24 (IPv4).'
-        OutInterface = 'Only traffic leaving through this interface.'
-        ToAddress = 'SNAT: the address to rewrite to. Publish: the container''s address.'
-        Protocol = 'tcp (default) or udp.'
-        ToPort = 'The container''s port or range; one port, or a range as long as -PublishPort. Default: the same as -PublishPort.'
-        HostAddress = 'Publish only on this host address, like `-p 203.0.113.1:10080:80`.'
-        Namespace = 'The namespace whose NAT to change (the "host"): {{Namespace}}'
-        PassThru = 'Writes the rule (it is written in any case).'
+        Masquerade = 'Adds a masquerade rule: packets from -Source to other networks leave with the address of their outgoing interface, like `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`.'
+        Snat = 'Adds a source NAT rule: packets from -Source to other networks leave with the fixed address -ToAddress, like `iptables -t nat -A POSTROUTING -s NET -j SNAT --to-source ADDRESS`.'
+        PublishPort = @'
+The port of the host to publish, such as 10080, or a range such as 8000-8010 (FROM-TO, FROM not
+above TO, each from 1 to 65535). Like the first number of `docker run -p 10080:80`.
+'@
+        Source = @'
+The subnet whose packets are translated, such as 198.51.100.0/24 (usually the subnet of a bridge).
+Packets from it to the same subnet are not translated. An address with host bits, such as
+198.51.100.1/24, is taken as its network, with a warning; a bare address is that one host. IPv4
+only.
+'@
+        OutInterface = @'
+Translates only packets leaving by this interface, such as the uplink (`-o up0`). Without it,
+packets from -Source to every other network are translated, including to another bridge of the
+same host. The interface must exist. The Id gets "-via-NAME".
+'@
+        ToAddress = @'
+With -Snat: the address the source is rewritten to, usually an address of the host's uplink.
+With -PublishPort: the container's address that connections are forwarded to, such as
+198.51.100.11. IPv4 only.
+'@
+        Protocol = 'The protocol of the published port: tcp (the default) or udp.'
+        ToPort = @'
+The container's port or range. By default, the same as -PublishPort. A single port with a range
+of -PublishPort forwards every port of the range to that one port; a range must be as long as
+-PublishPort's, and maps port by port.
+'@
+        HostAddress = @'
+Publishes the port on this address of the host only, like `docker run -p 203.0.113.1:10080:80`.
+By default the port is published on every local address. The Id gets the address:
+publish-tcp-203.0.113.1-10080.
+'@
+        Namespace = 'The namespace whose NAT to change (the "host" of the containers): {{Namespace}}'
+        PassThru = 'Has no effect: Add-NatRule always returns the new rule. It is accepted for symmetry with other Add- cmdlets.'
     }
+    Inputs = 'Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'The rule: Id, Kind, Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, counters and its text.' }
+        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'The new rule as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
     )
     Errors = @(
-        'InvalidPort: a port is outside 1..65535.'
-        'InvalidPortRange: a range is reversed or malformed.'
-        'PortRangeMismatch: -ToPort is neither one port nor as long as -PublishPort.'
-        'InvalidProtocol: -Protocol is not tcp or udp.'
-        'InvalidIPAddress: an address is not an address.'
-        'InvalidCidr, InvalidPrefixLength: -Source is not a network.'
-        'IPv6NatNotSupported: an IPv6 address was given.'
-        'PublishExists: a port in the range is already published (the rule that owns it is named).'
-        'NatRuleExists: the same masquerade or SNAT rule exists.'
-        'LinkNotFound: -OutInterface does not exist.'
-        'NftablesRejected: nftables refused the change (its words are in the message); nothing was changed.'
-        'NftablesMissing: libnftables is not installed.'
+        'InvalidCidr, InvalidPrefixLength: -Source is not an address with an optional prefix length.'
+        'InvalidIPAddress: -ToAddress or -HostAddress is not an IP address.'
+        'IPv6NatNotSupported: an address is IPv6; VNet''s NAT is IPv4 only.'
+        'InvalidPort: a port is not a number from 1 to 65535.'
+        'InvalidPortRange: -PublishPort or -ToPort is not PORT or FROM-TO with FROM not above TO.'
+        'PortRangeMismatch: -ToPort is a range of another length than -PublishPort.'
+        'NatRuleExists: a masquerade or SNAT rule with the same Id exists.'
+        'PublishExists: a port of -PublishPort is already published (on the same host address); the message names the rule that has it.'
+        'LinkNotFound: -OutInterface does not exist in the namespace.'
+        'InvalidLinkName, LinkNameTooLong: -OutInterface is not a valid interface name.'
+        'NamespaceNotFound: -Namespace does not exist.'
+        'NftablesMissing: libnftables is not installed (Debian and Ubuntu: libnftables1).'
+        'IptablesRejected: iptables refused to add the accept rules for a FORWARD policy of DROP.'
         'PermissionDenied: the session lacks root or CAP_NET_ADMIN.'
     )
+    Notes = @'
+A change the kernel refuses (for example, a kernel without nftables NAT) fails with the ErrorId
+NftablesRejected and nft's own message; as the change is one transaction, none of it is applied.
+
+VNet's rules are in nftables. They live next to iptables-nft's tables (Docker's nat and filter)
+without touching them; rules of iptables-legacy are not in nftables at all and VNet does not see
+them.
+
+The counters (Packets, Bytes) of NAT rules count the first packet of each connection only: the
+kernel consults the NAT hooks once per connection, and conntrack translates the rest.
+'@
     Examples = @(
         @{
-            Title = 'Reach the outside (seed 004, S3)'
+            Title = 'Containers reach the outside (seed 004, scenario S3)'
             Code = @'
-# iptables -t nat -A POSTROUTING -s 198.51.100.0/24 -j MASQUERADE
-Add-NatRule -Masquerade -Source 198.51.100.0/24
+# sysctl -w net.ipv4.ip_forward=1
+# iptables -P FORWARD ACCEPT                  (VNet never does this)
+# iptables -t nat -A POSTROUTING -s 198.51.100.1/24 -j MASQUERADE
+Add-NatRule -Masquerade -Source 198.51.100.1/24
+Invoke-NetNamespace ns1 -- ping -c 1 203.0.113.2
+'@
+            Output = @'
+WARNING: Source 198.51.100.1/24 has host bits set; using the network 198.51.100.0/24.
+WARNING: IPv4 forwarding was off in the current namespace; VNet turned it on (net.ipv4.ip_forward=1), as NAT needs it.
+
+Id                                 Kind       Packets  Rule
+--                                 ----       -------  ----
+masquerade-198.51.100.0/24         Masquerade 0        ip saddr 198.51.100.0/24 ip daddr != 198.51.100.0/24 masquerade
+
+PING 203.0.113.2 (203.0.113.2) 56(84) bytes of data.
+64 bytes from 203.0.113.2: icmp_seq=1 ttl=63 time=0.175 ms
 '@
             Remarks = @'
-Containers behind the bridge reach the outside, which sees the host's uplink address. The warning says if ip_forward was turned on.
+ns1 (198.51.100.11) sits behind br0 (198.51.100.1/24), as in seed 004; 203.0.113.2 is an outside
+address reached over the uplink up0 (203.0.113.1). The seed's source has host bits, so VNet uses
+the network and warns; it also turns forwarding on and warns. The outside sees the ping come from
+203.0.113.1, as Get-NetConntrack shows.
 '@
         }
         @{
-            Title = 'Publish a port (docker run -p 10080:80, S4)'
+            Title = 'On a host whose FORWARD policy is DROP (Docker''s rules)'
             Code = @'
-Add-NatRule -PublishPort 10080 -ToAddress 198.51.100.10 -ToPort 80
+Add-NatRule -Masquerade -Source 198.51.100.0/24 -Verbose
+iptables -S DOCKER-USER
+'@
+            Output = @'
+VERBOSE: Performing the operation "Masquerade 198.51.100.0/24" on target "current namespace".
+VERBOSE: The FORWARD policy is DROP: accepted forwarded traffic of bridge 'br0' in chain DOCKER-USER.
+
+Id                                 Kind       Packets  Rule
+--                                 ----       -------  ----
+masquerade-198.51.100.0/24         Masquerade 0        ip saddr 198.51.100.0/24 ip daddr != 198.51.100.0/24 masquerade
+
+-N DOCKER-USER
+-A DOCKER-USER -i br0 -m comment --comment "vnet:forward:br0" -j ACCEPT
+-A DOCKER-USER -o br0 -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -m comment --comment "vnet:forward:br0" -j ACCEPT
+-A DOCKER-USER -j RETURN
 '@
             Remarks = @'
-host:10080 reaches the container's port 80 from outside, from the host itself and from its neighbours.
+Where Docker runs, FORWARD drops what no rule accepts, so br0's containers could not get out.
+Instead of a global `iptables -P FORWARD ACCEPT`, VNet accepts br0's traffic only, in DOCKER-USER,
+and -Verbose says so. Docker's chains (DOCKER, DOCKER-ISOLATION-STAGE-1/2) are not touched.
 '@
         }
         @{
-            Title = 'A thousand ports at once'
+            Title = 'Publish a container''s port (docker run -p 10080:80, scenario S4)'
             Code = @'
-Add-NatRule -PublishPort 20000-20999 -ToAddress 198.51.100.10
+# docker run -itd --name C1 -p 10080:80 nginx
+Add-NatRule -PublishPort 10080 -ToAddress 198.51.100.11 -ToPort 80
+Invoke-NetNamespace outside -- curl -s http://203.0.113.1:10080/     # from the outside
+curl -s http://203.0.113.1:10080/                                    # from the host itself
+Invoke-NetNamespace ns2 -- curl -s http://203.0.113.1:10080/         # from a neighbour on br0
+'@
+            Output = @'
+Id                                 Kind       Packets  Rule
+--                                 ----       -------  ----
+publish-tcp-10080                  Publish    0        tcp dport 10080 dnat to 198.51.100.11:80 (map @pub_tcp)
 '@
             Remarks = @'
-One rule id, one transaction, one map lookup per packet.
+A web server listens on ns1 (198.51.100.11) port 80. Port 10080 of every address of the host now
+reaches it: from the outside namespace, from the host, and from ns2 on the same bridge (hairpin;
+the server then sees ns2's connection come from 198.51.100.1, the bridge).
+'@
+        }
+        @{
+            Title = 'Publish 1,000 ports in one transaction'
+            Code = @'
+Add-NatRule -PublishPort 20000-20999 -ToAddress 198.51.100.13
+Get-NetFilterRule vnet prerouting
+'@
+            Output = @'
+Id                                 Kind       Packets  Rule
+--                                 ----       -------  ----
+publish-tcp-20000-20999            Publish    0        tcp dport 20000-20999 dnat to 198.51.100.13:20000-20999 (map @pub_tcp)
+
+Family Table      Chain                  Handle Rule
+------ -----      -----                  ------ ----
+ip     vnet       prerouting             12     dnat ip to ip daddr . tcp dport map @pub_tcp_addr
+ip     vnet       prerouting             13     dnat ip to ip daddr . udp dport map @pub_udp_addr
+ip     vnet       prerouting             14     fib daddr type local dnat ip to tcp dport map @pub_tcp
+ip     vnet       prerouting             15     fib daddr type local dnat ip to udp dport map @pub_udp
+'@
+            Remarks = @'
+Port 20000 goes to 198.51.100.13:20000, 20001 to :20001, and so on. The ports are 1,000
+elements of the map pub_tcp, added in one transaction; the prerouting chain keeps the same four
+lookup rules, whatever the number of ports. Remove-NatRule publish-tcp-20000-20999 takes all 1,000 out.
+'@
+        }
+        @{
+            Title = 'UDP on one host address, and a range to one port'
+            Code = @'
+# docker run -p 203.0.113.1:5353:5353/udp ...
+Add-NatRule -PublishPort 5353 -Protocol udp -ToAddress 198.51.100.12 -HostAddress 203.0.113.1
+Add-NatRule -PublishPort 8000-8010 -ToAddress 198.51.100.12 -ToPort 80
+'@
+            Output = @'
+Id                                 Kind       Packets  Rule
+--                                 ----       -------  ----
+publish-udp-203.0.113.1-5353       Publish    0        udp dport 5353 to 203.0.113.1 dnat to 198.51.100.12:5353 (map @pub_udp_addr)
+publish-tcp-8000-8010              Publish    0        tcp dport 8000-8010 dnat to 198.51.100.12:80 (map @pub_tcp)
+'@
+            Remarks = @'
+The first is published on 203.0.113.1 only; the second forwards eleven host ports to port 80.
+'@
+        }
+        @{
+            Title = 'SNAT to a fixed address, only out of the uplink'
+            Code = @'
+# iptables -t nat -A POSTROUTING -s 192.0.2.0/24 -o up0 -j SNAT --to-source 203.0.113.1
+Add-NatRule -Snat -Source 192.0.2.0/24 -OutInterface up0 -ToAddress 203.0.113.1 -Namespace hostA
+'@
+            Remarks = @'
+In the emulated host hostA, traffic from 192.0.2.0/24 leaving by up0 gets the source 203.0.113.1;
+traffic to hostA's other bridges keeps its own source. The Id is
+snat-192.0.2.0/24-via-up0-to-203.0.113.1.
 '@
         }
     )
-    Links = @('Get-NatRule', 'Remove-NatRule', 'Get-NetFilterRule', 'Trace-NetPacket')
+    Links = @('Get-NatRule', 'Remove-NatRule', 'Set-NetBridge', 'Get-NetConntrack', 'Trace-NetPacket', 'Get-NetFilterRule', 'Set-NetIPForwarding')
 }

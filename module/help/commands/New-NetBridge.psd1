@@ -7,15 +7,25 @@ pairs) exchange frames, and the bridge learns which MAC address is behind which 
 (Get-BridgeFdb). Given an address (New-NetIPAddress), the bridge is also the gateway of the
 namespaces plugged into it, as docker0 is for Docker's containers.
 
+With -Isolated, the new bridge is also marked isolated, as Set-NetBridge -Isolated $true does: no
+traffic is routed between it and any other isolated bridge of the namespace, as Docker keeps its
+networks apart (DOCKER-ISOLATION-STAGE-1/2). If marking it fails, the bridge is deleted again, so
+nothing is left half-made.
+
 {{LinkName}}
 '@
     Parameters = @{
-        Isolated = 'Also isolate the bridge from the other isolated bridges (Docker''s DOCKER-ISOLATION stages); see Set-NetBridge. If that fails, the bridge is deleted again.'
         Name = 'The names of the bridges to create, such as br0.'
         Namespace = "The namespace to create the bridges in: {{Namespace}}"
         Mtu = 'The MTU of the bridge, from 68 to 65535. A bridge otherwise takes the smallest MTU of its ports.'
         MacAddress = 'The bridge''s own MAC address, six hex bytes such as 02:42:c6:33:64:01 (unicast). By default the kernel picks one.'
         Down = 'Leaves the bridge down. By default it comes up.'
+        Isolated = @'
+Also isolates the bridge from every other isolated bridge of the namespace (see Set-NetBridge),
+in VNet's nftables table. The containers on it still talk to each other and, with a masquerade
+rule (Add-NatRule), reach the outside. Where the FORWARD policy is DROP, VNet accepts the bridge's
+traffic in DOCKER-USER (or FORWARD) and says so with -Verbose.
+'@
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Links.NetLink'; Description = 'The new bridge as Get-NetLink shows it (Kind bridge).' }
@@ -27,13 +37,20 @@ namespaces plugged into it, as docker0 is for Docker's containers.
         'InvalidMacAddress: -MacAddress is not six hex bytes, or is multicast.'
         'LinkExists: an interface of that name exists in the namespace.'
         'NamespaceNotFound: -Namespace does not exist.'
+        'NftablesMissing: with -Isolated, libnftables is not installed (Debian and Ubuntu: libnftables1); the bridge is deleted again.'
+        'IptablesRejected: with -Isolated, iptables refused VNet''s accept rules for a FORWARD policy of DROP.'
         'PermissionDenied: the session lacks root or CAP_NET_ADMIN.'
     )
     Notes = @'
 On a host where Docker runs, bridged frames also pass the firewall's FORWARD hook (br_netfilter,
 net.bridge.bridge-nf-call-iptables=1), and Docker's FORWARD policy is DROP: two namespaces on a
 bridge of your own cannot talk there until something accepts that traffic. A fresh namespace has
-no rules, so a bridge made inside one (an emulated host) is not affected.
+no rules, so a bridge made inside one (an emulated host) is not affected. VNet never sets a
+global FORWARD ACCEPT: its NAT rules (Add-NatRule) and -Isolated accept only their own bridges'
+traffic there.
+
+The isolation of -Isolated is kept by bridge name; lift it with Set-NetBridge NAME -Isolated
+$false before deleting the bridge, or a later bridge of that name starts out isolated.
 '@
     Examples = @(
         @{
@@ -89,6 +106,27 @@ New-NetBridge br0 -Namespace hostA -Mtu 1450
 An emulated lab host (a namespace) gets its own bridge; each namespace can have a br0 of its own.
 '@
         }
+        @{
+            Title = 'An isolated network, as `docker network create` makes one'
+            Code = @'
+New-NetBridge br1 -Isolated -Verbose
+New-NetIPAddress br1 192.0.2.1/24
+Add-NatRule -Masquerade -Source 192.0.2.0/24
+'@
+            Output = @'
+VERBOSE: Performing the operation "Create bridge" on target "br1".
+VERBOSE: The FORWARD policy is DROP: accepted forwarded traffic of bridge 'br1' in chain DOCKER-USER.
+
+Name               State          MacAddress        Mtu   Kind     Master     Namespace
+----               -----          ----------        ---   ----     ------     ---------
+br1                UNKNOWN        12:01:32:50:b9:a6 1500  bridge
+'@
+            Remarks = @'
+On a host with Docker's rules (FORWARD policy DROP), br1 is created isolated from the other
+isolated bridges, and its traffic is accepted in DOCKER-USER; with the masquerade rule its
+containers reach the outside, but not the containers of another isolated bridge.
+'@
+        }
     )
-    Links = @('Add-BridgePort', 'Get-BridgePort', 'Get-BridgeFdb', 'New-NetIPAddress', 'Remove-NetLink')
+    Links = @('Set-NetBridge', 'Add-BridgePort', 'Get-BridgePort', 'Get-BridgeFdb', 'New-NetIPAddress', 'Remove-NetLink')
 }

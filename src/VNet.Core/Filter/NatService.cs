@@ -434,6 +434,31 @@ public sealed class NatService
         Nftables.Run(_ctx, ns, $"delete table ip {Table}", doing: "remove VNet's empty table");
     }
 
+    /// <summary>
+    /// Forgets isolated bridges that no longer exist (removed with Remove-NetLink), with their forward
+    /// accepts, so a new bridge that reuses the name does not start out isolated.
+    /// </summary>
+    public void PruneIsolated(string? ns)
+    {
+        var isolated = IsolatedBridges(ns);
+        if (isolated.Count == 0) return;
+        var existing = _ctx.Links.List(ns, kind: "bridge").Select(l => l.Name).ToHashSet();
+        foreach (var gone in isolated.Where(b => !existing.Contains(b)))
+        {
+            var next = isolated.Where(existing.Contains).ToList();
+            var sb = new StringBuilder();
+            sb.AppendLine($"flush set ip {Table} isolated");
+            sb.AppendLine($"flush set ip {Table} isolated_pairs");
+            if (next.Count > 0) sb.AppendLine($"add element ip {Table} isolated {{ {string.Join(", ", next.Select(Nftables.Q))} }}");
+            var pairs = next.SelectMany(a => next.Where(b => b != a).Select(b => $"{Nftables.Q(a)} . {Nftables.Q(b)}")).ToList();
+            if (pairs.Count > 0) sb.AppendLine($"add element ip {Table} isolated_pairs {{ {string.Join(", ", pairs)} }}");
+            Nftables.Run(_ctx, ns, sb.ToString(), doing: $"forget removed bridge '{gone}'", target: gone);
+            ReconcileForwardAccept(ns);
+            CleanupIfEmpty(ns);
+            return;
+        }
+    }
+
     /// <summary>The bridges marked isolated in a namespace.</summary>
     public List<string> IsolatedBridges(string? ns)
     {

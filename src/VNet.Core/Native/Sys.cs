@@ -79,8 +79,9 @@ internal static unsafe class Sys
             {
                 long n = send(fd, p, (size_t)data.Length, 0);
                 if (n >= 0) return;
-                if (errno == EINTR) continue;
-                throw new SystemCallException("send", errno);
+                int err = errno;
+                if (err == EINTR) continue;
+                throw new SystemCallException("send", err);
             }
         }
     }
@@ -123,8 +124,11 @@ internal static unsafe class Sys
             int rc = poll(&pfd, 1, timeoutMs);
             if (rc > 0) return true;
             if (rc == 0) return false;
-            if (errno == EINTR) continue;
-            throw new SystemCallException("poll", errno);
+            // A signal (SIGCHLD when a child process ends) interrupts poll; errno may already read 0
+            // by then, as the runtime ran in between. Either way, wait again.
+            int err = errno;
+            if (err == EINTR || err == 0) continue;
+            throw new SystemCallException("poll", err);
         }
     }
 

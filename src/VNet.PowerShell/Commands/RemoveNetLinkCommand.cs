@@ -24,7 +24,10 @@ public sealed class RemoveNetLinkCommand : VNetCmdlet
             if (!ShouldProcess($"{n}{In(Namespace)}", "Delete link")) continue;
             Try(() =>
             {
+                var link = Ctx.Links.TryGet(n, Namespace);
                 if (!Ctx.Links.Remove(n, Namespace, Strict.IsPresent)) WriteVerbose($"Link '{n}' was already gone.");
+                // An isolated bridge's isolation and forward accepts go with it.
+                else if (link?.Kind == "bridge") Ctx.Nat.PruneIsolated(Namespace);
             });
         }
     }

@@ -182,6 +182,20 @@ public class NatTests : LiveTest
     }
 
     [SkippableFact]
+    public void ARemovedIsolatedBridgeLeavesNoIsolationBehind()
+    {
+        var (h, _) = Host();
+        Bridge(h, "br-x", "198.51.100", "iso");
+        Ctx.Nat.SetIsolated("br-x", true, h);
+        Assert.Contains("br-x", Ctx.Nat.IsolatedBridges(h));
+        Ctx.Links.Remove("br-x", h);
+        Ctx.Nat.PruneIsolated(h);
+        Assert.DoesNotContain("table ip vnet", Ruleset(h));
+        Ctx.Bridges.Create("br-x", h); // a new bridge of that name starts out not isolated
+        Assert.Empty(Ctx.Nat.IsolatedBridges(h));
+    }
+
+    [SkippableFact]
     public void S9_TracedPingShowsTheChainsInOrderWithVerdicts()
     {
         var (h, o) = Host();
