@@ -180,10 +180,26 @@ sealed class Bench
             slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
         Measure(w, "pyroute2", () => TimeProcess("/usr/bin/python3", Path.Combine(Scripts, "bridge_pyroute2.py"), n.ToString()), () => NetnsDelAll(n), slowRuns,
             slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
-        if (_o.Pwsh != null)
+        if (_o.Pwsh == null)
+            Measure(w, "vnet cmdlets (in-process)", () => InProcess(Path.Combine(Scripts, "bridge_vnet.ps1"), n),
+                () => NetnsDelAll(n), slowRuns, "PowerShell engine hosted in-process (no pwsh found); runspace and Import-Module included");
+        else
             Measure(w, "vnet cmdlets (pwsh)", () => TimeProcess(_o.Pwsh, "-NoProfile", "-NonInteractive", "-File", Path.Combine(Scripts, "bridge_vnet.ps1"), "-N", n.ToString(), "-Manifest", Path.Combine(_o.Root, "VNet.psd1")),
                 () => NetnsDelAll(n), slowRuns, "whole pwsh process, start-up and Import-Module included");
     }
+
+    /// <summary>Runs a bench script in the PowerShell engine hosted in this process, timing runspace, import and script.</summary>
+    private double InProcess(string script, int n) => Time(() =>
+    {
+        var iss = System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2();
+        using var rs = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(iss);
+        rs.Open();
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = rs;
+        ps.AddCommand(script).AddParameter("N", n).AddParameter("Manifest", Path.Combine(_o.Root, "VNet.psd1"));
+        ps.Invoke();
+        if (ps.HadErrors) throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
+    });
 
     public void List2000()
     {
@@ -273,7 +289,24 @@ sealed class Bench
     public void Import()
     {
         Console.Error.WriteLine("== import");
-        if (_o.Pwsh == null) { Console.Error.WriteLine("  (no pwsh: skipped)"); return; }
+        string manifestPath = Path.Combine(_o.Root, "VNet.psd1");
+        if (_o.Pwsh == null)
+        {
+            // No pwsh: time Import-Module in the hosted engine (the first run is the cold one).
+            var times = new List<double>();
+            for (int r = 0; r < _o.Runs; r++)
+            {
+                var iss = System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2();
+                using var rs = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(iss);
+                rs.Open();
+                using var ps = System.Management.Automation.PowerShell.Create();
+                ps.Runspace = rs;
+                ps.AddCommand("Import-Module").AddParameter("Name", manifestPath);
+                times.Add(Time(() => ps.Invoke()));
+            }
+            _results.Add(new Result("import", "Import-Module in a session", "vnet (in-process engine)", times.ToArray(), "first run cold"));
+            return;
+        }
         var bare = new List<double>();
         var imp = new List<double>();
         string manifest = Path.Combine(_o.Root, "VNet.psd1");
