@@ -122,7 +122,9 @@ public sealed class TraceService
                     steps.Add(new NetTraceStep
                     {
                         Step = steps.Count + 1, TraceId = a.Be32(6) ?? 0, Family = family, Table = table, Chain = chain,
-                        Type = type switch { 1 => "policy", 2 => "return", 3 => "rule", _ => "packet" },
+                        // A "rule" event without a rule handle is the one that opens a chain's trace and
+                        // carries the packet's headers (`nft monitor trace` prints it as "packet:").
+                        Type = type switch { 1 => "policy", 2 => "return", 3 when handle != null => "rule", _ => "packet" },
                         RuleHandle = handle, Rule = text, Verdict = verdict,
                         InInterface = iif is int i && links.TryGetValue(i, out var iname) ? iname : iif?.ToString(),
                         OutInterface = oif is int o && links.TryGetValue(o, out var oname) ? oname : oif?.ToString(),
@@ -136,8 +138,12 @@ public sealed class TraceService
             try { Nftables.Run(_ctx, spec.Namespace, $"delete table ip {Table}", doing: "stop the trace"); }
             catch (VNetException) { }
         }
-        // Steps without a verdict of their own (a rule that only matched and continued) read "continue".
-        return steps.Where(s => s.Type != "packet").ToList();
+        // The packet-header events are not steps; number what remains 1..n.
+        return steps.Where(s => s.Type != "packet").Select((s, i) => new NetTraceStep
+        {
+            Step = i + 1, TraceId = s.TraceId, Family = s.Family, Table = s.Table, Chain = s.Chain, Type = s.Type,
+            RuleHandle = s.RuleHandle, Rule = s.Rule, Verdict = s.Verdict, InInterface = s.InInterface, OutInterface = s.OutInterface,
+        }).ToList();
     }
 
     private void Probe(string ns, string proto, IPAddress dst, int? port)
