@@ -214,6 +214,20 @@ public class NatTests : LiveTest
     }
 
     [SkippableFact]
+    public void AnInterruptedTraceLeavesNoTraceRuleBehind()
+    {
+        var (h, _) = Host();
+        using var cancel = new CancellationTokenSource();
+        var trace = Task.Run(() => Ctx.Trace.Trace(new TraceSpec { Namespace = h, Destination = "203.0.113.2", TimeoutMs = 60_000 }, cancel.Token));
+        // Wait until the marking table is in place, then interrupt (what Ctrl+C does to Trace-NetPacket).
+        using (var probe = new NetContext())
+            for (int i = 0; i < 100 && !probe.Ruleset.List(h).Any(r => r.Table == TraceService.Table); i++) Thread.Sleep(20);
+        cancel.Cancel();
+        Assert.True(trace.Wait(5000), "the trace stopped soon after being interrupted");
+        Assert.DoesNotContain("vnet-trace", Ruleset(h));
+    }
+
+    [SkippableFact]
     public void AThousandPublishesInOneTransactionAndOut()
     {
         var (h, _) = Host();
