@@ -55,6 +55,7 @@ public sealed class LinkService
                 link.Master = master.Name;
                 link.MasterKind ??= master.Kind;
             }
+            if (link.LinkNetnsId == null && link.LinkIndex is int li && byIndex.TryGetValue(li, out var lower)) link.LinkName = lower.Name;
             if (namePattern != null && !Wildcard.IsMatch(link.Name, namePattern)) continue;
             if (kind != null && !string.Equals(link.Kind, kind, StringComparison.OrdinalIgnoreCase)) continue;
             result.Add(link);

@@ -28,8 +28,13 @@ public sealed class NetLink
     public string[] Flags { get; init; } = Array.Empty<string>();
     public string? Alias { get; init; }
 
-    /// <summary>`veth1@if5` the way `ip link` prints a link with a peer.</summary>
-    public string DisplayName => LinkIndex is int i && i != Index && i != 0 ? $"{Name}@{(LinkNetnsId == null ? "" : "if")}{i}" : Name;
+    /// <summary>The peer's (or lower device's) name when it is in this same namespace.</summary>
+    public string? LinkName { get; internal set; }
+
+    /// <summary>`veth1@if5` (peer elsewhere) or `veth1@veth2` (peer here), the way `ip link` prints them.</summary>
+    public string DisplayName => LinkIndex is int i && i != Index && i != 0
+        ? $"{Name}@{(LinkNetnsId == null && LinkName != null ? LinkName : "if" + i)}"
+        : Name;
 
     public override string ToString() => Name;
 
