@@ -22,9 +22,23 @@ public sealed class BridgeService
 
     internal BridgeService(NetContext ctx) => _ctx = ctx;
 
-    /// <summary>Creates a bridge, up unless asked otherwise.</summary>
+    /// <summary>
+    /// Creates a bridge, up unless asked otherwise. Without a MAC address given, it gets a random
+    /// locally administered one of its own (as Docker gives docker0): a bridge left to the kernel
+    /// takes the lowest MAC of its ports and changes it when that port leaves (a container
+    /// detached), and every neighbour's ARP entry for the gateway goes stale for seconds.
+    /// </summary>
     public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true) =>
-        _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress, up);
+        _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress ?? RandomMac(), up);
+
+    /// <summary>A random unicast, locally administered MAC (first octet xxxxxx10).</summary>
+    internal static string RandomMac()
+    {
+        Span<byte> b = stackalloc byte[6];
+        Random.Shared.NextBytes(b);
+        b[0] = (byte)((b[0] & 0xfc) | 0x02);
+        return Validation.FormatMac(b);
+    }
 
     /// <summary>Plugs an interface into a bridge (and brings the port up, as a switch port is useless down).</summary>
     public BridgePort AddPort(string bridge, string iface, string? ns = null)

@@ -52,6 +52,17 @@ public class BridgeTests : LiveTest
     }
 
     [SkippableFact]
+    public void TheBridgeKeepsItsMacWhenPortsComeAndGo()
+    {
+        var (br, _, _) = BuildS2();
+        string mac = Ctx.Links.Get(br).MacAddress!;
+        Assert.Equal(0x02, Convert.ToByte(mac[..2], 16) & 0x03); // locally administered, unicast
+        Assert.DoesNotContain(Ctx.Bridges.ListPorts(br), p => p.MacAddress == mac);
+        Ctx.Bridges.RemovePort(br, L("c1"));
+        Assert.Equal(mac, Ctx.Links.Get(br).MacAddress); // the gateway's MAC does not move under the neighbours
+    }
+
+    [SkippableFact]
     public void RemovingAPortStopsItsTraffic()
     {
         var (br, c1, _) = BuildS2();
