@@ -67,6 +67,9 @@ Describe "S8: two hosts, one subnet over VXLAN ($env:VNET_LAB_BACKEND)" {
         # Both ends: with learning on, a host still peered with A would teach A its MACs again.
         Invoke-VNetLabCommand $lab.Name $A.Name { param($p) Remove-VxlanPeer vxlan0 $p } -ArgumentList $B.Address
         Invoke-VNetLabCommand $lab.Name $B.Name { param($p) Remove-VxlanPeer vxlan0 $p } -ArgumentList $A.Address
+        # Until B's removal, B could still flood to A and A learn B's MACs again: remove on A once more
+        # now that nothing can reach it (a second removal of what is gone is not an error).
+        Invoke-VNetLabCommand $lab.Name $A.Name { param($p) Remove-VxlanPeer vxlan0 $p } -ArgumentList $B.Address
         (Invoke-VNetLabCommand $lab.Name $A.Name { Get-VxlanPeer vxlan0 }).Remote | Should -Not -Contain $B.Address
         Test-LabPing $A.Name $ip[$B.Name] | Should -BeFalse
         (Invoke-VNetLabCommand $lab.Name $A.Name { Get-VxlanTunnel vxlan0 }).Vni | Should -Be 77   # the tunnel stayed
