@@ -102,11 +102,17 @@ public sealed class NetContext : IDisposable
         return s;
     }
 
-    /// <summary>Adopts a socket opened while creating a namespace, saving a trip to the worker thread.</summary>
-    internal void AdoptSocket(NamespaceHandle h, NetlinkSocket s)
+    /// <summary>
+    /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by
+    /// path and a trip to the worker thread.
+    /// </summary>
+    internal NamespaceHandle Adopt(string name, NamespaceHandle h, NetlinkSocket s)
     {
+        Forget(name);
+        _handles[name] = h;
         if (_sockets.Remove(h.Inode, out var old)) old.Dispose();
         _sockets[h.Inode] = s;
+        return h;
     }
 
     /// <summary>The libnftables context of a namespace, made once per context (see Filter/Nftables.cs).</summary>

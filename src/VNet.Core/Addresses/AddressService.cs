@@ -37,7 +37,7 @@ public sealed class AddressService
     public NetIPAddress Add(string iface, string cidr, string? ns = null, bool skipDad = true)
     {
         var prefix = Validation.Cidr(cidr);
-        var link = _ctx.Links.Get(iface, ns);
+        var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
         var req = Build(Rtm.NEWADDR, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, link.Index, prefix);
         if (!prefix.IsIPv6 && prefix.PrefixLength < 31)
         {
@@ -57,7 +57,9 @@ public sealed class AddressService
         {
             throw Messages.Error("AddressExists", VNetErrorCategory.ResourceExists, cidr, prefix.ToString(), iface);
         }
-        return List(ns, iface).FirstOrDefault(a => a.IPAddress == prefix.Address.ToString() && a.PrefixLength == prefix.PrefixLength)
+        // Read back through a dump of addresses only: the link's name is already known.
+        return List(ns, new Dictionary<int, string> { [link.Index] = iface }, iface, prefix.IsIPv6 ? "IPv6" : "IPv4")
+                .FirstOrDefault(a => a.IPAddress == prefix.Address.ToString() && a.PrefixLength == prefix.PrefixLength)
             ?? new NetIPAddress { InterfaceName = iface, InterfaceIndex = link.Index, Namespace = ns, IPAddress = prefix.Address.ToString(), PrefixLength = prefix.PrefixLength, AddressFamily = prefix.IsIPv6 ? "IPv6" : "IPv4" };
     }
 
@@ -110,6 +112,12 @@ public sealed class AddressService
         var links = _ctx.Links.List(ns).ToDictionary(l => l.Index, l => l.Name);
         if (iface != null && !Wildcard.HasWildcard(iface) && !links.ContainsValue(iface))
             throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, iface, iface, Links.LinkService.NsText(ns));
+        return List(ns, links, iface, family);
+    }
+
+    /// <summary>The address dump itself, with link names from <paramref name="links"/> (only those are needed to filter by one interface).</summary>
+    private List<NetIPAddress> List(string? ns, Dictionary<int, string> links, string? iface, string? family)
+    {
         var req = new NetlinkWriter(Rtm.GETADDR, Nl.F_REQUEST | Nl.F_DUMP);
         req.Reserve(Ifa.IfAddrMsgLength)[0] = family switch
         {

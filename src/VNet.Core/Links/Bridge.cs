@@ -45,13 +45,14 @@ public sealed class BridgeService
     {
         Validation.LinkName(bridge, "Bridge");
         Validation.LinkName(iface, "Interface");
-        var br = _ctx.Links.TryGet(bridge, ns)
+        var br = _ctx.Links.TryGet(bridge, ns, resolveMaster: false)
             ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, bridge, bridge, LinkService.NsText(ns));
         if (br.Kind != "bridge")
             throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, bridge, bridge, br.Kind);
-        var link = _ctx.Links.Get(iface, ns);
-        _ctx.Links.Set(iface, new LinkChange { Master = bridge, Up = link.AdminUp ? null : true }, ns);
-        return ToPort(_ctx.Links.Get(iface, ns), bridge, ns);
+        var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
+        // One request for master and up: this runs once per container in a bulk build.
+        _ctx.Links.SetMaster(link.Index, br.Index, up: !link.AdminUp, ns, iface);
+        return ToPort(_ctx.Links.Get(iface, ns, resolveMaster: false), bridge, ns);
     }
 
     /// <summary>Takes an interface off its bridge. Returns false if it was not on that bridge (or gone); strict makes that an error.</summary>

@@ -93,14 +93,18 @@ public sealed class NamespaceService
         }
         Sys.Close(fd);
         NetlinkSocket? sock = null;
+        int nsFd = -1;
         try
         {
             // Unshare on the core's own thread, pin the new namespace with a bind mount, open a socket
-            // while inside (it stays bound there), and return home.
-            sock = NamespaceThread.RunInNewNamespace(() =>
+            // and a descriptor while inside (both stay bound to it), and return home. Opening the
+            // descriptor there is cheaper than a path lookup through the fresh mount afterwards.
+            (sock, nsFd) = NamespaceThread.RunInNewNamespace(() =>
             {
                 Sys.Mount("/proc/thread-self/ns/net", path, "none", Sys.MS_BIND);
-                return new NetlinkSocket();
+                int self = Sys.Open("/proc/thread-self/ns/net", Sys.O_RDONLY);
+                try { return (new NetlinkSocket(), self); }
+                catch { Sys.Close(self); throw; }
             });
         }
         catch (SystemCallException e)
@@ -115,8 +119,7 @@ public sealed class NamespaceService
             File.Delete(path);
             throw;
         }
-        var handle = _ctx.Resolve(name);
-        _ctx.AdoptSocket(handle, sock);
+        var handle = _ctx.Adopt(name, new NamespaceHandle(nsFd, name, path), sock);
         try
         {
             _ctx.Links.SetUp("lo", true, name);
@@ -198,8 +201,13 @@ public sealed class NamespaceService
     /// iproute2 makes /run/netns a shared mount point so that names created in one mount namespace
     /// are seen in others; do the same so both tools agree.
     /// </summary>
+    private bool _netnsDirReady;
+
     private void EnsureSharedNetnsDir()
     {
+        // Once per context: a bulk build would otherwise pay two mount calls per namespace.
+        if (_netnsDirReady) return;
+        _netnsDirReady = true;
         try
         {
             Directory.CreateDirectory(NetnsDir);

@@ -62,7 +62,7 @@ public sealed class RouteService
             throw Messages.Error("RouteNeedsGatewayOrInterface", VNetErrorCategory.InvalidArgument, spec.Destination, spec.Destination);
         if (spec.Metric is int metric && metric < 0)
             throw Messages.Error("InvalidMetric", VNetErrorCategory.InvalidArgument, metric, metric);
-        int? oif = spec.InterfaceName != null ? _ctx.Links.Get(spec.InterfaceName, spec.Namespace).Index : null;
+        int? oif = spec.InterfaceName != null ? _ctx.Links.IndexOf(spec.InterfaceName, spec.Namespace) : null;
         var req = Build(Rtm.NEWROUTE, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, dst, gw, oif, spec.Metric);
         try
         {
@@ -78,7 +78,7 @@ public sealed class RouteService
                 Messages.Format("GatewayUnreachable", spec.Gateway, e.KernelMessage ?? e.Message), spec.Gateway, e.Errno, e.KernelMessage);
         }
         string want = dst.PrefixLength == 0 ? "default" : dst.ToString();
-        return List(spec.Namespace).FirstOrDefault(r => r.Destination == want && (spec.Metric == null || r.Metric == spec.Metric) &&
+        return List(spec.Namespace, dst.IsIPv6 ? "IPv6" : "IPv4").FirstOrDefault(r => r.Destination == want && (spec.Metric == null || r.Metric == spec.Metric) &&
                    (gw == null || r.Gateway == gw.ToString()))
             ?? new NetRoute { Destination = want, Gateway = gw?.ToString(), InterfaceName = spec.InterfaceName, Namespace = spec.Namespace };
     }
