@@ -394,6 +394,8 @@ public sealed class NatService
     {
         Notes.Clear();
         Warnings.Clear();
+        if (ParsePublishId(id) is var (proto, host, from, to))
+            return RemovePublish(id, proto, host, from, to, ns, strict);
         var all = List(ns);
         var rule = all.FirstOrDefault(r => r.Id == id);
         if (rule == null)
@@ -423,6 +425,65 @@ public sealed class NatService
         if (all.Count == 1 && IsolatedBridges(ns).Count == 0)
             sb.AppendLine($"delete table ip {Table}");
         Nftables.Run(_ctx, ns, sb.ToString(), doing: $"remove NAT rule {id}", target: id);
+        ReconcileForwardAccept(ns);
+        return true;
+    }
+
+    /// <summary>"publish-tcp-8080", "publish-udp-5000-5010", "publish-tcp-192.0.2.1-8080": the parts of a publish's id (as Add makes it).</summary>
+    internal static (string Proto, string? Host, int From, int To)? ParsePublishId(string id)
+    {
+        var parts = id.Split('-');
+        if (parts.Length < 3 || parts.Length > 5 || parts[0] != "publish" || parts[1] is not ("tcp" or "udp")) return null;
+        int i = 2;
+        string? host = null;
+        if (parts[i].Contains('.'))
+        {
+            if (!IPAddress.TryParse(parts[i], out var h) || h.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return null;
+            host = h.ToString();
+            i++;
+        }
+        int rest = parts.Length - i;
+        if (rest is < 1 or > 2) return null;
+        if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out int a) || a is < 1 or > 65535) return null;
+        int b = a;
+        if (rest == 2 && (!int.TryParse(parts[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out b) || b < a || b > 65535)) return null;
+        return (parts[1], host, a, b);
+    }
+
+    /// <summary>
+    /// Removes a publish without reading the whole table first (a 1,000-port publish is 1,000 map
+    /// elements, and reading them back cost more than removing them): the kernel is asked for the
+    /// range's two ends only, to check they carry this rule's id; what remains afterwards is read
+    /// to decide the hairpin set and whether VNet's table can go, which is cheap once they are gone.
+    /// </summary>
+    private bool RemovePublish(string id, string proto, string? host, int from, int to, string? ns, bool strict)
+    {
+        string map = host != null ? $"pub_{proto}_addr" : $"pub_{proto}";
+        string Key(int p) => host != null ? $"{host} . {p}" : $"{p}";
+        string ends = from == to ? Key(from) : $"{Key(from)}, {Key(to)}";
+        string found;
+        try
+        {
+            found = Nftables.Run(_ctx, ns, $"get element ip {Table} {map} {{ {ends} }}", doing: $"find NAT rule {id}", target: id);
+        }
+        catch (VNetException e) when (e.ErrorId == "NftablesRejected")
+        {
+            found = ""; // no table, no map or no such element
+        }
+        int mine = System.Text.RegularExpressions.Regex.Matches(found, System.Text.RegularExpressions.Regex.Escape($"comment {Nftables.Q(Tag + id)}")).Count;
+        if (mine < (from == to ? 1 : 2))
+        {
+            if (strict) throw Messages.Error("NatRuleNotFound", VNetErrorCategory.ObjectNotFound, id, id);
+            return false;
+        }
+        var sb = new StringBuilder();
+        foreach (var chunk in Enumerable.Range(from, to - from + 1).Select(Key).Chunk(512))
+            sb.AppendLine($"delete element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
+        Nftables.Run(_ctx, ns, sb.ToString(), doing: $"remove NAT rule {id}", target: id);
+        // The rule is gone; the rest is tidying that a later call would redo if this one failed.
+        var rest = List(ns);
+        string tidy = rest.Count == 0 && IsolatedBridges(ns).Count == 0 ? $"delete table ip {Table}\n" : HairpinScript(ns, rest);
+        Nftables.Run(_ctx, ns, tidy, doing: $"remove NAT rule {id}", target: id);
         ReconcileForwardAccept(ns);
         return true;
     }
@@ -462,9 +523,17 @@ public sealed class NatService
     /// <summary>The bridges marked isolated in a namespace.</summary>
     public List<string> IsolatedBridges(string? ns)
     {
-        if (!TableExists(ns)) return new List<string>();
-        var set = Nftables.ListJson(_ctx, ns, $"list set ip {Table} isolated")
-            .FirstOrDefault(e => e.TryGetProperty("set", out _));
+        // Straight to the set: asking first whether the table exists makes libnftables fetch every
+        // table's elements, 1,000 publishes included.
+        JsonElement set;
+        try
+        {
+            set = Nftables.ListJson(_ctx, ns, $"list set ip {Table} isolated").FirstOrDefault(e => e.TryGetProperty("set", out _));
+        }
+        catch (VNetException e) when (e.ErrorId == "NftablesRejected")
+        {
+            return new List<string>(); // no VNet table here
+        }
         if (set.ValueKind == JsonValueKind.Undefined || !set.GetProperty("set").TryGetProperty("elem", out var elems)) return new List<string>();
         return elems.EnumerateArray().Select(e => e.GetString() ?? "").Where(s => s.Length > 0).ToList();
     }

@@ -118,6 +118,31 @@ public class NatTests : LiveTest
         Assert.Equal("", Connect(o, "203.0.113.1", 10080));
     }
 
+    [SkippableFact]
+    public void RemovingAnIdThatSpansOtherRulesRemovesNothing()
+    {
+        // Removal checks the range's ends carry the rule's own id: "8000-8009" is not the two publishes
+        // 8000-8004 and 8005-8009, though it covers them.
+        var (h, o) = Host();
+        var c = Bridge(h, "br0", "198.51.100", "span", "nb");
+        Serve(c[0], 80, "web");
+        var a = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8000-8004", ToAddress = "198.51.100.10", ToPort = "80", Namespace = h });
+        var b = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8005-8009", ToAddress = "198.51.100.10", ToPort = "80", Namespace = h });
+        string before = Ruleset(h);
+        Assert.False(Ctx.Nat.Remove("publish-tcp-8000-8009", h));
+        Assert.Equal("NatRuleNotFound", Assert.Throws<VNetException>(() => Ctx.Nat.Remove("publish-tcp-8000-8009", h, strict: true)).ErrorId);
+        Assert.False(Ctx.Nat.Remove("publish-udp-8000-8004", h));
+        Assert.Equal(before, Ruleset(h));
+        // Removing one of them leaves the other answering, from outside and from its neighbour (hairpin).
+        Assert.True(Ctx.Nat.Remove(a.Id, h));
+        Assert.Equal(new[] { b.Id }, Ctx.Nat.List(h).Select(r => r.Id));
+        Assert.Equal("", Connect(o, "203.0.113.1", 8002));
+        Assert.Equal("web-saw-203.0.113.2", Connect(o, "203.0.113.1", 8007));
+        Assert.Equal("web-saw-198.51.100.1", Connect(c[1], "203.0.113.1", 8007));
+        Assert.True(Ctx.Nat.Remove(b.Id, h));
+        Assert.DoesNotContain("vnet", Ruleset(h));
+    }
+
     private static readonly string DockerRules = string.Join("\n",
         "*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":DOCKER - [0:0]",
         "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-A POSTROUTING -s 192.0.2.128/25 ! -o docker0 -j MASQUERADE", "COMMIT",

@@ -127,3 +127,25 @@ public class ValidationTests
     [InlineData("axb", "a.b", false)]
     public void Wildcards(string value, string pattern, bool match) => Assert.Equal(match, Wildcard.IsMatch(value, pattern));
 }
+
+public class PublishIdTests
+{
+    [Theory]
+    [InlineData("publish-tcp-8080", "tcp", null, 8080, 8080)]
+    [InlineData("publish-udp-5000-5010", "udp", null, 5000, 5010)]
+    [InlineData("publish-tcp-192.0.2.1-8080", "tcp", "192.0.2.1", 8080, 8080)]
+    [InlineData("publish-tcp-192.0.2.1-20000-20999", "tcp", "192.0.2.1", 20000, 20999)]
+    public void ParsesWhatAddMakes(string id, string proto, string? host, int from, int to) =>
+        Assert.Equal((proto, host, from, to), VNet.Core.Filter.NatService.ParsePublishId(id));
+
+    [Theory]
+    [InlineData("masquerade-198.51.100.0/24")]
+    [InlineData("publish-sctp-80")]
+    [InlineData("publish-tcp-0")]
+    [InlineData("publish-tcp-70000")]
+    [InlineData("publish-tcp-90-80")]
+    [InlineData("publish-tcp-80-90-100")]
+    [InlineData("publish-tcp-2001:db8::1-80")]
+    [InlineData("publish-tcp-")]
+    public void OtherIdsAreNotPublishes(string id) => Assert.Null(VNet.Core.Filter.NatService.ParsePublishId(id));
+}
