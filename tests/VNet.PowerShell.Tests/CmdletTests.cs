@@ -178,6 +178,33 @@ public class CmdletTests : PowerShellTest
     }
 }
 
+/// <summary>Ctrl+C in a session stops the running pipeline; PowerShell.Stop() is that same call.</summary>
+public class StopTests : PowerShellTest
+{
+    [SkippableFact]
+    public void StoppingATraceLikeCtrlCLeavesNoTraceTableBehind()
+    {
+        string n = Ns("stop");
+        Ok("New-NetNamespace $args[0] | Out-Null", n);
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = Rs;
+        ps.AddScript("Trace-NetPacket -Namespace $args[0] -Protocol icmp -TimeoutSec 120").AddArgument(n);
+        var started = DateTime.UtcNow;
+        var running = ps.BeginInvoke();
+        bool seen = false;
+        for (int i = 0; i < 100 && !seen; i++)
+        {
+            Thread.Sleep(50);
+            seen = Sh("ip", "netns", "exec", n, "nft", "list", "tables").Contains("vnet-trace");
+        }
+        Assert.True(seen, "the trace table appears while the trace runs");
+        ps.Stop();
+        Assert.True(running.IsCompleted);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(60), "the trace ended at the stop, not at its timeout");
+        Assert.DoesNotContain("vnet-trace", Sh("ip", "netns", "exec", n, "nft", "list", "tables"));
+    }
+}
+
 /// <summary>What needs no kernel: the module loads, exports what it promises, and every cmdlet has help with examples.</summary>
 public class ModuleTests : PowerShellTest
 {
