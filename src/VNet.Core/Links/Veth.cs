@@ -117,7 +117,7 @@ public sealed class VethService
         return new VethPair
         {
             Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State,
-            PeerName = b.Name, PeerNamespace = samens ? null : spec.PeerNamespace, PeerNamespaceInode = peerNs.Inode,
+            PeerName = b.Name, PeerNamespace = samens ? spec.Namespace : spec.PeerNamespace, PeerNamespaceInode = peerNs.Inode,
             PeerIndex = b.Index, PeerMacAddress = b.MacAddress, PeerResolved = true,
         };
     }
@@ -172,10 +172,12 @@ public sealed class VethService
             }
             else if (v.LinkIndex is int pi)
             {
+                // Both ends here: the peer lives in the namespace asked about, not the caller's.
                 var p = veths.FirstOrDefault(x => x.Index == pi) ?? _ctx.Links.TryGetByIndex(pi, ns);
                 peerName = p?.Name;
                 peerMac = p?.MacAddress;
                 peerIno = here.Inode;
+                peerNsText = string.IsNullOrEmpty(ns) ? null : ns;
                 resolved = p != null;
             }
             Docker.DockerContainer? container = null;

@@ -118,9 +118,11 @@ public class BridgeTests : LiveTest
     public void VethInOneNamespaceResolvesItsLocalPeer()
     {
         string n = Ns("local");
-        Ctx.Veths.Create(new VethSpec { Name = "a0", PeerName = "b0", Namespace = n, PeerNamespace = n });
+        var made = Ctx.Veths.Create(new VethSpec { Name = "a0", PeerName = "b0", Namespace = n, PeerNamespace = n });
+        Assert.Equal(n, made.PeerNamespace); // where the peer is, not the caller's namespace
         var a = Assert.Single(Ctx.Veths.List(n, "a0"));
         Assert.Equal("b0", a.PeerName);
+        Assert.Equal(n, a.PeerNamespace);
         Assert.True(a.PeerResolved);
     }
 
