@@ -178,6 +178,8 @@ sealed class Bench
         Measure(w, "ip -batch", () => TimeProcess(Path.Combine(Scripts, "bridge_batch.sh"), n.ToString()), () => NetnsDelAll(n), _o.Runs);
         Measure(w, "bash + ip per step", () => TimeProcess(Path.Combine(Scripts, "bridge_ip.sh"), n.ToString()), () => NetnsDelAll(n), slowRuns,
             slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
+        Measure(w, "bash + ip netns exec (seed style)", () => TimeProcess(Path.Combine(Scripts, "bridge_ip_exec.sh"), n.ToString()), () => NetnsDelAll(n), slowRuns,
+            slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
         Measure(w, "pyroute2", () => TimeProcess("/usr/bin/python3", Path.Combine(Scripts, "bridge_pyroute2.py"), n.ToString()), () => NetnsDelAll(n), slowRuns,
             slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
         if (_o.Pwsh == null)

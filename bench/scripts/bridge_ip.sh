@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bridge-N the way the seed articles do it: one `ip` process per step. IPv6 documentation
+# bridge-N with one `ip` process per step, as the seed articles do it, but with `ip -n NS` (the
+# cheaper form; bridge_ip_exec.sh has the seeds' own `ip netns exec NS ip`). IPv6 documentation
 # addresses (2001:db8::/64), since 500 containers do not fit in a documentation /24.
 set -e
 N=$1
