@@ -55,32 +55,18 @@ public static class NamespaceThread
     private static bool OnWorker => s_worker != null && Environment.CurrentManagedThreadId == s_worker.ManagedThreadId;
 
     /// <summary>Runs <paramref name="work"/> on the worker while it is inside the namespace open on <paramref name="nsFd"/>.</summary>
-    public static T Run<T>(int nsFd, Func<T> work)
-    {
-        if (OnWorker) throw new InvalidOperationException("NamespaceThread.Run is not reentrant");
-        var worker = Get();
-        T result = default!;
-        ExceptionDispatchInfo? error = null;
-        using var done = new ManualResetEventSlim();
-        worker.Queue.Add(() =>
-        {
-            try
-            {
-                Sys.SetNs(nsFd, Sys.CLONE_NEWNET);
-                try { result = work(); }
-                finally { ReturnHome(worker); }
-            }
-            catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
-            finally { done.Set(); }
-        });
-        done.Wait();
-        error?.Throw();
-        return result;
-    }
+    public static T Run<T>(int nsFd, Func<T> work) => RunOnWorker(() => Sys.SetNs(nsFd, Sys.CLONE_NEWNET), work);
 
     /// <summary>Runs work on the worker after it has unshared into a brand-new network namespace.</summary>
-    internal static T RunInNewNamespace<T>(Func<T> work)
+    internal static T RunInNewNamespace<T>(Func<T> work) => RunOnWorker(() => Sys.Unshare(Sys.CLONE_NEWNET), work);
+
+    /// <summary>
+    /// Hands work to the worker and waits: <paramref name="enter"/> takes the worker into a namespace,
+    /// and whatever happens next it goes home again before it takes the next item.
+    /// </summary>
+    private static T RunOnWorker<T>(Action enter, Func<T> work)
     {
+        if (OnWorker) throw new InvalidOperationException("NamespaceThread work is not reentrant");
         var worker = Get();
         T result = default!;
         ExceptionDispatchInfo? error = null;
@@ -89,7 +75,7 @@ public static class NamespaceThread
         {
             try
             {
-                Sys.Unshare(Sys.CLONE_NEWNET);
+                enter();
                 try { result = work(); }
                 finally { ReturnHome(worker); }
             }
