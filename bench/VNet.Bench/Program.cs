@@ -132,7 +132,7 @@ sealed class Bench
         Settle();
         _results.Add(new Result(workload, "build", impl, b.ToArray(), note));
         _results.Add(new Result(workload, "teardown", impl, t.ToArray(), note));
-        Console.Error.WriteLine($"  {workload,-12} {impl,-22} build {Med(b):F3}s teardown {Med(t):F3}s");
+        Console.Error.WriteLine($"  {workload,-12} {impl,-34} build {Med(b):F3}s teardown {Med(t):F3}s");
     }
 
     private static double Med(List<double> x) => x.Order().ElementAt(x.Count / 2);
@@ -351,17 +351,17 @@ sealed class Bench
             string baseline = g.Key.Workload.StartsWith("publish", StringComparison.Ordinal) ? "nft -f (map)" : g.Key.Workload.StartsWith("list", StringComparison.Ordinal) ? "ip -j link" : "ip -batch";
             var b = g.FirstOrDefault(r => r.Implementation == baseline);
             w.WriteLine($"\n{g.Key.Workload} / {g.Key.Phase}");
-            w.WriteLine($"  {"implementation",-28} {"median",9} {"min",9} {"max",9} {"x " + baseline,16}  note");
+            w.WriteLine($"  {"implementation",-34} {"median",9} {"min",9} {"max",9} {"x " + baseline,16}  note");
             foreach (var r in g.OrderBy(r => r.Median))
             {
                 string ratio = b != null ? (r.Median / b.Median).ToString("F2", CultureInfo.InvariantCulture) : "";
-                w.WriteLine($"  {r.Implementation,-28} {r.Median,9:F4} {r.Min,9:F4} {r.Max,9:F4} {ratio,16}  {r.Note}");
+                w.WriteLine($"  {r.Implementation,-34} {r.Median,9:F4} {r.Min,9:F4} {r.Max,9:F4} {ratio,16}  {r.Note}");
             }
         }
         if (_throughput.Count > 0)
         {
             w.WriteLine("\nvxlan / throughput (iperf3 -t 3, one run)");
-            foreach (var (path, mtu, gbps) in _throughput) w.WriteLine($"  {path,-28} MTU {mtu,5} {gbps,7:F2} Gbit/s");
+            foreach (var (path, mtu, gbps) in _throughput) w.WriteLine($"  {path,-34} MTU {mtu,5} {gbps,7:F2} Gbit/s");
         }
         if (_o.Out.Length > 0)
         {
