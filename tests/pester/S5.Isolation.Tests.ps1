@@ -48,6 +48,10 @@ AfterAll {
 
 Describe 'S5: isolation between networks, under Docker''s FORWARD DROP' {
     It 'says where it accepted its bridges'' traffic' { $verboseA | Should -Match 'DOCKER-USER' }
+    It 'lets each bridge switch between its own ports, as Docker lets docker0' {
+        $userRules = nsenter "--net=/run/netns/$h" iptables -S DOCKER-USER
+        ($userRules -join "`n") | Should -Match '-i br-a -o br-a .*vnet:switch:br-a'
+    }
     It 'lets containers on one bridge talk' { Test-Ping $a[0] 198.51.100.11 | Should -BeTrue }
     It 'lets both bridges reach the outside' {
         Test-Ping $a[0] 192.0.2.2 | Should -BeTrue
@@ -63,6 +67,7 @@ Describe 'S5: isolation between networks, under Docker''s FORWARD DROP' {
     It 'leaves Docker''s rules exactly as they were once VNet removes its own' {
         $rules | Remove-NatRule
         Set-NetBridge br-a, br-b -Isolated $false -Namespace $h
+        Remove-NetLink br-a, br-b -Namespace $h
         Save | Should -Be $dockerBefore
         (Invoke-NetNamespace $h -- nft list ruleset 2>$null) -join "`n" | Should -Not -Match 'table ip vnet'
     }

@@ -5,7 +5,15 @@ New-NetBridge creates a bridge in a namespace and brings it up (unless -Down). A
 software switch: interfaces plugged into it with Add-BridgePort (usually the host ends of veth
 pairs) exchange frames, and the bridge learns which MAC address is behind which port
 (Get-BridgeFdb). Given an address (New-NetIPAddress), the bridge is also the gateway of the
-namespaces plugged into it, as docker0 is for Docker's containers.
+namespaces plugged into it, as docker0 is for Docker's containers. Unless -MacAddress is given,
+the bridge gets a random locally administered MAC of its own, so its MAC (the containers' gateway
+MAC) does not change when ports come and go.
+
+Where the namespace's iptables FORWARD policy is DROP (Docker sets one), frames switched by the
+bridge pass that policy too (br_netfilter), and two containers on the bridge could not talk. VNet
+then adds what Docker adds for docker0, an accept of traffic in and out of this bridge
+(-i NAME -o NAME), in DOCKER-USER where Docker made it, else at the top of FORWARD, and says so with
+-Verbose. Remove-NetLink of the bridge removes it. Without a DROP policy nothing is added.
 
 With -Isolated, the new bridge is also marked isolated, as Set-NetBridge -Isolated $true does: no
 traffic is routed between it and any other isolated bridge of the namespace, as Docker keeps its
@@ -18,7 +26,7 @@ nothing is left half-made.
         Name = 'The names of the bridges to create, such as br0.'
         Namespace = "The namespace to create the bridges in: {{Namespace}}"
         Mtu = 'The MTU of the bridge, from 68 to 65535. A bridge otherwise takes the smallest MTU of its ports.'
-        MacAddress = 'The bridge''s own MAC address, six hex bytes such as 02:42:c6:33:64:01 (unicast). By default the kernel picks one.'
+        MacAddress = 'The bridge''s own MAC address, six hex bytes such as 02:42:c6:33:64:01 (unicast). By default VNet picks a random locally administered one.'
         Down = 'Leaves the bridge down. By default it comes up.'
         Isolated = @'
 Also isolates the bridge from every other isolated bridge of the namespace (see Set-NetBridge),
@@ -38,19 +46,21 @@ traffic in DOCKER-USER (or FORWARD) and says so with -Verbose.
         'LinkExists: an interface of that name exists in the namespace.'
         'NamespaceNotFound: -Namespace does not exist.'
         'NftablesMissing: with -Isolated, libnftables is not installed (Debian and Ubuntu: libnftables1); the bridge is deleted again.'
-        'IptablesRejected: with -Isolated, iptables refused VNet''s accept rules for a FORWARD policy of DROP.'
+        'IptablesRejected: under a FORWARD policy of DROP, iptables refused VNet''s accept rule for the bridge; the bridge is deleted again.'
         'PermissionDenied: the session lacks root or CAP_NET_ADMIN.'
     )
     Notes = @'
 On a host where Docker runs, bridged frames also pass the firewall's FORWARD hook (br_netfilter,
-net.bridge.bridge-nf-call-iptables=1), and Docker's FORWARD policy is DROP: two namespaces on a
-bridge of your own cannot talk there until something accepts that traffic. A fresh namespace has
-no rules, so a bridge made inside one (an emulated host) is not affected. VNet never sets a
-global FORWARD ACCEPT: its NAT rules (Add-NatRule) and -Isolated accept only their own bridges'
-traffic there.
+net.bridge.bridge-nf-call-iptables=1), and Docker's FORWARD policy is DROP: without an accept, two
+namespaces on a bridge of your own could not talk there. That is why New-NetBridge adds one for its
+bridge under such a policy (see the description). A fresh namespace has no rules, so a bridge made
+inside one (an emulated host) gets nothing. VNet never sets a global FORWARD ACCEPT.
 
-The isolation of -Isolated is kept by bridge name; lift it with Set-NetBridge NAME -Isolated
-$false before deleting the bridge, or a later bridge of that name starts out isolated.
+If Docker (or anyone) sets the DROP policy after the bridge was made, the bridge has no accept yet;
+Set-NetBridge NAME -Isolated $false (or $true) adds it.
+
+The isolation of -Isolated is kept by bridge name; Remove-NetLink of the bridge lifts it, with the
+bridge's accepts.
 '@
     Examples = @(
         @{

@@ -2,7 +2,9 @@
     Synopsis = 'Deletes interfaces, as `ip link delete` does.'
     Description = @'
 Remove-NetLink deletes each interface. Deleting either end of a veth pair deletes the pair, in
-whatever namespace the other end is. Deleting a bridge releases its ports (they stay, detached).
+whatever namespace the other end is. Deleting a bridge releases its ports (they stay, detached),
+and what VNet kept for the bridge goes with it: its isolation (Set-NetBridge -Isolated) and the
+accept rules VNet added for it under a FORWARD policy of DROP (-Verbose says which).
 Interfaces that cannot be deleted, such as lo, are refused by the kernel.
 
 An interface that does not exist is skipped quietly; -Strict makes that a LinkNotFound error.

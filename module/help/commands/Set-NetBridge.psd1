@@ -17,7 +17,9 @@ accepts is dropped, so an isolated bridge could not reach the outside; VNet then
 bridge's traffic in DOCKER-USER (or at the top of FORWARD without Docker), never with a global
 FORWARD ACCEPT, and says so with -Verbose. When a
 bridge is no longer isolated and no NAT rule needs it, the accepts go, and so does VNet's table
-once nothing of VNet's is left in it.
+once nothing of VNet's is left in it. Under such a policy Set-NetBridge also makes sure the bridge
+has the accept that lets its own ports talk (as New-NetBridge adds it), for a bridge made before
+the policy was set.
 '@
     Parameters = @{
         Name = 'The bridges to change, such as br0. Objects with a Name property (Get-NetLink, New-NetBridge) bind by property name.'
@@ -42,9 +44,9 @@ It is a Boolean, so write -Isolated $true or -Isolated $false.
         'PermissionDenied: the session lacks root or CAP_NET_ADMIN.'
     )
     Notes = @'
-VNet keeps the isolation by bridge name, in its table, not on the bridge itself. Lift it
-(Set-NetBridge NAME -Isolated $false) before deleting an isolated bridge: otherwise the name stays
-in the set, with its DOCKER-USER accepts, and a new bridge of the same name starts out isolated.
+VNet keeps the isolation by bridge name, in its table, not on the bridge itself. Remove-NetLink of
+the bridge lifts it (and takes the bridge's accepts out); a bridge deleted some other way (`ip link
+delete`) leaves its name in the set until the next Remove-NetLink of a bridge in that namespace.
 
 Isolation drops traffic between isolated bridges only. To keep a bridge from reaching the host's
 other networks altogether, add no masquerade rule for it, or filter it with your own firewall

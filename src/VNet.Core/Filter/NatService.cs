@@ -559,6 +559,7 @@ public sealed class NatService
         if (pairs.Count > 0) sb.AppendLine($"add element ip {Table} isolated_pairs {{ {string.Join(", ", pairs)} }}");
         Nftables.Run(_ctx, ns, sb.ToString(), doing: $"{(isolated ? "isolate" : "un-isolate")} bridge '{bridge}'", target: bridge);
         ReconcileForwardAccept(ns);
+        EnsureSwitching(bridge, ns); // a DROP policy set after the bridge was made (Docker started later)
         CleanupIfEmpty(ns);
     }
 
@@ -598,16 +599,10 @@ public sealed class NatService
     /// </summary>
     private void ReconcileForwardAccept(string? ns)
     {
-        var filter = Nftables.ListJson(_ctx, ns, "list tables")
-            .Any(e => e.TryGetProperty("table", out var t) && t.GetProperty("family").GetString() == "ip" && t.GetProperty("name").GetString() == "filter");
-        if (!filter) return;
-        var chains = Nftables.ListJson(_ctx, ns, "list table ip filter").Where(e => e.TryGetProperty("chain", out _)).Select(e => e.GetProperty("chain")).ToList();
-        var forward = chains.FirstOrDefault(c => c.GetProperty("name").GetString() == "FORWARD");
-        bool dropPolicy = forward.ValueKind != JsonValueKind.Undefined && forward.TryGetProperty("policy", out var pol) && pol.GetString() == "drop";
-        bool dockerUser = chains.Any(c => c.GetProperty("name").GetString() == "DOCKER-USER");
-        string chain = dockerUser ? "DOCKER-USER" : "FORWARD";
+        var (chain, dropPolicy) = ForwardPolicy(ns);
+        if (chain == null) return;
         var want = dropPolicy ? VNetBridges(ns) : new HashSet<string>();
-        var have = ExistingAccepts(ns, chain);
+        var have = ExistingAccepts(ns, chain, "forward");
         foreach (var b in want.Where(b => !have.Contains(b)))
         {
             Iptables(ns, "-I", chain, "-o", b, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-m", "comment", "--comment", $"{Tag}forward:{b}", "-j", "ACCEPT");
@@ -622,18 +617,96 @@ public sealed class NatService
         }
     }
 
-    private HashSet<string> ExistingAccepts(string? ns, string chain)
+    /// <summary>
+    /// Where VNet's accepts go in a namespace's iptables filter table (DOCKER-USER where Docker made
+    /// it, else FORWARD; null without a filter table) and whether FORWARD's policy is DROP.
+    /// </summary>
+    private (string? Chain, bool DropPolicy) ForwardPolicy(string? ns, bool quietWithoutNftables = false)
+    {
+        List<JsonElement> tables;
+        try { tables = Nftables.ListJson(_ctx, ns, "list tables"); }
+        catch (VNetException e) when (quietWithoutNftables && e.ErrorId == "NftablesMissing")
+        {
+            return (null, false); // a plain bridge must not need libnftables
+        }
+        var filter = tables
+            .Any(e => e.TryGetProperty("table", out var t) && t.GetProperty("family").GetString() == "ip" && t.GetProperty("name").GetString() == "filter");
+        if (!filter) return (null, false);
+        var chains = Nftables.ListJson(_ctx, ns, "list table ip filter").Where(e => e.TryGetProperty("chain", out _)).Select(e => e.GetProperty("chain")).ToList();
+        var forward = chains.FirstOrDefault(c => c.GetProperty("name").GetString() == "FORWARD");
+        bool dropPolicy = forward.ValueKind != JsonValueKind.Undefined && forward.TryGetProperty("policy", out var pol) && pol.GetString() == "drop";
+        bool dockerUser = chains.Any(c => c.GetProperty("name").GetString() == "DOCKER-USER");
+        return (dockerUser ? "DOCKER-USER" : "FORWARD", dropPolicy);
+    }
+
+    /// <summary>The bridges named in VNet's accepts of one kind ("forward", "switch") in a chain.</summary>
+    private HashSet<string> ExistingAccepts(string? ns, string chain, string kind)
     {
         var (_, output) = Iptables(ns, "-S", chain);
         var set = new HashSet<string>(StringComparer.Ordinal);
+        string tag = $"{Tag}{kind}:";
         foreach (var line in output.Split('\n'))
         {
-            int i = line.IndexOf($"{Tag}forward:", StringComparison.Ordinal);
+            int i = line.IndexOf(tag, StringComparison.Ordinal);
             if (i < 0) continue;
-            string rest = line[(i + Tag.Length + 8)..];
-            set.Add(rest.Split(' ', '"')[0]);
+            set.Add(line[(i + tag.Length)..].Split(' ', '"')[0]);
         }
         return set;
+    }
+
+    /// <summary>
+    /// Lets a bridge switch between its own ports under an iptables FORWARD policy of DROP. With
+    /// br_netfilter (on in every namespace of this kernel, and loaded by Docker) bridged frames pass
+    /// the FORWARD hook, so under Docker's DROP two containers on one VNet bridge could not talk.
+    /// VNet adds what Docker adds for docker0, `-i B -o B -j ACCEPT`, where Docker documents user
+    /// rules go, tagged so it leaves with the bridge. Without a DROP policy nothing is added.
+    /// Accepts of bridges that no longer exist are taken out on the way.
+    /// </summary>
+    public void AllowSwitching(string bridge, string? ns = null)
+    {
+        Notes.Clear();
+        Warnings.Clear();
+        EnsureSwitching(bridge, ns);
+    }
+
+    private void EnsureSwitching(string bridge, string? ns)
+    {
+        var (chain, dropPolicy) = ForwardPolicy(ns, quietWithoutNftables: true);
+        if (chain == null) return;
+        var have = ExistingAccepts(ns, chain, "switch");
+        if (have.Count > 0) PruneSwitching(ns, chain, have, keep: bridge);
+        if (!dropPolicy || have.Contains(bridge)) return;
+        Iptables(ns, SwitchRule("-I", chain, bridge));
+        Notes.Add(Messages.Format("SwitchAcceptAdded", bridge, chain));
+    }
+
+    private static string[] SwitchRule(string op, string chain, string bridge) =>
+        new[] { op, chain, "-i", bridge, "-o", bridge, "-m", "comment", "--comment", $"{Tag}switch:{bridge}", "-j", "ACCEPT" };
+
+    private void PruneSwitching(string? ns, string chain, HashSet<string> have, string? keep = null)
+    {
+        var existing = _ctx.Links.List(ns, kind: "bridge").Select(l => l.Name).ToHashSet();
+        foreach (var gone in have.Where(b => b != keep && !existing.Contains(b)))
+        {
+            Iptables(ns, SwitchRule("-D", chain, gone));
+            Notes.Add(Messages.Format("SwitchAcceptRemoved", gone, chain));
+        }
+    }
+
+    /// <summary>
+    /// What a removed bridge leaves to tidy: its isolation, and the accepts VNet added for it
+    /// (Remove-NetLink calls this after deleting a bridge).
+    /// </summary>
+    public void ForgetRemovedBridges(string? ns)
+    {
+        Notes.Clear();
+        Warnings.Clear();
+        try { PruneIsolated(ns); }
+        catch (VNetException e) when (e.ErrorId == "NftablesMissing") { return; }
+        var (chain, _) = ForwardPolicy(ns, quietWithoutNftables: true);
+        if (chain == null) return;
+        var have = ExistingAccepts(ns, chain, "switch");
+        if (have.Count > 0) PruneSwitching(ns, chain, have);
     }
 
     private (int, string) Iptables(string? ns, params string[] args)

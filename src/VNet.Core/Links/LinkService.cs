@@ -280,19 +280,22 @@ public sealed class LinkService
     public bool Remove(string name, string? ns = null, bool strict = false)
     {
         Validation.LinkName(name);
+        // A bridge leaves things behind in the firewall (isolation, accepts): know it is one.
+        bool bridge = TryGet(name, ns, resolveMaster: false)?.Kind == "bridge";
         var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
         req.Reserve(Ifla.IfInfoMsgLength);
         req.AttrString(Ifla.IFNAME, name);
         try
         {
             _ctx.Socket(ns).Request(req, $"delete link '{name}'", name);
-            return true;
         }
         catch (VNetException e) when (e.Errno == Sys.ENODEV)
         {
             if (strict) throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
             return false;
         }
+        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns);
+        return true;
     }
 
     /// <summary>Creates a link of a kind that needs only a name and an optional MTU/MAC (bridge and friends).</summary>

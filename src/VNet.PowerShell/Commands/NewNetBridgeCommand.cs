@@ -31,6 +31,7 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
             Try(() =>
             {
                 var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
+                foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 if (Isolated)
                 {
                     try { Ctx.Nat.SetIsolated(n, true, Namespace); }

@@ -24,10 +24,9 @@ public sealed class RemoveNetLinkCommand : VNetCmdlet
             if (!ShouldProcess($"{n}{In(Namespace)}", "Delete link")) continue;
             Try(() =>
             {
-                var link = Ctx.Links.TryGet(n, Namespace);
+                // A bridge's isolation and accepts go with it (in the core); -Verbose says which.
                 if (!Ctx.Links.Remove(n, Namespace, Strict.IsPresent)) WriteVerbose($"Link '{n}' was already gone.");
-                // An isolated bridge's isolation and forward accepts go with it.
-                else if (link?.Kind == "bridge") Ctx.Nat.PruneIsolated(Namespace);
+                else foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
             });
         }
     }

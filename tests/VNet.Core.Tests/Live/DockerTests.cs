@@ -136,19 +136,20 @@ public class DockerTests : LiveTest
         Ctx.Bridges.AddPort(br, L("web", _d.Host), _d.Host);
         Ctx.Addresses.Add("eth1", "198.51.100.20/24", web.NamespacePath);
 
-        // A VNet namespace talks to the container over the VNet network, through Docker's FORWARD DROP
-        // (bridged frames pass FORWARD: VNet needs its accept; same-bridge traffic goes through DOCKER-USER).
-        var m = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = _d.Host });
+        // A VNet namespace talks to the container over the VNet network, through Docker's FORWARD DROP:
+        // bridged frames pass FORWARD (br_netfilter), and the bridge's own accept in DOCKER-USER lets
+        // them through; no NAT rule or isolation is needed for that.
         Assert.True(Ping(c1, "198.51.100.20"), "c1 reaches the container over the VNet bridge");
         Assert.Equal("hello from vnet-busybox", Wget(c1, "http://198.51.100.20/"));
         Assert.Equal("web", Assert.Single(Ctx.Veths.List(_d.Host), v => v.Name == L("web", _d.Host)).PeerContainer);
 
         // Detach: Docker's eth0 and routes are as they were, and Docker's publish still answers.
-        Ctx.Nat.Remove(m.Id, _d.Host);
         Assert.True(Ctx.Links.Remove(L("web", _d.Host), _d.Host));
         Assert.DoesNotContain("eth1", Run("nsenter", $"--net={web.NamespacePath}", "ip", "-br", "link").Out);
         Assert.Equal(routesBefore, Run("nsenter", $"--net={web.NamespacePath}", "ip", "route").Out);
         Assert.Equal("hello from vnet-busybox", Wget(_d.Host, "http://127.0.0.1:10080/"));
+        Assert.True(Ctx.Links.Remove(br, _d.Host));
+        Assert.DoesNotContain($"vnet:switch:{br}", RunIn(_d.Host, "iptables", "-S", "DOCKER-USER").Out);
     }
 
     private string IptablesSave() =>
@@ -195,6 +196,7 @@ public class DockerTests : LiveTest
         }
         finally { srv.Kill(); Directory.Delete(www, true); }
         Ctx.Nat.Remove(masq.Id, _d.Host);
+        Assert.True(Ctx.Links.Remove(br, _d.Host)); // the bridge's own switching accept goes with it
         Assert.Equal(before, IptablesSave());
     }
 
@@ -210,7 +212,8 @@ public class DockerTests : LiveTest
             Ctx.Bridges.AddPort(br, L("r" + i, _d.Host), _d.Host);
             Ctx.Addresses.Add("eth0", $"198.51.100.{30 + i}/24", cs[i]);
         }
-        Ctx.Nat.SetIsolated(br, true, _d.Host); // gives the bridge VNet's forward accepts under Docker's DROP
+        // The bridge's own switching accept (DOCKER-USER) lets it work under Docker's FORWARD DROP.
+        Assert.Contains($"vnet:switch:{br}", RunIn(_d.Host, "iptables", "-S", "DOCKER-USER").Out);
         try
         {
             Assert.True(Ping(cs[0], "198.51.100.31"));
@@ -222,7 +225,8 @@ public class DockerTests : LiveTest
             Assert.True(Ping(cs[0], "198.51.100.31"), "and after it came back");
             Assert.Equal("hello from vnet-busybox", Wget(_d.Host, "http://127.0.0.1:10080/"));
         }
-        finally { Ctx.Nat.SetIsolated(br, false, _d.Host); }
+        finally { Ctx.Links.Remove(br, _d.Host); }
+        Assert.DoesNotContain($"vnet:switch:{br}", RunIn(_d.Host, "iptables", "-S", "DOCKER-USER").Out);
     }
 
     [SkippableFact]

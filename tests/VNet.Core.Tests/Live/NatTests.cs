@@ -178,6 +178,13 @@ public class NatTests : LiveTest
         Ctx.Addresses.Add("up0", "192.0.2.1/24", h);
         Ctx.Addresses.Add("eth0", "192.0.2.2/24", o);
 
+        if (withDockerRules)
+        {
+            // Under Docker's FORWARD DROP a VNet bridge switches between its own ports from the start
+            // (bridged frames pass FORWARD through br_netfilter), before any NAT or isolation.
+            Assert.Contains("vnet:switch:br-a", RunIn(h, "iptables", "-S", "DOCKER-USER").Out);
+            Assert.True(Ping(a[0], "198.51.100.11"), "same bridge talks under FORWARD DROP");
+        }
         Ctx.Nat.SetIsolated("br-a", true, h);
         var notes = Ctx.Nat.Notes.ToList(); // what -Verbose would say
         Ctx.Nat.SetIsolated("br-b", true, h);
@@ -203,7 +210,28 @@ public class NatTests : LiveTest
         Ctx.Nat.Remove(m1.Id, h);
         Ctx.Nat.Remove(m2.Id, h);
         Assert.DoesNotContain("table ip vnet", Ruleset(h));
+        // ... and with the bridges removed too, Docker's rules are exactly as Docker left them.
+        Assert.True(Ctx.Links.Remove("br-a", h));
+        Assert.True(Ctx.Links.Remove("br-b", h));
         if (withDockerRules) Assert.Equal(before, IptablesSave(h));
+    }
+
+    [SkippableFact]
+    public void ABridgeSwitchesUnderAForwardDropPolicyAndItsAcceptLeavesWithIt()
+    {
+        var (h, _) = Host();
+        // Without a DROP policy VNet adds nothing to iptables.
+        Bridge(h, "br0", "198.51.100", "s1", "s2");
+        Assert.DoesNotContain("vnet:", RunIn(h, "iptables", "-S").Out);
+        // Under one (br_netfilter passes bridged frames through FORWARD), a new bridge brings the accept
+        // that lets it switch, at the top of FORWARD where there is no DOCKER-USER.
+        Assert.Equal(0, RunIn(h, "iptables", "-P", "FORWARD", "DROP").Code);
+        var d = Bridge(h, "br1", "192.0.2", "s3", "s4");
+        Assert.Contains(Ctx.Nat.Notes, n => n.Contains("br1") && n.Contains("FORWARD"));
+        Assert.Contains("-A FORWARD -i br1 -o br1", RunIn(h, "iptables", "-S", "FORWARD").Out);
+        Assert.True(Ping(d[0], "192.0.2.11"), "containers on one bridge talk under FORWARD DROP");
+        Assert.True(Ctx.Links.Remove("br1", h));
+        Assert.DoesNotContain("vnet:", RunIn(h, "iptables", "-S").Out);
     }
 
     [SkippableFact]
