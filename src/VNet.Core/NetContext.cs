@@ -19,6 +19,7 @@ public sealed class NetContext : IDisposable
     private readonly Dictionary<string, NamespaceHandle> _handles = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, NetlinkSocket> _sockets = new();
     private readonly Dictionary<ulong, IntPtr> _nft = new();
+    private readonly Dictionary<ulong, NetlinkSocket> _netfilter = new();
     private NamespaceHandle? _current;
     private readonly string? _home;
 
@@ -90,6 +91,7 @@ public sealed class NetContext : IDisposable
             if (_sockets.Remove(h.Inode, out var s)) s.Dispose();
             // A namespace being removed must not be kept alive by VNet's firewall socket in it.
             if (_nft.Remove(h.Inode, out var c)) Filter.Nftables.Free(c);
+            if (_netfilter.Remove(h.Inode, out var nf)) nf.Dispose();
             h.Dispose();
         }
     }
@@ -104,8 +106,18 @@ public sealed class NetContext : IDisposable
         return s;
     }
 
-    /// <summary>
-    /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by
+    /// <summary>A NETLINK_NETFILTER socket in a namespace, opened inside it once per context.</summary>
+    internal NetlinkSocket NetfilterSocket(string? ns)
+    {
+        var h = Resolve(ns);
+        if (_netfilter.TryGetValue(h.Inode, out var s)) return s;
+        s = h.IsCallersNamespace() ? new NetlinkSocket(Sys.NETLINK_NETFILTER)
+            : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(Sys.NETLINK_NETFILTER));
+        _netfilter[h.Inode] = s;
+        return s;
+    }
+
+    /// <summary>Adopts a socket opened while creating a namespace while creating it, saving an open by
     /// path and a trip to the worker thread.
     /// </summary>
     internal NamespaceHandle Adopt(string name, NamespaceHandle h, NetlinkSocket s)
@@ -128,17 +140,23 @@ public sealed class NetContext : IDisposable
 
     public void Dispose()
     {
-        // Closing libnftables' socket right after a transaction that deleted something blocks in the
-        // kernel until that transaction's objects are freed, after an RCU grace period (10-20 ms
-        // measured; the same close a moment later takes microseconds). Nothing else holds these
-        // contexts, so they are closed a little later, off the caller's path and without making
-        // the next transaction wait behind the close.
-        if (_nft.Count > 0)
+        // Closing a NETLINK_NETFILTER socket (libnftables' or VNet's own) right after a transaction
+        // that deleted something blocks in the kernel until that transaction's objects are freed,
+        // after an RCU grace period (10-20 ms measured; the same close a moment later takes
+        // microseconds). Nothing else holds these, so they are closed a little later, off the
+        // caller's path and without making the next transaction wait behind the close.
+        if (_nft.Count > 0 || _netfilter.Count > 0)
         {
             var contexts = _nft.Values.ToArray();
-            Task.Delay(250).ContinueWith(_ => { foreach (var c in contexts) Filter.Nftables.Free(c); }, TaskScheduler.Default);
+            var sockets = _netfilter.Values.ToArray();
+            Task.Delay(250).ContinueWith(_ =>
+            {
+                foreach (var c in contexts) Filter.Nftables.Free(c);
+                foreach (var nf in sockets) nf.Dispose();
+            }, TaskScheduler.Default);
         }
         _nft.Clear();
+        _netfilter.Clear();
         foreach (var s in _sockets.Values) s.Dispose();
         _sockets.Clear();
         foreach (var h in _handles.Values) h.Dispose();

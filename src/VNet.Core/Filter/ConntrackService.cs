@@ -40,9 +40,7 @@ public sealed class ConntrackService
     {
         IPAddress? src = source != null ? Validation.Address(source, "Source") : null;
         IPAddress? dst = destination != null ? Validation.Address(destination, "Destination") : null;
-        var h = _ctx.Resolve(ns);
-        using var sock = h.IsCallersNamespace() ? new NetlinkSocket(Native.Sys.NETLINK_NETFILTER)
-            : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(Native.Sys.NETLINK_NETFILTER));
+        var sock = _ctx.NetfilterSocket(ns);
         var req = new NetlinkWriter(CtGet, Nl.F_REQUEST | Nl.F_DUMP);
         var g = req.Reserve(4);
         g[0] = AddressFamily.INET; // nfgenmsg: family, version 0, res_id 0

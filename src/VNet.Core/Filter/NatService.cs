@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using VNet.Core.Netlink;
 
 namespace VNet.Core.Filter;
 
@@ -87,9 +88,23 @@ public sealed class NatService
         // Isolation between isolated bridges (Docker's DOCKER-ISOLATION-STAGE-1/2).
         $"add rule ip {Table} forward iifname . oifname @isolated_pairs counter drop comment \"vnet:isolation\"");
 
-    private bool TableExists(string? ns) =>
-        Nftables.ListJson(_ctx, ns, "list tables").Any(e => e.TryGetProperty("table", out var t) &&
-            t.GetProperty("family").GetString() == "ip" && t.GetProperty("name").GetString() == Table);
+    private bool TableExists(string? ns) => IpTableExists(ns, Table);
+
+    /// <summary>
+    /// Whether an nftables table of family ip exists, asked over nfnetlink (one small NFT_MSG_GETTABLE
+    /// dump): cheaper than libnftables, which fetches every table's sets and elements to answer, and
+    /// it lets a namespace without any firewall (the usual case for a bridge) never load libnftables.
+    /// </summary>
+    private bool IpTableExists(string? ns, string name)
+    {
+        const ushort SubsysNftables = 10, MsgNewTable = 0, MsgGetTable = 1, AttrTableName = 1;
+        var sock = _ctx.NetfilterSocket(ns);
+        var req = new NetlinkWriter((ushort)(SubsysNftables << 8 | MsgGetTable), Nl.F_REQUEST | Nl.F_DUMP);
+        req.Reserve(4)[0] = AddressFamily.INET; // nfgenmsg: NFPROTO_IPV4 (= AF_INET), version 0
+        foreach (var m in sock.Dump(req, "list nftables tables", ns))
+            if (m.Type == (SubsysNftables << 8 | MsgNewTable) && m.Attributes(4).String(AttrTableName) == name) return true;
+        return false;
+    }
 
     private static int Port(string text, string what)
     {
@@ -623,16 +638,14 @@ public sealed class NatService
     /// </summary>
     private (string? Chain, bool DropPolicy) ForwardPolicy(string? ns, bool quietWithoutNftables = false)
     {
-        List<JsonElement> tables;
-        try { tables = Nftables.ListJson(_ctx, ns, "list tables"); }
+        if (!IpTableExists(ns, "filter")) return (null, false);
+        List<JsonElement> items;
+        try { items = Nftables.ListJson(_ctx, ns, "list table ip filter"); }
         catch (VNetException e) when (quietWithoutNftables && e.ErrorId == "NftablesMissing")
         {
             return (null, false); // a plain bridge must not need libnftables
         }
-        var filter = tables
-            .Any(e => e.TryGetProperty("table", out var t) && t.GetProperty("family").GetString() == "ip" && t.GetProperty("name").GetString() == "filter");
-        if (!filter) return (null, false);
-        var chains = Nftables.ListJson(_ctx, ns, "list table ip filter").Where(e => e.TryGetProperty("chain", out _)).Select(e => e.GetProperty("chain")).ToList();
+        var chains = items.Where(e => e.TryGetProperty("chain", out _)).Select(e => e.GetProperty("chain")).ToList();
         var forward = chains.FirstOrDefault(c => c.GetProperty("name").GetString() == "FORWARD");
         bool dropPolicy = forward.ValueKind != JsonValueKind.Undefined && forward.TryGetProperty("policy", out var pol) && pol.GetString() == "drop";
         bool dockerUser = chains.Any(c => c.GetProperty("name").GetString() == "DOCKER-USER");
