@@ -140,21 +140,9 @@ public sealed class NetContext : IDisposable
 
     public void Dispose()
     {
-        // Closing a NETLINK_NETFILTER socket (libnftables' or VNet's own) right after a transaction
-        // that deleted something blocks in the kernel until that transaction's objects are freed,
-        // after an RCU grace period (10-20 ms measured; the same close a moment later takes
-        // microseconds). Nothing else holds these, so they are closed a little later, off the
-        // caller's path and without making the next transaction wait behind the close.
-        if (_nft.Count > 0 || _netfilter.Count > 0)
-        {
-            var contexts = _nft.Values.ToArray();
-            var sockets = _netfilter.Values.ToArray();
-            Task.Delay(250).ContinueWith(_ =>
-            {
-                foreach (var c in contexts) Filter.Nftables.Free(c);
-                foreach (var nf in sockets) nf.Dispose();
-            }, TaskScheduler.Default);
-        }
+        // Closed a little later, off the caller's path (see Filter/DeferredClose.cs).
+        foreach (var (inode, c) in _nft) Filter.DeferredClose.Schedule(inode, () => Filter.Nftables.Free(c));
+        foreach (var (inode, nf) in _netfilter) Filter.DeferredClose.Schedule(inode, nf.Dispose);
         _nft.Clear();
         _netfilter.Clear();
         foreach (var s in _sockets.Values) s.Dispose();

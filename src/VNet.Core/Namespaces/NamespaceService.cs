@@ -155,6 +155,9 @@ public sealed class NamespaceService
         // never unmount through it, which would tear down the bind mount it points at.
         if (!isLink)
         {
+            // Sockets other contexts left open in it for a moment would keep it (and its
+            // interfaces) alive after the name goes.
+            if (Sys.StatPath(path) is { } st && st.Dev == NsfsDevice) Filter.DeferredClose.Flush(st.Ino);
             int err = Sys.Umount(path, Sys.MNT_DETACH | Sys.UMOUNT_NOFOLLOW);
             if (err is Sys.EPERM or Sys.EACCES)
                 throw VNetException.FromErrno(err, $"remove namespace '{name}'", name);

@@ -149,3 +149,24 @@ public class PublishIdTests
     [InlineData("publish-tcp-")]
     public void OtherIdsAreNotPublishes(string id) => Assert.Null(VNet.Core.Filter.NatService.ParsePublishId(id));
 }
+
+public class DeferredCloseTests
+{
+    [Fact]
+    public void ClosesOnceLaterOrAtOnceWhenItsNamespaceGoes()
+    {
+        ulong a = 0xdead0001, b = 0xdead0002;
+        int closedA = 0, closedB = 0;
+        VNet.Core.Filter.DeferredClose.Schedule(a, () => Interlocked.Increment(ref closedA));
+        VNet.Core.Filter.DeferredClose.Schedule(b, () => Interlocked.Increment(ref closedB));
+        Assert.Equal(0, Volatile.Read(ref closedA)); // not on the caller's path
+        VNet.Core.Filter.DeferredClose.Flush(a);      // a's namespace is being removed
+        Assert.Equal(1, Volatile.Read(ref closedA));
+        for (int i = 0; i < 100 && Volatile.Read(ref closedB) == 0; i++) Thread.Sleep(20);
+        Assert.Equal(1, Volatile.Read(ref closedB));  // b closes by itself, later
+        Thread.Sleep(400);
+        Assert.Equal(1, Volatile.Read(ref closedA));  // and a is not closed a second time
+        VNet.Core.Filter.DeferredClose.Flush(b);
+        Assert.Equal(1, Volatile.Read(ref closedB));
+    }
+}
