@@ -12,8 +12,13 @@ BeforeAll {
         # Keep the containers silent until the test pings: no IPv6 neighbour/router solicitations
         # that would teach the bridge their MACs early.
         Invoke-NetNamespace $c -- sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-        New-VethPair "v$c" -PeerName eth0 -PeerNamespace $c | Out-Null
-        Add-BridgePort $br "v$c"
+        if ($c -eq $c1) {
+            New-VethPair "v$c" -PeerName eth0 -PeerNamespace $c | Out-Null
+            Add-BridgePort $br "v$c"
+        } else {
+            # The other way: plugged in as it is made (ip link add ... master BR).
+            New-VethPair "v$c" -PeerName eth0 -PeerNamespace $c -Bridge $br | Out-Null
+        }
         New-NetIPAddress eth0 "198.51.100.$i/24" -Namespace $c | Out-Null
         New-NetRoute default -Gateway 198.51.100.1 -Namespace $c | Out-Null
         $i++

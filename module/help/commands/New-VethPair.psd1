@@ -29,6 +29,11 @@ the pair is deleted again.
         MacAddress = 'The MAC address of the first end, six hex bytes such as 02:42:c6:33:64:0a. It must be a unicast address. By default the kernel picks a random one.'
         PeerMacAddress = 'The MAC address of the other end, as for -MacAddress.'
         Down = 'Leaves both ends down. By default both come up, as a cable is useless otherwise.'
+        Bridge = @'
+A bridge in -Namespace to plug the first end into as the pair is made, in the same request
+(`ip link add NAME master BR type veth peer ...`), which saves an Add-BridgePort. The bridge is
+checked first: if it does not exist or is not a bridge, nothing is made.
+'@
     }
     Inputs = 'A CSV of planned links with these columns (Import-Csv) creates one pair per row.'
     Outputs = @(
@@ -43,6 +48,8 @@ the pair is deleted again.
         'InvalidNamespaceName: a namespace name is not valid.'
         'NamespaceStale: a namespace name is an empty file under /run/netns, not a mounted namespace.'
         'LinkExists: one of the names is taken in its namespace (the message says which), or -Name equals -PeerName in one namespace.'
+        'BridgeNotFound: -Bridge names no interface in -Namespace (nothing is created).'
+        'NotABridge: -Bridge names an interface that is not a bridge (nothing is created).'
         'PermissionDenied: the session lacks root or CAP_NET_ADMIN.'
         'KernelRejected: the kernel refused the request; its own message is in the error.'
     )
@@ -82,6 +89,18 @@ veth-web        2     UP       eth0            2         web
             Remarks = @'
 The host's end veth-web stays in the current namespace, ready for Add-BridgePort; the container's
 end is eth0 in web. Both names are positional: -Name first, -PeerName second.
+'@
+        }
+        @{
+            Title = 'A container plugged into a bridge in one call'
+            Code = @'
+# ip link add veth-c1 master br0 type veth peer name eth0 netns c1
+New-NetBridge br0
+New-NetNamespace c1
+New-VethPair veth-c1 eth0 -PeerNamespace c1 -Bridge br0
+'@
+            Remarks = @'
+The host end is made on br0 and up, as Add-BridgePort would leave it; Get-BridgePort br0 lists it.
 '@
         }
         @{

@@ -16,6 +16,8 @@ public sealed class VethSpec
     public string? MacAddress { get; set; }
     public string? PeerMacAddress { get; set; }
     public bool Up { get; set; } = true;
+    /// <summary>A bridge (in Namespace) to plug the first end into, in the same request (`ip link add ... master BR`).</summary>
+    public string? Bridge { get; set; }
 }
 
 /// <summary>A veth end and what is on the other side of it, across namespaces.</summary>
@@ -29,7 +31,7 @@ public sealed class VethPair
     public string State { get; init; } = "";
     public string? Master { get; init; }
     public string? PeerName { get; init; }
-    /// <summary>The peer's namespace: its /run/netns name, else a path that opens it; null when it is this same namespace.</summary>
+    /// <summary>The peer's namespace: its /run/netns name, else a path that opens it; null when it is the caller's own.</summary>
     public string? PeerNamespace { get; init; }
     public ulong? PeerNamespaceInode { get; init; }
     public int? PeerIndex { get; init; }
@@ -68,12 +70,22 @@ public sealed class VethService
         bool samens = peerNs.Inode == home.Inode;
         if (samens && spec.Name == spec.PeerName)
             throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, spec.PeerName, spec.PeerName, LinkService.NsText(spec.Namespace));
+        int? master = null;
+        if (spec.Bridge != null)
+        {
+            Validation.LinkName(spec.Bridge, "Bridge");
+            var br = _ctx.Links.TryGet(spec.Bridge, spec.Namespace, resolveMaster: false)
+                ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, spec.Bridge, spec.Bridge, LinkService.NsText(spec.Namespace));
+            if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, spec.Bridge, spec.Bridge, br.Kind);
+            master = br.Index;
+        }
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, 256);
         WriteIfInfo(req, spec.Up);
         req.AttrString(Ifla.IFNAME, spec.Name);
         if (spec.Mtu is int m1) req.AttrU32(Ifla.MTU, (uint)m1);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);
+        if (master is int m) req.AttrU32(Ifla.MASTER, (uint)m);
         int li = req.BeginNested(Ifla.LINKINFO);
         req.AttrString(Ifla.INFO_KIND, "veth");
         int data = req.BeginNested(Ifla.INFO_DATA);
@@ -116,7 +128,7 @@ public sealed class VethService
         var b = _ctx.Links.Get(spec.PeerName, spec.PeerNamespace);
         return new VethPair
         {
-            Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State,
+            Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State, Master = a.Master,
             PeerName = b.Name, PeerNamespace = samens ? spec.Namespace : spec.PeerNamespace, PeerNamespaceInode = peerNs.Inode,
             PeerIndex = b.Index, PeerMacAddress = b.MacAddress, PeerResolved = true,
         };

@@ -34,6 +34,11 @@ public sealed class NewVethPairCommand : VNetCmdlet
     [Parameter] public string? MacAddress { get; set; }
     [Parameter] public string? PeerMacAddress { get; set; }
 
+    /// <summary>Plug the first end into this bridge (in -Namespace) as it is made: `ip link add ... master BR`.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    public string? Bridge { get; set; }
+
     /// <summary>Leave both ends down (by default they come up).</summary>
     [Parameter] public SwitchParameter Down { get; set; }
 
@@ -43,13 +48,13 @@ public sealed class NewVethPairCommand : VNetCmdlet
         {
             string? ns = Container != null ? VNet.Core.Docker.DockerClient.Find(Container).NamespacePath : Namespace;
             string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.Find(PeerContainer).NamespacePath : PeerNamespace;
-            string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}";
+            string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}{(Bridge != null ? $" on bridge '{Bridge}'" : "")}";
             if (!ShouldProcess(target, "Create veth pair")) return;
             WriteObject(Ctx.Veths.Create(new VethSpec
-        {
-            Name = Name, Namespace = ns, PeerName = PeerName, PeerNamespace = peerNs,
-            Mtu = Mtu, MacAddress = MacAddress, PeerMacAddress = PeerMacAddress, Up = !Down.IsPresent,
-        }));
+            {
+                Name = Name, Namespace = ns, PeerName = PeerName, PeerNamespace = peerNs,
+                Mtu = Mtu, MacAddress = MacAddress, PeerMacAddress = PeerMacAddress, Up = !Down.IsPresent, Bridge = Bridge,
+            }));
         });
     }
 }

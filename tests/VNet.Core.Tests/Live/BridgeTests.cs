@@ -115,6 +115,28 @@ public class BridgeTests : LiveTest
     }
 
     [SkippableFact]
+    public void AVethMadeOnABridgeSwitchesAtOnce()
+    {
+        string h = Ns("vb"), c1 = Ns("vb1"), c2 = Ns("vb2");
+        Ctx.Bridges.Create("br0", h);
+        var p1 = Ctx.Veths.Create(new VethSpec { Name = "v1", Namespace = h, PeerName = "eth0", PeerNamespace = c1, Bridge = "br0" });
+        Ctx.Veths.Create(new VethSpec { Name = "v2", Namespace = h, PeerName = "eth0", PeerNamespace = c2, Bridge = "br0" });
+        Assert.Equal("br0", p1.Master);
+        Assert.Equal(new[] { "v1", "v2" }, Ctx.Bridges.ListPorts("br0", h).Select(p => p.Name).Order());
+        Ctx.Addresses.Add("eth0", "198.51.100.1/24", c1);
+        Ctx.Addresses.Add("eth0", "198.51.100.2/24", c2);
+        Assert.True(Ping(c1, "198.51.100.2"));
+        // A bridge that is missing or is not one: refused before anything is made.
+        string before = Run("ip", "-n", h, "-br", "link").Out;
+        Assert.Equal("BridgeNotFound", Assert.Throws<VNetException>(() =>
+            Ctx.Veths.Create(new VethSpec { Name = "v3", Namespace = h, PeerName = "eth1", PeerNamespace = c1, Bridge = "nobr" })).ErrorId);
+        Assert.Equal("NotABridge", Assert.Throws<VNetException>(() =>
+            Ctx.Veths.Create(new VethSpec { Name = "v3", Namespace = h, PeerName = "v4", Bridge = "v1" })).ErrorId);
+        Assert.Equal(before, Run("ip", "-n", h, "-br", "link").Out);
+        Assert.DoesNotContain("eth1", Run("ip", "-n", c1, "-br", "link").Out);
+    }
+
+    [SkippableFact]
     public void VethInOneNamespaceResolvesItsLocalPeer()
     {
         string n = Ns("local");
