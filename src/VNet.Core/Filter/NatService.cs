@@ -98,12 +98,20 @@ public sealed class NatService
     private bool IpTableExists(string? ns, string name)
     {
         const ushort SubsysNftables = 10, MsgNewTable = 0, MsgGetTable = 1, AttrTableName = 1;
-        var sock = _ctx.NetfilterSocket(ns);
         var req = new NetlinkWriter((ushort)(SubsysNftables << 8 | MsgGetTable), Nl.F_REQUEST | Nl.F_DUMP);
         req.Reserve(4)[0] = AddressFamily.INET; // nfgenmsg: NFPROTO_IPV4 (= AF_INET), version 0
-        foreach (var m in sock.Dump(req, "list nftables tables", ns))
-            if (m.Type == (SubsysNftables << 8 | MsgNewTable) && m.Attributes(4).String(AttrTableName) == name) return true;
-        return false;
+        List<NetlinkMessage> tables;
+        try
+        {
+            tables = _ctx.NetfilterSocket(ns).Dump(req, "list nftables tables", ns).ToList();
+        }
+        catch (Exception e) when (e is VNetException or Native.SystemCallException)
+        {
+            // No nfnetlink or no nf_tables in this kernel: then there is no such table either.
+            if (e is VNetException { Category: VNetErrorCategory.PermissionDenied }) throw;
+            return false;
+        }
+        return tables.Any(m => m.Type == (SubsysNftables << 8 | MsgNewTable) && m.Attributes(4).String(AttrTableName) == name);
     }
 
     private static int Port(string text, string what)
@@ -540,6 +548,7 @@ public sealed class NatService
     {
         // Straight to the set: asking first whether the table exists makes libnftables fetch every
         // table's elements, 1,000 publishes included.
+        if (!TableExists(ns)) return new List<string>(); // nfnetlink: no libnftables needed to say "none"
         JsonElement set;
         try
         {
