@@ -158,9 +158,7 @@ public sealed class LinkService
     {
         Validation.LinkName(name);
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), up ? Iff.UP : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
+        WriteIfInfo(req, up: up);
         req.AttrString(Ifla.IFNAME, name);
         try
         {
@@ -200,15 +198,8 @@ public sealed class LinkService
             throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, change.NewName, change.NewName, NsText(ns));
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        BinaryPrimitives.WriteInt32LittleEndian(ifi.Slice(4), link.Index);
-        bool any = false;
-        if (change.Up is bool up)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), up ? Iff.UP : 0);
-            BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
-            any = true;
-        }
+        WriteIfInfo(req, link.Index, change.Up);
+        bool any = change.Up != null;
         if (change.Mtu is int m) { req.AttrU32(Ifla.MTU, (uint)m); any = true; }
         if (change.NewName != null && change.NewName != name) { req.AttrString(Ifla.IFNAME, change.NewName); any = true; }
         if (mac != null) { req.Attr(Ifla.ADDRESS, mac); any = true; }
@@ -252,24 +243,29 @@ public sealed class LinkService
     internal void SetMaster(int index, int masterIndex, bool up, string? ns, string name)
     {
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        BinaryPrimitives.WriteInt32LittleEndian(ifi.Slice(4), index);
-        if (up)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), Iff.UP);
-            BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
-        }
+        WriteIfInfo(req, index, up ? true : null);
         req.AttrU32(Ifla.MASTER, (uint)masterIndex);
         _ctx.Socket(ns).Request(req, $"change link '{name}'", name);
+    }
+
+    /// <summary>
+    /// The ifinfomsg header of a link request: the link's index (0: named by IFLA_IFNAME instead) and,
+    /// when <paramref name="up"/> is given, the UP flag with it in the change mask, so the kernel
+    /// touches no other flag. Without it the request leaves the link's state alone.
+    /// </summary>
+    internal static void WriteIfInfo(NetlinkWriter req, int index = 0, bool? up = null)
+    {
+        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
+        BinaryPrimitives.WriteInt32LittleEndian(ifi.Slice(4), index);
+        if (up is not bool u) return;
+        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), u ? Iff.UP : 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
     }
 
     private void SetFlags(int index, bool up, string? ns, string name)
     {
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        BinaryPrimitives.WriteInt32LittleEndian(ifi.Slice(4), index);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), up ? Iff.UP : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
+        WriteIfInfo(req, index, up);
         _ctx.Socket(ns).Request(req, $"set link '{name}' {(up ? "up" : "down")}", name);
     }
 
@@ -306,12 +302,7 @@ public sealed class LinkService
         if (mtu is int m) Validation.Mtu(m);
         byte[]? mac = macAddress != null ? Validation.MacAddress(macAddress) : null;
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL);
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        if (up)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), Iff.UP);
-            BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
-        }
+        WriteIfInfo(req, up: up ? true : null);
         req.AttrString(Ifla.IFNAME, name);
         if (mtu is int mm) req.AttrU32(Ifla.MTU, (uint)mm);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);

@@ -81,7 +81,7 @@ public sealed class VethService
         }
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, 256);
-        WriteIfInfo(req, spec.Up);
+        LinkService.WriteIfInfo(req, up: spec.Up ? true : null);
         req.AttrString(Ifla.IFNAME, spec.Name);
         if (spec.Mtu is int m1) req.AttrU32(Ifla.MTU, (uint)m1);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);
@@ -92,7 +92,7 @@ public sealed class VethService
         int peer = req.BeginNested(Ifla.VETH_INFO_PEER);
         // The peer cannot be brought up inside this message: the kernel opens it before the two ends
         // are joined and answers ENOTCONN. It comes up in a second message below.
-        WriteIfInfo(req, false);
+        LinkService.WriteIfInfo(req);
         req.AttrString(Ifla.IFNAME, spec.PeerName);
         if (spec.Mtu is int m2) req.AttrU32(Ifla.MTU, (uint)m2);
         if (peerMac != null) req.Attr(Ifla.ADDRESS, peerMac);
@@ -132,14 +132,6 @@ public sealed class VethService
             PeerName = b.Name, PeerNamespace = samens ? spec.Namespace : spec.PeerNamespace, PeerNamespaceInode = peerNs.Inode,
             PeerIndex = b.Index, PeerMacAddress = b.MacAddress, PeerResolved = true,
         };
-    }
-
-    private static void WriteIfInfo(NetlinkWriter req, bool up)
-    {
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        if (!up) return;
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), Iff.UP);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
     }
 
     /// <summary>
