@@ -199,18 +199,16 @@ public sealed class NatService
                     throw Messages.Error("PortRangeMismatch", VNetErrorCategory.InvalidArgument, spec.ToPort, spec.PublishPort, spec.ToPort);
                 var target = V4(spec.ToAddress, "ToAddress");
                 IPAddress? hostAddr = spec.HostAddress != null ? V4(spec.HostAddress, "HostAddress") : null;
-                string portText = from == toEnd ? $"{from}" : $"{from}-{toEnd}";
-                id = $"publish-{proto}-{(hostAddr != null ? hostAddr + "-" : "")}{portText}";
+                id = PublishId(proto, hostAddr?.ToString(), from, toEnd);
                 var taken = PublishedPorts(current, proto, hostAddr).Where(p => p.Port >= from && p.Port <= toEnd).ToList();
                 if (taken.Count > 0)
                     throw Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, spec.PublishPort, taken[0].Port, proto, taken[0].Id);
-                string map = hostAddr != null ? $"pub_{proto}_addr" : $"pub_{proto}";
+                string map = PublishMap(proto, hostAddr != null);
                 var elems = new List<string>();
                 for (int p = from; p <= toEnd; p++)
                 {
                     int tp = tTo == tFrom ? tFrom : tFrom + (p - from);
-                    string key = hostAddr != null ? $"{hostAddr} . {p}" : $"{p}";
-                    elems.Add($"{key} comment {Nftables.Q(Tag + id)} : {target} . {tp}");
+                    elems.Add($"{PublishKey(hostAddr?.ToString(), p)} comment {Nftables.Q(Tag + id)} : {target} . {tp}");
                 }
                 // Chunks keep each command line reasonable; they are still one transaction.
                 foreach (var chunk in elems.Chunk(256))
@@ -240,7 +238,7 @@ public sealed class NatService
             {
                 Id = id, Kind = "Publish", Namespace = spec.Namespace, Protocol = proto, PublishPort = pp, ToPort = tp,
                 ToAddress = spec.ToAddress, HostAddress = spec.HostAddress,
-                Text = $"{proto} dport {pp}{(spec.HostAddress != null ? $" to {spec.HostAddress}" : "")} dnat to {spec.ToAddress}:{tp} (map @pub_{proto}{(spec.HostAddress != null ? "_addr" : "")})",
+                Text = $"{proto} dport {pp}{(spec.HostAddress != null ? $" to {spec.HostAddress}" : "")} dnat to {spec.ToAddress}:{tp} (map @{PublishMap(proto, spec.HostAddress != null)})",
             };
         }
         var src = Validation.Cidr(spec.Source);
@@ -269,10 +267,10 @@ public sealed class NatService
     /// The hairpin set, rebuilt: for every publish target, the interface and connected subnet it is
     /// reached through (a container's neighbours on the same bridge).
     /// </summary>
-    private string HairpinScript(string? ns, List<NatRule> rules, IPAddress? extraTarget = null, string? removedId = null)
+    private string HairpinScript(string? ns, List<NatRule> rules, IPAddress? extraTarget = null)
     {
         var targets = rules
-            .Where(r => r.Kind == "Publish" && r.Id != removedId && r.ToAddress != null)
+            .Where(r => r.Kind == "Publish" && r.ToAddress != null)
             .Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
         if (extraTarget != null) targets.Add(extraTarget);
         var routes = _ctx.Routes.List(ns, "IPv4").Where(r => r.Scope == "link" && r.Destination != "default" && r.InterfaceName != null).ToList();
@@ -419,30 +417,19 @@ public sealed class NatService
         Warnings.Clear();
         if (ParsePublishId(id) is var (proto, host, from, to))
             return RemovePublish(id, proto, host, from, to, ns, strict);
+        // Every publish id Add makes parses above; what is left are the masquerade and SNAT rules.
         var all = List(ns);
-        var rule = all.FirstOrDefault(r => r.Id == id);
+        var rule = all.FirstOrDefault(r => r.Id == id && r.Kind != "Publish");
         if (rule == null)
         {
             if (strict) throw Messages.Error("NatRuleNotFound", VNetErrorCategory.ObjectNotFound, id, id);
             return false;
         }
         var sb = new StringBuilder();
-        if (rule.Kind == "Publish")
+        foreach (var item in Nftables.ListJson(_ctx, ns, $"list chain ip {Table} postrouting"))
         {
-            var (a, b) = PortRange(rule.PublishPort, "PublishPort");
-            string map = rule.HostAddress != null ? $"pub_{rule.Protocol}_addr" : $"pub_{rule.Protocol}";
-            var keys = Enumerable.Range(a, b - a + 1).Select(p => rule.HostAddress != null ? $"{rule.HostAddress} . {p}" : $"{p}");
-            foreach (var chunk in keys.Chunk(512))
-                sb.AppendLine($"delete element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
-            sb.Append(HairpinScript(ns, all, removedId: id));
-        }
-        else
-        {
-            foreach (var item in Nftables.ListJson(_ctx, ns, $"list chain ip {Table} postrouting"))
-            {
-                if (item.TryGetProperty("rule", out var r) && r.TryGetProperty("comment", out var c) && c.GetString() == Tag + id)
-                    sb.AppendLine($"delete rule ip {Table} postrouting handle {r.GetProperty("handle").GetInt64()}");
-            }
+            if (item.TryGetProperty("rule", out var r) && r.TryGetProperty("comment", out var c) && c.GetString() == Tag + id)
+                sb.AppendLine($"delete rule ip {Table} postrouting handle {r.GetProperty("handle").GetInt64()}");
         }
         // With this rule gone and no isolated bridge left, VNet's table goes in the same transaction.
         if (all.Count == 1 && IsolatedBridges(ns).Count == 0)
@@ -452,7 +439,17 @@ public sealed class NatService
         return true;
     }
 
-    /// <summary>"publish-tcp-8080", "publish-udp-5000-5010", "publish-tcp-192.0.2.1-8080": the parts of a publish's id (as Add makes it).</summary>
+    /// <summary>A publish's id: "publish-tcp-8080", "publish-udp-5000-5010", "publish-tcp-192.0.2.1-8080".</summary>
+    internal static string PublishId(string proto, string? host, int from, int to) =>
+        $"publish-{proto}-{(host != null ? host + "-" : "")}{from}{(to != from ? $"-{to}" : "")}";
+
+    /// <summary>The map a publish's elements live in: by port, or by host address and port.</summary>
+    private static string PublishMap(string proto, bool byHost) => byHost ? $"pub_{proto}_addr" : $"pub_{proto}";
+
+    /// <summary>One element's key in that map.</summary>
+    private static string PublishKey(string? host, int port) => host != null ? $"{host} . {port}" : $"{port}";
+
+    /// <summary>The parts of a publish's id, as <see cref="PublishId"/> makes it; null for any other id.</summary>
     internal static (string Proto, string? Host, int From, int To)? ParsePublishId(string id)
     {
         var parts = id.Split('-');
@@ -481,9 +478,8 @@ public sealed class NatService
     /// </summary>
     private bool RemovePublish(string id, string proto, string? host, int from, int to, string? ns, bool strict)
     {
-        string map = host != null ? $"pub_{proto}_addr" : $"pub_{proto}";
-        string Key(int p) => host != null ? $"{host} . {p}" : $"{p}";
-        string ends = from == to ? Key(from) : $"{Key(from)}, {Key(to)}";
+        string map = PublishMap(proto, host != null);
+        string ends = from == to ? PublishKey(host, from) : $"{PublishKey(host, from)}, {PublishKey(host, to)}";
         string found;
         try
         {
@@ -500,7 +496,7 @@ public sealed class NatService
             return false;
         }
         var sb = new StringBuilder();
-        foreach (var chunk in Enumerable.Range(from, to - from + 1).Select(Key).Chunk(512))
+        foreach (var chunk in Enumerable.Range(from, to - from + 1).Select(p => PublishKey(host, p)).Chunk(512))
             sb.AppendLine($"delete element ip {Table} {map} {{ {string.Join(", ", chunk)} }}");
         Nftables.Run(_ctx, ns, sb.ToString(), doing: $"remove NAT rule {id}", target: id);
         // The rule is gone; the rest is tidying that a later call would redo if this one failed.
@@ -546,9 +542,8 @@ public sealed class NatService
     /// <summary>The bridges marked isolated in a namespace.</summary>
     public List<string> IsolatedBridges(string? ns)
     {
-        // Straight to the set: asking first whether the table exists makes libnftables fetch every
-        // table's elements, 1,000 publishes included.
-        if (!TableExists(ns)) return new List<string>(); // nfnetlink: no libnftables needed to say "none"
+        // Whether VNet's table exists is asked over nfnetlink: no libnftables needed to say "none".
+        if (!TableExists(ns)) return new List<string>();
         JsonElement set;
         try
         {
@@ -583,7 +578,7 @@ public sealed class NatService
         if (pairs.Count > 0) sb.AppendLine($"add element ip {Table} isolated_pairs {{ {string.Join(", ", pairs)} }}");
         Nftables.Run(_ctx, ns, sb.ToString(), doing: $"{(isolated ? "isolate" : "un-isolate")} bridge '{bridge}'", target: bridge);
         ReconcileForwardAccept(ns);
-        EnsureSwitching(bridge, ns); // a DROP policy set after the bridge was made (Docker started later)
+        ReconcileSwitching(ns, bridge); // a DROP policy set after the bridge was made (Docker started later)
         CleanupIfEmpty(ns);
     }
 
@@ -688,32 +683,34 @@ public sealed class NatService
     {
         Notes.Clear();
         Warnings.Clear();
-        EnsureSwitching(bridge, ns);
+        ReconcileSwitching(ns, bridge);
     }
 
-    private void EnsureSwitching(string bridge, string? ns)
+    /// <summary>
+    /// Takes out the switching accepts of bridges that no longer exist and, given a bridge, makes
+    /// sure it has one under a DROP policy.
+    /// </summary>
+    private void ReconcileSwitching(string? ns, string? bridge)
     {
         var (chain, dropPolicy) = ForwardPolicy(ns, quietWithoutNftables: true);
         if (chain == null) return;
         var have = ExistingAccepts(ns, chain, "switch");
-        if (have.Count > 0) PruneSwitching(ns, chain, have, keep: bridge);
-        if (!dropPolicy || have.Contains(bridge)) return;
+        if (have.Count > 0)
+        {
+            var existing = _ctx.Links.List(ns, kind: "bridge").Select(l => l.Name).ToHashSet();
+            foreach (var gone in have.Where(b => b != bridge && !existing.Contains(b)))
+            {
+                Iptables(ns, SwitchRule("-D", chain, gone));
+                Notes.Add(Messages.Format("SwitchAcceptRemoved", gone, chain));
+            }
+        }
+        if (bridge == null || !dropPolicy || have.Contains(bridge)) return;
         Iptables(ns, SwitchRule("-I", chain, bridge));
         Notes.Add(Messages.Format("SwitchAcceptAdded", bridge, chain));
     }
 
     private static string[] SwitchRule(string op, string chain, string bridge) =>
         new[] { op, chain, "-i", bridge, "-o", bridge, "-m", "comment", "--comment", $"{Tag}switch:{bridge}", "-j", "ACCEPT" };
-
-    private void PruneSwitching(string? ns, string chain, HashSet<string> have, string? keep = null)
-    {
-        var existing = _ctx.Links.List(ns, kind: "bridge").Select(l => l.Name).ToHashSet();
-        foreach (var gone in have.Where(b => b != keep && !existing.Contains(b)))
-        {
-            Iptables(ns, SwitchRule("-D", chain, gone));
-            Notes.Add(Messages.Format("SwitchAcceptRemoved", gone, chain));
-        }
-    }
 
     /// <summary>
     /// What a removed bridge leaves to tidy: its isolation, and the accepts VNet added for it
@@ -725,10 +722,7 @@ public sealed class NatService
         Warnings.Clear();
         try { PruneIsolated(ns); }
         catch (VNetException e) when (e.ErrorId == "NftablesMissing") { return; }
-        var (chain, _) = ForwardPolicy(ns, quietWithoutNftables: true);
-        if (chain == null) return;
-        var have = ExistingAccepts(ns, chain, "switch");
-        if (have.Count > 0) PruneSwitching(ns, chain, have);
+        ReconcileSwitching(ns, bridge: null);
     }
 
     private (int, string) Iptables(string? ns, params string[] args)

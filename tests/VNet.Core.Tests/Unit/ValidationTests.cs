@@ -135,8 +135,11 @@ public class PublishIdTests
     [InlineData("publish-udp-5000-5010", "udp", null, 5000, 5010)]
     [InlineData("publish-tcp-192.0.2.1-8080", "tcp", "192.0.2.1", 8080, 8080)]
     [InlineData("publish-tcp-192.0.2.1-20000-20999", "tcp", "192.0.2.1", 20000, 20999)]
-    public void ParsesWhatAddMakes(string id, string proto, string? host, int from, int to) =>
+    public void ParsesWhatAddMakes(string id, string proto, string? host, int from, int to)
+    {
         Assert.Equal((proto, host, from, to), VNet.Core.Filter.NatService.ParsePublishId(id));
+        Assert.Equal(id, VNet.Core.Filter.NatService.PublishId(proto, host, from, to)); // the two agree
+    }
 
     [Theory]
     [InlineData("masquerade-198.51.100.0/24")]
