@@ -101,7 +101,7 @@ public sealed class NetContext : IDisposable
     internal NetlinkSocket Socket(NamespaceHandle h)
     {
         if (_sockets.TryGetValue(h.Inode, out var s)) return s;
-        s = h.IsCallersNamespace() ? new NetlinkSocket() : NamespaceThread.Run(h.Fd, () => new NetlinkSocket());
+        s = OpenInside(h, Sys.NETLINK_ROUTE);
         _sockets[h.Inode] = s;
         return s;
     }
@@ -111,13 +111,17 @@ public sealed class NetContext : IDisposable
     {
         var h = Resolve(ns);
         if (_netfilter.TryGetValue(h.Inode, out var s)) return s;
-        s = h.IsCallersNamespace() ? new NetlinkSocket(Sys.NETLINK_NETFILTER)
-            : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(Sys.NETLINK_NETFILTER));
+        s = OpenInside(h, Sys.NETLINK_NETFILTER);
         _netfilter[h.Inode] = s;
         return s;
     }
 
-    /// <summary>Adopts a socket opened while creating a namespace while creating it, saving an open by
+    /// <summary>A netlink socket bound inside a namespace (through the worker unless the caller is already there).</summary>
+    private static NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
+        h.IsCallersNamespace() ? new NetlinkSocket(protocol) : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(protocol));
+
+    /// <summary>
+    /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by
     /// path and a trip to the worker thread.
     /// </summary>
     internal NamespaceHandle Adopt(string name, NamespaceHandle h, NetlinkSocket s)
