@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace VNet.Core.Networks;
+
+/// <summary>
+/// Where networks, endpoints and address leases live. Two implementations: the local store (this
+/// host: definitions under the state root, runtime under the run root, flock locks) and, for overlay
+/// networks, etcd. IPAM and the network operations are written once against this interface; only
+/// the compare-and-swap underneath differs.
+/// Readers tolerate stale data: the kernel is the truth for what exists, the store for what VNet
+/// meant to make, and Repair reconciles the two.
+/// </summary>
+public interface INetworkStore
+{
+    /// <summary>The lock for creating and removing networks (so a subnet overlap check and the create that follows are atomic).</summary>
+    IDisposable LockNetworks(TimeSpan timeout);
+    /// <summary>The lock of one network: its leases and endpoints change only under it.</summary>
+    IDisposable LockNetwork(string network, TimeSpan timeout);
+
+    IReadOnlyList<ContainerNetwork> ListNetworks();
+    ContainerNetwork? GetNetwork(string name);
+    /// <summary>Writes a definition atomically (temp file, fsync, rename).</summary>
+    void SaveNetwork(ContainerNetwork network);
+    /// <summary>Deletes a definition and every runtime record of the network.</summary>
+    void DeleteNetwork(string name);
+
+    IReadOnlyList<ContainerEndpoint> ListEndpoints(string network);
+    ContainerEndpoint? GetEndpoint(string network, string endpointId);
+    /// <summary>Writes an endpoint atomically; the same id overwrites (Pending → Active).</summary>
+    void SaveEndpoint(ContainerEndpoint endpoint);
+    void DeleteEndpoint(string network, string endpointId);
+
+    /// <summary>Claims an address for an endpoint; false when someone holds it already. Atomic on its own (O_EXCL), so it is safe even outside the network's lock.</summary>
+    bool TryClaimAddress(string network, IPAddress address, string endpointId);
+    /// <summary>The endpoint id holding an address, or null.</summary>
+    string? AddressHolder(string network, IPAddress address);
+    void ReleaseAddress(string network, IPAddress address);
+    /// <summary>Every address with a lease, and its holder.</summary>
+    IReadOnlyDictionary<IPAddress, string> Leases(string network);
+
+    /// <summary>The last address handed out dynamically in a family (round-robin allocation starts after it).</summary>
+    IPAddress? LastAllocated(string network, System.Net.Sockets.AddressFamily family);
+    void SetLastAllocated(string network, IPAddress address);
+
+    /// <summary>
+    /// A number that changes whenever any endpoint of any network is saved or deleted, cheap enough
+    /// to ask per DNS query (a stat), so a resolver can cache and still answer a name as soon as
+    /// Connect returns and stop as soon as Disconnect returns.
+    /// </summary>
+    long Version();
+}
