@@ -19,6 +19,8 @@ public sealed class WatchSpec
     public int TimeoutMs { get; set; }
     /// <summary>Stop after this many events; 0 or less: no limit.</summary>
     public int Count { get; set; }
+    /// <summary>Called once every socket is listening: from then on no change is missed (tests wait for it before changing anything).</summary>
+    public Action? Listening { get; set; }
 }
 
 /// <summary>
@@ -124,6 +126,7 @@ public sealed class NetEventWatcher
             }
             // Bound before the names are read: a link made in between is seen by one or the other.
             foreach (var ns in list) prepare?.Invoke(ns);
+            spec.Listening?.Invoke();
             var fds = sockets.Select(s => s.Sock.Fd).ToList();
             var clock = Stopwatch.StartNew();
             while (!cancel.IsCancellationRequested)

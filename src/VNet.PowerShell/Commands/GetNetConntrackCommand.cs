@@ -32,7 +32,14 @@ public sealed class GetNetConntrackCommand : VNetCmdlet
         var spec = new VNet.Core.Events.WatchSpec { Namespaces = new[] { Namespace }, TimeoutMs = TimeoutSec * 1000, Count = Count };
         Try(() =>
         {
-            foreach (var e in new VNet.Core.Events.NetEventWatcher(Ctx).WatchConntrack(spec, Source, Destination, _cancel.Token)) WriteObject(e);
+            foreach (var e in new VNet.Core.Events.NetEventWatcher(Ctx).WatchConntrack(spec, Source, Destination, _cancel.Token))
+            {
+                // An event view (time and event first); the object stays a NetConntrackEntry.
+                var o = PSObject.AsPSObject(e);
+                o.TypeNames.Insert(0, "VNet.Core.Filter.NetConntrackEntry#Watch");
+                o.Properties.Add(new PSNoteProperty("Time", DateTime.Now));
+                WriteObject(o);
+            }
         });
     }
 
