@@ -83,12 +83,15 @@ public sealed class TopologyExporter
             }
             foreach (var v in _ctx.Veths.List(ns))
             {
+                // A veth whose far end cannot be found (in a namespace without a name VNet can see, such
+                // as an emulated host's uplink) is not VNet's to make again: it is treated like hardware.
+                if (v.PeerName == null) continue;
                 described.Add(v.Name);
                 var me = links.First(x => x.Index == v.Index);
                 // A cable seen from both ends is described once: the key is its two ends in a fixed order.
                 string a = $"{ns}\u0000{v.Name}", b = $"{v.PeerNamespace}\u0000{v.PeerName}";
                 string key = string.CompareOrdinal(a, b) <= 0 ? a + "\u0001" + b : b + "\u0001" + a;
-                if (cables.ContainsKey(key) || v.PeerName == null) continue;
+                if (cables.ContainsKey(key)) continue;
                 NetLink? peer = SafeGet(v.PeerName, v.PeerNamespace);
                 bool meDown = !me.AdminUp, peerDown = peer != null && !peer.AdminUp;
                 // The end that sorts first (by namespace, then name) is written first, whichever was listed first.
