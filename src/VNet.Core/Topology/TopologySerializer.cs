@@ -35,6 +35,13 @@ public static class TopologySerializer
 
     public static string ToJson(TopologyDocument doc) => JsonSerializer.Serialize(doc, Json) + "\n";
 
+    /// <summary>Reads a document from a file (YAML or JSON).</summary>
+    public static TopologyDocument ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw Messages.Error("TopologyFileNotFound", VNetErrorCategory.ObjectNotFound, path, path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
     /// <summary>Reads a document; the format is told by the text (JSON starts with '{').</summary>
     public static TopologyDocument Parse(string text, string source)
     {

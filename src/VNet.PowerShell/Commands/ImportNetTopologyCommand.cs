@@ -23,15 +23,9 @@ public sealed class ImportNetTopologyCommand : VNetCmdlet
     protected override void ProcessRecord()
     {
         string full = GetUnresolvedProviderPathFromPSPath(Path);
-        if (!File.Exists(full))
-        {
-            WriteError(new ErrorRecord(new FileNotFoundException($"Topology file '{full}' does not exist.", full),
-                "TopologyFileNotFound", ErrorCategory.ObjectNotFound, full));
-            return;
-        }
         Try(() =>
         {
-            var doc = TopologySerializer.Parse(File.ReadAllText(full), full);
+            var doc = TopologySerializer.ReadFile(full);
             var importer = new TopologyImporter(Ctx);
             var plan = importer.Plan(doc, full, Remove.IsPresent);
             foreach (var s in plan.Where(s => s.Action == "Keep")) WriteVerbose($"Unchanged: {s.Kind} {s.Name}{In(s.Namespace)} ({s.Place})");
