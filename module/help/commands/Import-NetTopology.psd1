@@ -96,7 +96,7 @@ Import-NetTopology lab.yaml -Remove
 Import-NetTopology lab.yaml
 '@
             Output = @'
-Import-NetTopology: Topology file '/root/lab.yaml', addresses[2].address: '198.51.100.300/24' is not valid: '198.51.100.300/24' is not a valid CIDR address: '198.51.100.300' is not an IPv4 or IPv6 address.
+Import-NetTopology: Topology file '/root/lab.yaml', addresses[2].address: '198.51.100.300/24' is not valid: '198.51.100.300/24' is not a valid address with prefix length: '198.51.100.300' is not an IPv4 or IPv6 address.
 '@
             Remarks = 'The file is checked as a whole first: nothing was created.'
         }
