@@ -4,8 +4,8 @@
 Watch-NetEvent listens to the kernel's rtnetlink announcements (the multicast groups `ip monitor`
 and `bridge monitor` read) and writes one object per change to the pipeline as it happens: a link
 added, changed (up, down, renamed, put on a bridge) or removed; an address added or removed; a
-route added or removed; a neighbour (ARP/NDP) entry or a bridge forwarding (FDB) entry learned,
-changed or removed.
+route added or removed; a neighbour (ARP/NDP) entry or a bridge forwarding (FDB) entry learned or
+updated (Action Added, with its new State) or removed.
 
 Several namespaces can be watched at once: each gets a listener opened inside it, and their events
 come in one stream, in the order they arrive, each with its Namespace. So one command shows a
@@ -20,7 +20,7 @@ than they are read, the kernel drops some; an event of Kind Lost says so.
     Parameters = @{
         Namespace = 'The namespaces to watch: names under /run/netns or paths of namespace files; '''' (an empty string) is the current namespace, which is also the default. Several are watched in one stream. {{Namespace}}'
         Kind = 'Only these kinds of events: Link, Address, Route, Neighbour, Fdb. By default all of them.'
-        TimeoutSec = 'Stops after this many seconds. 0 (the default) watches until Ctrl+C or -Count.'
+        TimeoutSec = 'Stops after this many seconds (alias -Timeout). 0 (the default) watches until Ctrl+C or -Count.'
         Count = 'Stops after this many events. 0 (the default) has no limit.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace (every namespace piped in is watched in one stream).'

@@ -19,7 +19,7 @@ public sealed class GetNetConntrackCommand : VNetCmdlet
     [Parameter] public SwitchParameter Watch { get; set; }
 
     /// <summary>With -Watch: stop after this many seconds (0: until Ctrl+C).</summary>
-    [Parameter] [ValidateRange(0, int.MaxValue / 1000)] public int TimeoutSec { get; set; }
+    [Parameter] [Alias("Timeout")] [ValidateRange(0, int.MaxValue / 1000)] public int TimeoutSec { get; set; }
 
     /// <summary>With -Watch: stop after this many events (0: no limit).</summary>
     [Parameter] [ValidateRange(0, int.MaxValue)] public int Count { get; set; }

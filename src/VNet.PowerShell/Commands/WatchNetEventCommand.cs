@@ -23,7 +23,7 @@ public sealed class WatchNetEventCommand : VNetCmdlet
     public string[]? Kind { get; set; }
 
     /// <summary>Stop after this many seconds (0: until Ctrl+C).</summary>
-    [Parameter] [ValidateRange(0, int.MaxValue / 1000)] public int TimeoutSec { get; set; }
+    [Parameter] [Alias("Timeout")] [ValidateRange(0, int.MaxValue / 1000)] public int TimeoutSec { get; set; }
 
     /// <summary>Stop after this many events (0: no limit).</summary>
     [Parameter] [ValidateRange(0, int.MaxValue)] public int Count { get; set; }
