@@ -8,7 +8,11 @@
     ./build.sh demo runs it inside tests/sandbox.sh on the emulated lab. With
     $env:VNET_LAB_BACKEND = 'vagrant' the same script drives the two Vagrant VMs.
 #>
-param([string] $LabFile = (Join-Path $PSScriptRoot 'two-host.json'))
+param(
+    [string] $LabFile = (Join-Path $PSScriptRoot 'two-host.json'),
+    # Also draw host A's wiring as an SVG there (Export-NetTopology -Format Svg; needs Graphviz).
+    [string] $PicturePath
+)
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '..' 'VNet.psd1')
 
@@ -53,6 +57,14 @@ try {
     Show "Host $($a.Name): Get-BridgeFdb br0 (remote MACs and the VTEP each is behind)" (
         Invoke-VNetLabCommand $lab.Name $a.Name { Get-BridgeFdb br0 | Where-Object { $_.IsLearned -or $_.RemoteVtep } })
     Show "Host $($a.Name): the container's links (MTU fitted to the tunnel)" (Invoke-VNetLabCommand $lab.Name $a.Name { Get-NetLink -Namespace c1 })
+
+    Write-Host "`n== Host $($a.Name): Export-NetTopology (Import-NetTopology rebuilds it; -Remove takes it down)" -ForegroundColor Cyan
+    Invoke-VNetLabCommand $lab.Name $a.Name { Export-NetTopology } | Write-Host
+    if ($PicturePath) {
+        $svg = Invoke-VNetLabCommand $lab.Name $a.Name { Export-NetTopology -Format Svg }
+        Set-Content -Path $PicturePath -Value $svg -NoNewline
+        Write-Host "picture: $PicturePath"
+    }
 }
 finally {
     Write-Host "`n== tearing down" -ForegroundColor Cyan

@@ -205,6 +205,50 @@ public class StopTests : PowerShellTest
     }
 }
 
+/// <summary>Watch-NetEvent and Get-NetConntrack -Watch run until stopped: Ctrl+C (PowerShell.Stop) ends them at once.</summary>
+public class WatchStopTests : PowerShellTest
+{
+    private void StopsAtOnce(string script, string ns)
+    {
+        Ok("New-NetNamespace $args[0] | Out-Null", ns);
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = Rs;
+        ps.AddScript(script).AddArgument(ns);
+        var running = ps.BeginInvoke();
+        Thread.Sleep(1000);
+        Assert.False(running.IsCompleted, "the watch is still running before the stop");
+        var started = DateTime.UtcNow;
+        ps.Stop();
+        Assert.True(running.IsCompleted);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the watch ended at the stop, not at its timeout");
+    }
+
+    [SkippableFact]
+    public void StoppingWatchNetEventEndsIt() => StopsAtOnce("Watch-NetEvent -Namespace $args[0] -TimeoutSec 600", Ns("wstop"));
+
+    [SkippableFact]
+    public void StoppingAConntrackWatchEndsIt() => StopsAtOnce("Get-NetConntrack -Namespace $args[0] -Watch -TimeoutSec 600", Ns("cstop"));
+
+    [SkippableFact]
+    public void EventsComeAsTheyHappen()
+    {
+        string n = Ns("wev");
+        Ok("New-NetNamespace $args[0] | Out-Null", n);
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = Rs;
+        ps.AddScript("Watch-NetEvent -Namespace $args[0] -Kind Link, Address -Count 2 -TimeoutSec 120").AddArgument(n);
+        var output = new PSDataCollection<PSObject>();
+        var running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        Thread.Sleep(1000);
+        // Changes made by another program while the watch runs.
+        Sh("ip", "-n", n, "link", "add", "wev0", "type", "bridge");
+        Sh("ip", "-n", n, "addr", "add", "192.0.2.1/24", "dev", "wev0");
+        Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "the watch ended after two events");
+        var seen = output.Select(o => ($"{o.Properties["Kind"].Value}", $"{o.Properties["Action"].Value}", $"{o.Properties["InterfaceName"].Value}", $"{o.Properties["Namespace"].Value}")).ToList();
+        Assert.Equal(new[] { ("Link", "Added", "wev0", n), ("Address", "Added", "wev0", n) }, seen);
+    }
+}
+
 /// <summary>What needs no kernel: the module loads, exports what it promises, and every cmdlet has help with examples.</summary>
 public class ModuleTests : PowerShellTest
 {

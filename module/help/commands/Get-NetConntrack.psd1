@@ -22,15 +22,22 @@ left.
 
 Each namespace has its own table, and it only tracks connections while some rule needs conntrack
 (a NAT rule, a `ct state` match such as Docker's): a namespace without such rules lists nothing.
+
+With -Watch, it streams the table's changes instead, as `conntrack -E` does: each connection when it
+is created (Event New), when its state changes (Update) and when it ends (Destroy), with the time,
+until Ctrl+C, -TimeoutSec or -Count. -Source and -Destination filter the events the same way.
 '@
     Parameters = @{
         Source = 'Only connections with this source address in either direction (the original Source or the ReplySource), such as a container''s 198.51.100.11.'
         Destination = 'Only connections with this destination address in either direction (the original Destination or the ReplyDestination), such as the outside address 203.0.113.2.'
         Namespace = 'The namespace whose connections to list (the "host" that does the NAT): {{Namespace}}'
+        Watch = 'Streams new, updated and destroyed connections as they happen (`conntrack -E`) instead of listing the table.'
+        TimeoutSec = 'With -Watch: stops after this many seconds. 0 (the default) watches until Ctrl+C or -Count.'
+        Count = 'With -Watch: stops after this many events. 0 (the default) has no limit.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NetConntrackEntry'; Description = 'One object per connection: Protocol, Source, SourcePort, Destination, DestinationPort, ReplySource, ReplySourcePort, ReplyDestination, ReplyDestinationPort, State, Status, SourceNat, DestinationNat, Timeout and Namespace.' }
+        @{ Type = 'VNet.Core.Filter.NetConntrackEntry'; Description = 'One object per connection: Protocol, Source, SourcePort, Destination, DestinationPort, ReplySource, ReplySourcePort, ReplyDestination, ReplyDestinationPort, State, Status, SourceNat, DestinationNat, Timeout and Namespace; with -Watch also Event (New, Update, Destroy) and Time.' }
     )
     Errors = @(
         'InvalidIPAddress: -Source or -Destination is not an IP address.'
@@ -89,6 +96,21 @@ container's address.
 '@
         }
         @{
+            Title = 'Watch connections come and go (conntrack -E)'
+            Code = @'
+# conntrack -E
+Get-NetConntrack -Watch -Destination 203.0.113.2
+'@
+            Output = @'
+Time     Event   Proto Original                    Reply
+----     -----   ----- --------                    -----
+09:20:11 New     icmp  198.51.100.11 -> 203.0.113.2 203.0.113.2 -> 203.0.113.1
+09:20:11 Update  icmp  198.51.100.11 -> 203.0.113.2 203.0.113.2 -> 203.0.113.1
+09:20:41 Destroy icmp  198.51.100.11 -> 203.0.113.2 203.0.113.2 -> 203.0.113.1
+'@
+            Remarks = 'A ping from ns1 to the outside: created, answered (Update), and expired 30 seconds later. Ctrl+C ends the watch.'
+        }
+        @{
             Title = 'Masqueraded connections of one container, in an emulated host'
             Code = @'
 Get-NetConntrack -Source 198.51.100.11 -Namespace hostA | Where-Object SourceNat
@@ -98,5 +120,5 @@ Get-NetConntrack -Source 198.51.100.11 -Namespace hostA | Where-Object SourceNat
 '@
         }
     )
-    Links = @('Add-NatRule', 'Get-NatRule', 'Trace-NetPacket', 'Get-NetFilterRule')
+    Links = @('Add-NatRule', 'Get-NatRule', 'Trace-NetPacket', 'Get-NetFilterRule', 'Watch-NetEvent')
 }

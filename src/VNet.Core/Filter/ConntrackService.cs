@@ -22,6 +22,8 @@ public sealed class NetConntrackEntry
     public bool DestinationNat { get; init; }
     public int? Timeout { get; init; }
     public string? Namespace { get; init; }
+    /// <summary>With Get-NetConntrack -Watch: New, Update or Destroy (`conntrack -E`'s [NEW], [UPDATE], [DESTROY]); null in a listing.</summary>
+    public string? Event { get; init; }
     public override string ToString() =>
         $"{Protocol} {Source}{(SourcePort != null ? ":" + SourcePort : "")} -> {Destination}{(DestinationPort != null ? ":" + DestinationPort : "")} | reply {ReplySource}{(ReplySourcePort != null ? ":" + ReplySourcePort : "")} -> {ReplyDestination}{(ReplyDestinationPort != null ? ":" + ReplyDestinationPort : "")}";
 }
@@ -31,6 +33,7 @@ public sealed class ConntrackService
 {
     private const ushort CtGet = (1 << 8) | 1; // NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET
     private const ushort CtNew = (1 << 8) | 0;
+    private const ushort CtDelete = (1 << 8) | 2;
     private static readonly string[] TcpStates = { "NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2" };
     private readonly NetContext _ctx;
 
@@ -46,32 +49,41 @@ public sealed class ConntrackService
         g[0] = AddressFamily.INET; // nfgenmsg: family, version 0, res_id 0
         var result = new List<NetConntrackEntry>();
         foreach (var m in sock.Dump(req, "list conntrack entries", ns))
-        {
-            if (m.Type != CtNew) continue;
-            var a = m.Attributes(4);
-            var orig = Tuple(a.Nested(1));
-            var reply = Tuple(a.Nested(2));
-            if (orig.Src == null) continue;
-            if (src != null && !orig.Src.Equals(src) && reply.Src?.Equals(src) != true) continue;
-            if (dst != null && orig.Dst?.Equals(dst) != true && reply.Dst?.Equals(dst) != true) continue;
-            uint status = a.Be32(3) ?? 0;
-            var statusNames = new List<string>();
-            if ((status & 0x2) != 0) statusNames.Add("SEEN_REPLY");
-            if ((status & 0x4) != 0) statusNames.Add("ASSURED");
-            if ((status & 0x10) != 0) statusNames.Add("SRC_NAT");
-            if ((status & 0x20) != 0) statusNames.Add("DST_NAT");
-            string? state = null;
-            if (orig.Proto == 6 && a.Nested(4)?.Nested(1)?.U8(1) is byte st) state = st < TcpStates.Length ? TcpStates[st] : st.ToString();
-            result.Add(new NetConntrackEntry
-            {
-                Protocol = orig.Proto switch { 6 => "tcp", 17 => "udp", 1 => "icmp", 58 => "icmpv6", _ => orig.Proto.ToString() },
-                Source = orig.Src.ToString(), Destination = orig.Dst?.ToString() ?? "", SourcePort = orig.SPort, DestinationPort = orig.DPort,
-                ReplySource = reply.Src?.ToString() ?? "", ReplyDestination = reply.Dst?.ToString() ?? "", ReplySourcePort = reply.SPort, ReplyDestinationPort = reply.DPort,
-                State = state, Status = statusNames.ToArray(), SourceNat = (status & 0x10) != 0, DestinationNat = (status & 0x20) != 0,
-                Timeout = (int?)a.Be32(7), Namespace = ns,
-            });
-        }
+            if (Parse(m, ns, src, dst) is NetConntrackEntry e) result.Add(e);
         return result;
+    }
+
+    /// <summary>
+    /// One entry from a dump or an event (`conntrack -E`: IPCTNL_MSG_CT_NEW with NLM_F_CREATE for a new
+    /// connection, without for an update, IPCTNL_MSG_CT_DELETE when it is destroyed); null when it does
+    /// not match the filters.
+    /// </summary>
+    internal static NetConntrackEntry? Parse(NetlinkMessage m, string? ns, IPAddress? src, IPAddress? dst, bool isEvent = false)
+    {
+        if (m.Type != CtNew && m.Type != CtDelete) return null;
+        var a = m.Attributes(4);
+        var orig = Tuple(a.Nested(1));
+        var reply = Tuple(a.Nested(2));
+        if (orig.Src == null) return null;
+        if (src != null && !orig.Src.Equals(src) && reply.Src?.Equals(src) != true) return null;
+        if (dst != null && orig.Dst?.Equals(dst) != true && reply.Dst?.Equals(dst) != true) return null;
+        uint status = a.Be32(3) ?? 0;
+        var statusNames = new List<string>();
+        if ((status & 0x2) != 0) statusNames.Add("SEEN_REPLY");
+        if ((status & 0x4) != 0) statusNames.Add("ASSURED");
+        if ((status & 0x10) != 0) statusNames.Add("SRC_NAT");
+        if ((status & 0x20) != 0) statusNames.Add("DST_NAT");
+        string? state = null;
+        if (orig.Proto == 6 && a.Nested(4)?.Nested(1)?.U8(1) is byte st) state = st < TcpStates.Length ? TcpStates[st] : st.ToString();
+        return new NetConntrackEntry
+        {
+            Protocol = orig.Proto switch { 6 => "tcp", 17 => "udp", 1 => "icmp", 58 => "icmpv6", _ => orig.Proto.ToString() },
+            Source = orig.Src.ToString(), Destination = orig.Dst?.ToString() ?? "", SourcePort = orig.SPort, DestinationPort = orig.DPort,
+            ReplySource = reply.Src?.ToString() ?? "", ReplyDestination = reply.Dst?.ToString() ?? "", ReplySourcePort = reply.SPort, ReplyDestinationPort = reply.DPort,
+            State = state, Status = statusNames.ToArray(), SourceNat = (status & 0x10) != 0, DestinationNat = (status & 0x20) != 0,
+            Timeout = (int?)a.Be32(7), Namespace = ns,
+            Event = !isEvent ? null : m.Type == CtDelete ? "Destroy" : (m.Flags & Nl.F_CREATE) != 0 ? "New" : "Update",
+        };
     }
 
     private static (IPAddress? Src, IPAddress? Dst, byte Proto, int? SPort, int? DPort) Tuple(AttributeSet? t)

@@ -144,6 +144,9 @@ public sealed class NamespaceService
         Validation.NamespaceName(name);
         string path = System.IO.Path.Combine(NetnsDir, name);
         _ctx.Forget(name);
+        // Veth peers are resolved by this path: a handle kept under it would keep answering for the
+        // removed namespace after a new one takes the name.
+        _ctx.Forget(path);
         var info = new FileInfo(path);
         bool isLink = info.LinkTarget != null;
         if (!info.Exists && !isLink)

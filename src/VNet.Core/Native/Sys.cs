@@ -132,6 +132,33 @@ internal static unsafe class Sys
         }
     }
 
+    /// <summary>
+    /// Waits until any of the fds is readable (one poll for several event sockets, Watch-NetEvent
+    /// across namespaces); returns which are, empty on timeout.
+    /// </summary>
+    public static List<int> WaitAnyReadable(IReadOnlyList<int> fds, int timeoutMs)
+    {
+        var pfds = new pollfd[fds.Count];
+        for (int i = 0; i < fds.Count; i++) { pfds[i].fd = fds[i]; pfds[i].events = POLLIN; }
+        fixed (pollfd* p = pfds)
+        {
+            while (true)
+            {
+                int rc = poll(p, (uint)pfds.Length, timeoutMs);
+                if (rc == 0) return new List<int>();
+                if (rc > 0)
+                {
+                    var ready = new List<int>(rc);
+                    for (int i = 0; i < pfds.Length; i++) if ((pfds[i].revents & (POLLIN | POLLERR)) != 0) ready.Add(i);
+                    return ready;
+                }
+                int err = errno;
+                if (err == EINTR || err == 0) continue; // as in WaitReadable
+                throw new SystemCallException("poll", err);
+            }
+        }
+    }
+
     public static int Open(string path, int flags, int mode = 0)
     {
         byte[] p = CString(path);
