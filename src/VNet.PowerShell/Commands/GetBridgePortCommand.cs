@@ -11,7 +11,7 @@ public sealed class GetBridgePortCommand : VNetCmdlet
     // No "Name" alias for pipeline binding: a piped NetNamespace would bind its Name here.
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -7,7 +7,7 @@ namespace VNet.PowerShell.Commands;
 public sealed class RemoveNetIPAddressCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Interface")]
+    [Alias("Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string InterfaceName { get; set; } = "";
