@@ -40,7 +40,7 @@ Each namespace has its own table, and it only tracks connections while some rule
     )
     Examples = @(
         @{
-            Title = 'See NAT happen (seed 004: conntrack -L)'
+            Title = 'See NAT happen (conntrack -L)'
             Code = @'
 # conntrack -L
 Get-NetConntrack

@@ -3,7 +3,7 @@
     Description = @'
 Get-VethPair answers "which veth belongs to which container?" in one call. `ip link` on a Docker
 host prints names like veth9f2049c@if5: the peer's index (5), but not which namespace it is in;
-seed 003 matches the numbers by hand, running `ip a` inside every container.
+by hand, one matches the numbers by running `ip a` inside every container.
 
 For every veth in a namespace (-Namespace, the namespace of -ProcessId, or the current one),
 Get-VethPair returns this end's Name, Index, MacAddress, Mtu, State and Master (its bridge), and
@@ -19,9 +19,10 @@ namespace by its /run/netns name, else by a path that opens it (/run/docker/netn
 to this end; PeerResolved is False when the far side is in a namespace VNet cannot find.
 '@
     Parameters = @{
-        Name = 'Only veths whose name matches; wildcards (* and ?) are allowed.'
+        InterfaceName = 'Only veths whose name matches (with -AllNamespaces: either end''s name); wildcards (* and ?) are allowed. -Name is an alias. Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace whose veths to list: {{Namespace}}"
         ProcessId = 'List the veths of the namespace this process lives in, for example a container''s main process (`docker inspect -f ''{{.State.Pid}}'' web`). Same as -Namespace /proc/PID/ns/net.'
+        AllNamespaces = 'Every veth cable on the host once, whatever namespaces its ends are in: the caller''s namespace first, then named ones, then Docker''s and processes''. Each cable is seen from the end found first (for a container''s cable, the host end), with both ends'' names, namespaces (a container by name) and the processes on the far side.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace, so `Get-NetNamespace | Get-VethPair` covers every namespace.'
     Outputs = @(
@@ -35,7 +36,7 @@ to this end; PeerResolved is False when the far side is in a namespace VNet cann
     )
     Examples = @(
         @{
-            Title = 'Which namespace is behind each host veth? (scenario S6)'
+            Title = 'Which namespace is behind each host veth?'
             Code = @'
 # ip -br link | grep veth; then `ip a` in every namespace to match the @ifN numbers
 Get-VethPair
@@ -50,7 +51,7 @@ veth2           5     UP       eth0            2         ns2
             Remarks = @'
 Run in the host's namespace, it lists the host ends with the namespace on the far side. vethd1
 leads into a Docker container: PeerNamespace is its /run/docker/netns file and PeerProcesses its
-main process; veth1 and veth2 lead into ns1 and ns2 of scenario S2.
+main process; veth1 and veth2 lead into the named namespaces ns1 and ns2.
 '@
         }
         @{
