@@ -22,7 +22,7 @@ to this end; PeerResolved is False when the far side is in a namespace VNet cann
         InterfaceName = 'Only veths whose name matches (with -AllNamespaces: either end''s name); wildcards (* and ?) are allowed. -Name is an alias. Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace whose veths to list: {{Namespace}}"
         ProcessId = 'List the veths of the namespace this process lives in, for example a container''s main process (`docker inspect -f ''{{.State.Pid}}'' web`). Same as -Namespace /proc/PID/ns/net.'
-        AllNamespaces = 'Every veth cable on the host once, whatever namespaces its ends are in: the caller''s namespace first, then named ones, then Docker''s and processes''. Each cable is seen from the end found first (for a container''s cable, the host end), with both ends'' names, namespaces (a container by name) and the processes on the far side.'
+        AllNamespaces = 'Every veth cable on the host once, whatever namespaces its ends are in: each cable is seen from the end on a bridge (the host side of a container''s cable), else from the end in the caller''s namespace, with both ends'' names, namespaces (a container by name) and the processes on the far side.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace, so `Get-NetNamespace | Get-VethPair` covers every namespace.'
     Outputs = @(
@@ -42,16 +42,35 @@ to this end; PeerResolved is False when the far side is in a namespace VNet cann
 Get-VethPair
 '@
             Output = @'
-Name            Index State    PeerName        PeerIndex PeerNamespace          PeerProcesses
-----            ----- -----    --------        --------- -------------          -------------
-vethd1          2     UP       eth0            2         /run/docker/netns/1a2… 10271/httpd
-veth1           4     UP       eth0            2         ns1
-veth2           5     UP       eth0            2         ns2
+Namespace       Name            PeerName        PeerNamespace
+---------       ----            --------        -------------
+(current)       vethd1          eth0            web (docker) [10271/httpd]
+(current)       veth1           eth0            ns1
+(current)       veth2           eth0            ns2
 '@
             Remarks = @'
 Run in the host's namespace, it lists the host ends with the namespace on the far side. vethd1
-leads into a Docker container: PeerNamespace is its /run/docker/netns file and PeerProcesses its
-main process; veth1 and veth2 lead into the named namespaces ns1 and ns2.
+leads into the Docker container web (its namespace is a /run/docker/netns file, in the
+PeerNamespace property), whose main process is httpd; veth1 and veth2 lead into the named
+namespaces ns1 and ns2.
+'@
+        }
+        @{
+            Title = 'The wiring of the whole host'
+            Code = @'
+Get-VethPair -AllNamespaces
+'@
+            Output = @'
+Namespace       Name            PeerName        PeerNamespace
+---------       ----            --------        -------------
+(current)       up0             eth0            outside
+hostA           vb1             eth0            blue-1
+hostA           vb2             eth0            blue-2
+'@
+            Remarks = @'
+Every cable once, whichever namespaces its ends are in, seen from its bridge side: here an uplink
+from the current namespace to outside, and two containers on a bridge inside the emulated host
+hostA. Each end's namespace is shown; Format-List * shows indexes, MACs and processes of both ends.
 '@
         }
         @{
