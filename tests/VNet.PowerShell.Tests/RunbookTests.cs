@@ -295,4 +295,22 @@ public class RunbookTests : PowerShellTest
         Assert.StartsWith("MtuAboveBridge,", e.FullyQualifiedErrorId);
         Assert.Contains("-Mtu 1500", e.Exception.Message);
     }
+
+    [SkippableFact]
+    public void ForceOnTunnelsPeersAndMacvlans()
+    {
+        string a = Ns("ft");
+        Ok("New-NetNamespace $args[0] | Out-Null; New-NetBridge br0 -Namespace $args[0] | Out-Null; New-VethPair u0 -PeerName u1 -Namespace $args[0] -PeerNamespace $args[0] | Out-Null; New-NetIPAddress u0 192.0.2.1/24 -Namespace $args[0] | Out-Null", a);
+        string once = @"param($a)
+            New-VxlanTunnel vx0 -Vni 42 -Local 192.0.2.1 -Device u0 -Bridge br0 -Namespace $a -Force | Out-Null
+            Add-VxlanPeer vx0 192.0.2.7 -Namespace $a -Force
+            New-MacvlanLink mv0 u1 -Mode bridge -Namespace $a -Force | ForEach-Object Name";
+        Assert.Equal("mv0", Ok(once, a).Single().BaseObject);
+        Assert.Equal("mv0", Ok(once, a).Single().BaseObject);
+        Assert.Single(Ok("Get-VxlanPeer vx0 -Namespace $args[0]", a));
+        var vni = Fails("New-VxlanTunnel vx0 -Vni 43 -Device u0 -Namespace $args[0] -Force", a);
+        Assert.StartsWith("ExistsDifferently,", vni.FullyQualifiedErrorId);
+        Assert.Contains("VNI is 42, not 43", vni.Exception.Message);
+        Assert.Contains("it is a bridge, not a macvlan", Fails("New-MacvlanLink br0 u1 -Namespace $args[0] -Force", a).Exception.Message);
+    }
 }

@@ -21,7 +21,7 @@ public static class ExistingLinks
             Common(link, mtu, macAddress, diffs);
             if (isolated && !ctx.Nat.IsolatedBridges(ns).Contains(name)) diffs.Add("it is not isolated (Set-NetBridge -Isolated makes it so)");
         }
-        return Check(link, "Bridge", name, ns, diffs);
+        return Check(link, link.Kind == "bridge" ? "Bridge" : "An interface", name, ns, diffs);
     }
 
     public static VethPair? Veth(NetContext ctx, VethSpec spec)
@@ -49,7 +49,7 @@ public static class ExistingLinks
             if (spec.Bridge != null && link.Master != spec.Bridge)
                 diffs.Add(link.Master == null ? $"it is on no bridge, not on '{spec.Bridge}'" : $"it is on bridge '{link.Master}', not '{spec.Bridge}'");
         }
-        return Check(pair, "Veth pair", spec.Name, spec.Namespace, diffs);
+        return Check(pair, link.Kind == "veth" ? "Veth pair" : "An interface", spec.Name, spec.Namespace, diffs);
     }
 
     public static VxlanTunnel? Vxlan(NetContext ctx, VxlanSpec spec)
@@ -57,7 +57,7 @@ public static class ExistingLinks
         Validation.LinkName(spec.Name);
         var link = ctx.Links.TryGet(spec.Name, spec.Namespace);
         if (link == null) return null;
-        if (link.Kind != "vxlan") return Check<VxlanTunnel>(null, "Link", spec.Name, spec.Namespace, new() { $"it is a {link.Kind}, not a VXLAN tunnel" });
+        if (link.Kind != "vxlan") return Check<VxlanTunnel>(null, "An interface", spec.Name, spec.Namespace, new() { $"it is a {link.Kind}, not a VXLAN tunnel" });
         var t = ctx.Vxlans.Get(spec.Name, spec.Namespace);
         var diffs = new List<string>();
         if (t.Vni != spec.Vni) diffs.Add($"its VNI is {t.Vni}, not {spec.Vni}");
@@ -87,7 +87,7 @@ public static class ExistingLinks
             if (toNamespace == null && ctx.Links.TryGet(parent, ns) is NetLink p && link.LinkIndex != p.Index)
                 diffs.Add($"its parent is not '{parent}'");
         }
-        return Check(link, kind == "vlan" ? "VLAN link" : "macvlan link", name, where, diffs);
+        return Check(link, link.Kind != kind ? "An interface" : kind == "vlan" ? "VLAN link" : "Macvlan link", name, where, diffs);
     }
 
     private static void Common(NetLink link, int? mtu, string? macAddress, List<string> diffs)

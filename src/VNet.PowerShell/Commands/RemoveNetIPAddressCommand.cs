@@ -13,7 +13,7 @@ public sealed class RemoveNetIPAddressCommand : VNetCmdlet
     public string InterfaceName { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("Cidr")]
+    [Alias("Cidr", "IPAddress")]
     [ValidateNotNullOrEmpty]
     public string[] Address { get; set; } = Array.Empty<string>();
 
