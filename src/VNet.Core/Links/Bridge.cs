@@ -75,11 +75,48 @@ public sealed class BridgeService
         int brMtu = _ctx.Links.Get(bridge, ns, resolveMaster: false).Mtu;
         if (port.Mtu > brMtu)
         {
-            foreach (var changed in _ctx.Vxlans.FitBridgeToMtu(bridge, brMtu, ns))
+            foreach (var changed in FitToMtu(bridge, brMtu, ns))
                 Notes.Add(Messages.Format("MtuFittedToBridge", changed, brMtu, bridge));
             port = _ctx.Links.Get(iface, ns, resolveMaster: false);
         }
         return ToPort(port, bridge, ns);
+    }
+
+    /// <summary>
+    /// Lowers every port of the bridge above the MTU, and for veth ports the far end too (the
+    /// container's eth0), so no end sends frames the bridge cannot pass on (a VXLAN tunnel's
+    /// 1450, say). Returns what changed, for -Verbose.
+    /// </summary>
+    public List<string> FitToMtu(string bridge, int mtu, string? ns)
+    {
+        var changed = new List<string>();
+        var veths = _ctx.Veths.List(ns).ToDictionary(v => v.Name);
+        foreach (var port in ListPorts(bridge, ns))
+        {
+            if (port.Mtu > mtu)
+            {
+                _ctx.Links.Set(port.Name, new LinkChange { Mtu = mtu }, ns);
+                changed.Add(port.Name);
+            }
+            if (veths.TryGetValue(port.Name, out var v) && v.PeerResolved && v.PeerName != null)
+            {
+                // PeerNamespace is null only for the caller's own namespace (not the bridge's).
+                string? peerNs = v.PeerNamespace;
+                var peer = _ctx.Links.TryGet(v.PeerName, peerNs);
+                if (peer != null && peer.Mtu > mtu)
+                {
+                    _ctx.Links.Set(v.PeerName, new LinkChange { Mtu = mtu }, peerNs);
+                    changed.Add($"{v.PeerName}@{peerNs ?? "(current)"}");
+                }
+            }
+        }
+        var br = _ctx.Links.Get(bridge, ns);
+        if (br.Mtu > mtu)
+        {
+            _ctx.Links.Set(bridge, new LinkChange { Mtu = mtu }, ns);
+            changed.Add(bridge);
+        }
+        return changed;
     }
 
     /// <summary>What AddPort and the like said for -Verbose (MTUs fitted to the bridge).</summary>
