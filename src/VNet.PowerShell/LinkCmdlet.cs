@@ -30,4 +30,7 @@ public abstract class LinkCmdlet : VNetCmdlet
     /// </summary>
     protected bool BoundFromNamespace(string parameter) =>
         !_named.Contains(parameter) && InputObject?.BaseObject is NetNamespace;
+
+    /// <summary>A plain string piped in ('eth0' | Get-NetLink): a link's name.</summary>
+    protected string? PipedName => InputObject?.BaseObject as string;
 }

@@ -313,4 +313,25 @@ public class RunbookTests : PowerShellTest
         Assert.Contains("VNI is 42, not 43", vni.Exception.Message);
         Assert.Contains("it is a bridge, not a macvlan", Fails("New-MacvlanLink br0 u1 -Namespace $args[0] -Force", a).Exception.Message);
     }
+
+    [SkippableFact]
+    public void BridgesTunnelsAndNamesPipeToo()
+    {
+        string a = Ns("pp");
+        Ok(@"param($a)
+            New-NetNamespace $a | Out-Null
+            New-NetBridge br0, br1 -Namespace $a | Out-Null
+            New-VethPair v0 -PeerName v0p -Namespace $a -PeerNamespace $a -Bridge br0 | Out-Null
+            New-VethPair v1 -PeerName v1p -Namespace $a -PeerNamespace $a -Bridge br1 | Out-Null
+            New-VethPair u0 -PeerName u1 -Namespace $a -PeerNamespace $a | Out-Null
+            New-NetIPAddress u0 192.0.2.1/24 -Namespace $a | Out-Null
+            New-VxlanTunnel vx0 -Vni 42 -Local 192.0.2.1 -Device u0 -Namespace $a | Out-Null", a);
+        // A bridge piped into Get-BridgePort means that bridge's ports, not every bridge's.
+        Assert.Equal(new[] { "v0" }, Ok("Get-NetLink br0 -Namespace $args[0] | Get-BridgePort | ForEach-Object Name", a).Select(o => (string)o.BaseObject));
+        // A tunnel piped into Add-VxlanPeer names the tunnel.
+        Ok("Get-VxlanTunnel vx0 -Namespace $args[0] | Add-VxlanPeer -Remote 192.0.2.9", a);
+        Assert.Equal("192.0.2.9", Assert.Single(Ok("Get-VxlanTunnel vx0 -Namespace $args[0] | Get-VxlanPeer", a)).Properties["Remote"].Value);
+        // A name piped as a string is a link's name.
+        Assert.Equal(new[] { "u0" }, Ok("'u0' | Get-NetLink -Namespace $args[0] | ForEach-Object Name", a).Select(o => (string)o.BaseObject));
+    }
 }

@@ -9,6 +9,7 @@ namespace VNet.PowerShell.Commands;
 public sealed class AddVxlanPeerCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceName")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string Tunnel { get; set; } = "";
 

@@ -25,7 +25,7 @@ public sealed class GetNetLinkCommand : LinkCmdlet
 
     protected override void ProcessRecord()
     {
-        var names = BoundFromNamespace(nameof(InterfaceName)) ? null : InterfaceName;
+        var names = BoundFromNamespace(nameof(InterfaceName)) ? null : InterfaceName ?? (PipedName is string s ? new[] { s } : null);
         Try(() =>
         {
             var all = Ctx.Links.List(Namespace, null, Kind);

@@ -33,7 +33,7 @@ public sealed class GetVethPairCommand : LinkCmdlet
 
     protected override void ProcessRecord()
     {
-        string? name = BoundFromNamespace(nameof(InterfaceName)) ? null : InterfaceName;
+        string? name = BoundFromNamespace(nameof(InterfaceName)) ? null : InterfaceName ?? PipedName;
         if (ParameterSetName == "All")
         {
             Try(() => WriteObject(VethCables.List(Ctx, name), true));
