@@ -171,6 +171,9 @@ public sealed class VxlanService
         };
     }
 
+    /// <summary>Kept for callers written before the bridge service took this job: see <see cref="BridgeService.FitToMtu"/>.</summary>
+    public List<string> FitBridgeToMtu(string bridge, int mtu, string? ns) => _ctx.Bridges.FitToMtu(bridge, mtu, ns);
+
     public List<VxlanTunnel> List(string? ns = null, string? namePattern = null)
     {
         var raw = _ctx.Links.ListWithData(ns, "vxlan");
