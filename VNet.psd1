@@ -11,7 +11,7 @@
     FormatsToProcess     = @('module/VNet.Format.ps1xml')
     TypesToProcess       = @('module/VNet.Types.ps1xml')
     CmdletsToExport      = @(
-        'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace', 'Invoke-NetNamespace',
+        'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace', 'Invoke-NetNamespace', 'Start-NetNamespaceProcess',
         'New-VethPair', 'Get-VethPair',
         'New-NetBridge', 'Add-BridgePort', 'Get-BridgePort', 'Remove-BridgePort', 'Get-BridgeFdb',
         'Get-NetLink', 'Set-NetLink', 'Remove-NetLink',

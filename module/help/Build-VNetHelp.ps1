@@ -45,6 +45,9 @@ foreach ($f in Get-ChildItem -Recurse -Filter *.cs (Join-Path $repo 'src')) {
 foreach ($textOnly in 'KernelError', 'PermissionDeniedNetAdmin') { [void]$knownIds.Remove($textOnly) }
 
 $problems = [System.Collections.Generic.List[string]]::new()
+function Test-Hidden($parameter) {
+    [bool]($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.DontShow })
+}
 function Problem([string] $text) { $problems.Add($text) }
 
 # Text used by several cmdlets (the -Namespace parameter, -Strict) lives once in _shared.psd1 and
@@ -183,7 +186,8 @@ foreach ($cmd in $commands) {
 
     $instance = [Activator]::CreateInstance($cmd.ImplementingType)
     $supportsShouldProcess = $cmd.Parameters.ContainsKey('WhatIf')
-    $own = @($cmd.Parameters.Values | Where-Object { $_.Name -notin $common })
+    # Hidden parameters (DontShow: the piped object itself, values kept for old scripts) are not documented.
+    $own = @($cmd.Parameters.Values | Where-Object { $_.Name -notin $common -and -not (Test-Hidden $_) })
 
     foreach ($name in $c.Parameters.Keys) {
         if (-not $cmd.Parameters.ContainsKey($name) -or $name -in $common) { Problem "$($cmd.Name): describes '-$name', which it does not have" }
@@ -274,7 +278,7 @@ foreach ($cmd in $commands) {
     foreach ($set in $setOrder) {
         Start command syntaxItem
         El maml name $cmd.Name
-        $ps = @($set.Parameters | Where-Object { $_.Name -notin $common })
+        $ps = @($set.Parameters | Where-Object { $_.Name -notin $common -and -not (Test-Hidden $_) })
         $i = 0
         $ordered = $ps | ForEach-Object { [pscustomobject]@{ P = $_; I = $i++ } } |
             Sort-Object @{ Expression = { if ($_.P.Position -ge 0) { 0 } elseif ($_.P.IsMandatory) { 1 } else { 2 } } },

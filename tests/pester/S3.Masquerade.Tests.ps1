@@ -18,7 +18,7 @@ Describe 'S3: reaching the outside' {
         Connect-Tcp $c1 203.0.113.2 7000 | Should -BeNullOrEmpty
     }
     It 'adds masquerade, says it turned forwarding on, and reaches the outside as the uplink address' {
-        $rule = Add-NatRule -Masquerade -Source 198.51.100.0/24 -Namespace $t.Host -WarningVariable warn -WarningAction SilentlyContinue
+        $rule = Add-NatRule -Masquerade -Source 198.51.100.0/24 -Namespace $t.Host -PassThru -WarningVariable warn -WarningAction SilentlyContinue
         $rule.Id | Should -Be 'masquerade-198.51.100.0/24'
         "$warn" | Should -Match 'ip_forward'
         Test-Ping $c1 203.0.113.2 | Should -BeTrue

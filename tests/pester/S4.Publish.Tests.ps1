@@ -6,7 +6,7 @@ BeforeAll {
     $t = New-NatTopology (New-TestPrefix) -Containers web, nb
     $web, $nb = $t.Containers
     $server = Start-EchoServer $web 80 'web'
-    $rule = Add-NatRule -PublishPort 10080 -Protocol tcp -ToAddress 198.51.100.10 -ToPort 80 -Namespace $t.Host -WarningAction SilentlyContinue
+    $rule = Add-NatRule -PublishPort 10080 -Protocol tcp -ToAddress 198.51.100.10 -ToPort 80 -Namespace $t.Host -PassThru -WarningAction SilentlyContinue
 }
 AfterAll {
     if ($server) { Stop-Process -Id $server.Id -ErrorAction SilentlyContinue }

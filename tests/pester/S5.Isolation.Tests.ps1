@@ -39,8 +39,8 @@ COMMIT
     Set-NetBridge br-a -Isolated $true -Namespace $h -Verbose 4>&1 | Out-String | Set-Variable verboseA
     Set-NetBridge br-b -Isolated $true -Namespace $h
     $rules = @(
-        Add-NatRule -Masquerade -Source 198.51.100.0/24 -Namespace $h -WarningAction SilentlyContinue
-        Add-NatRule -Masquerade -Source 203.0.113.0/24 -Namespace $h -WarningAction SilentlyContinue)
+        Add-NatRule -Masquerade -Source 198.51.100.0/24 -Namespace $h -PassThru -WarningAction SilentlyContinue
+        Add-NatRule -Masquerade -Source 203.0.113.0/24 -Namespace $h -PassThru -WarningAction SilentlyContinue)
 }
 AfterAll {
     Remove-NetNamespace (@($h, $o) + $a + $b) -ErrorAction SilentlyContinue

@@ -3,7 +3,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-VNet
     $t = New-NatTopology (New-TestPrefix) -Containers tr
-    $rule = Add-NatRule -Masquerade -Source 198.51.100.0/24 -Namespace $t.Host -WarningAction SilentlyContinue
+    $rule = Add-NatRule -Masquerade -Source 198.51.100.0/24 -Namespace $t.Host -PassThru -WarningAction SilentlyContinue
     $steps = Trace-NetPacket -Namespace $t.Host -Protocol icmp -Source 198.51.100.10 -Destination 203.0.113.2 -SendFrom $t.Containers[0]
 }
 AfterAll {

@@ -2,17 +2,18 @@
     Synopsis = 'Plugs interfaces into a bridge, as `ip link set IFACE master BRIDGE` does, and brings them up.'
     Description = @'
 Add-BridgePort attaches each interface to the bridge, making it a port of that switch. A port that
-is down forwards nothing, so an interface that was down is brought up too (seed 004 needs `ip link
-set ns1veth1 up` for that). The bridge and the interfaces must be in the same namespace.
+is down forwards nothing, so an interface that was down is brought up too (by hand that is a
+second command, `ip link set veth1 up`). The bridge and the interfaces must be in the same namespace.
 
 An interface can be on one bridge at a time: adding it to another moves it. Set-NetLink -Master
 does the same without bringing the interface up.
 '@
     Parameters = @{
-        Bridge = 'The bridge to plug into. It must exist in the namespace and be a bridge.'
-        Interface = 'The interfaces to plug in, usually the host ends of veth pairs. Objects with a Name or InterfaceName property (those of New-VethPair and Get-NetLink) bind by property name.'
+        Bridge = 'The bridge to plug into (-Master is an alias). It must exist in the namespace and be a bridge; tab completion offers bridges only.'
+        InterfaceName = 'The interfaces to plug in, usually the host ends of veth pairs (-Name, -Interface and -InterfaceAlias are aliases). Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace of the bridge and the interfaces: {{Namespace}}"
         PassThru = 'Returns a BridgePort object for each interface plugged in. By default nothing is returned.'
+        Force = 'Accepted so that every Add- cmdlet takes -Force in a runbook; adding a port that is already on this bridge succeeds anyway.'
     }
     Inputs = 'The objects of New-VethPair and Get-NetLink bind through Name and Namespace.'
     Outputs = @(
@@ -29,7 +30,7 @@ does the same without bringing the interface up.
     )
     Examples = @(
         @{
-            Title = 'Plug the host ends of two veth pairs into br0 (seed 004)'
+            Title = 'Plug the host ends of two veth pairs into br0'
             Code = @'
 # ip link set veth1 master br0; ip link set veth1 up
 # ip link set veth2 master br0; ip link set veth2 up

@@ -5,11 +5,10 @@ Add-NatRule adds one rule of one of three kinds to a namespace, in VNet's own nf
 (`table ip vnet`, one per namespace), and returns it:
 
 - -Masquerade: packets from -Source going to another network leave with the address of the
-interface they leave by (MASQUERADE). This is how containers behind a bridge reach the outside
-(scenario S3).
+interface they leave by (MASQUERADE). This is how containers behind a bridge reach the outside.
 - -Snat: the same, but rewritten to one fixed address, -ToAddress (SNAT --to-source).
 - -PublishPort: connections to a port of the host are forwarded to a container, -ToAddress and
--ToPort, as `docker run -p 10080:80` does (DNAT, scenario S4). It works from the outside (the
+-ToPort, as `docker run -p 10080:80` does (DNAT). It works from the outside (the
 prerouting hook), from the host itself (the output hook; not for loopback addresses such as
 127.0.0.1) and from the published container's neighbours on the same bridge (hairpin: their
 source is masqueraded to the bridge's address, so the answer comes back the same way).
@@ -27,8 +26,8 @@ Published ports are elements of a map, not rules: the table has one lookup per p
 many ports are published, so publishing 1,000 ports (-PublishPort 20000-20999) adds 1,000 map
 elements in one transaction, and each packet still costs one lookup.
 
-A -Source with host bits set, such as the bridge address with its prefix that seed 004's
-MASQUERADE rule uses (198.51.100.1/24 here), is taken as its network (198.51.100.0/24), with a
+A -Source with host bits set, such as the bridge address with its prefix that a hand-written
+`iptables -t nat -A POSTROUTING -s 198.51.100.1/24 -j MASQUERADE` uses (198.51.100.1/24 here), is taken as its network (198.51.100.0/24), with a
 warning. A bare address is one host (/32).
 
 Forwarding: NAT needs IPv4 forwarding. If net.ipv4.ip_forward is off in the namespace (it is off
@@ -36,7 +35,7 @@ in a new one), Add-NatRule turns it on and says so with a warning, as Docker doe
 after the rule is removed (Set-NetIPForwarding turns it off).
 
 A FORWARD policy of DROP (Docker sets one): VNet never does `iptables -P FORWARD ACCEPT`, the
-step seed 004 needs, since that opens forwarding for the whole host. If the namespace's FORWARD
+step hand-made setups often take, since that opens forwarding for the whole host. If the namespace's FORWARD
 chain (iptables-nft's `table ip filter`) has the policy DROP, VNet adds two accept rules for each
 bridge its rules serve (the bridge a -Source subnet or a published container is reached by):
 traffic coming in from the bridge, and replies and published connections going out to it. They
@@ -80,11 +79,12 @@ By default the port is published on every local address. The Id gets the address
 publish-tcp-203.0.113.1-10080.
 '@
         Namespace = 'The namespace whose NAT to change (the "host" of the containers): {{Namespace}}'
-        PassThru = 'Has no effect: Add-NatRule always returns the new rule. It is accepted for symmetry with other Add- cmdlets.'
+        PassThru = 'Returns the new rule (its Id is what Remove-NatRule takes). By default nothing is returned, as for every Add- and Set- cmdlet; Get-NatRule lists the rules at any time.'
+        Force = 'Makes a re-run succeed: when the rule is already there as asked (the same source, kind and address; the same published ports, target and protocol), it is left alone (returned with -PassThru) instead of a NatRuleExists or PublishExists error. When the source''s rule or a published port is held by a rule of other settings, the error ExistsDifferently names the difference.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'The new rule as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
+        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'With -PassThru, the new rule as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
     )
     Errors = @(
         'InvalidCidr, InvalidPrefixLength: -Source is not an address with an optional prefix length.'
@@ -115,12 +115,12 @@ kernel consults the NAT hooks once per connection, and conntrack translates the 
 '@
     Examples = @(
         @{
-            Title = 'Containers reach the outside (seed 004, scenario S3)'
+            Title = 'Containers reach the outside'
             Code = @'
 # sysctl -w net.ipv4.ip_forward=1
 # iptables -P FORWARD ACCEPT                  (VNet never does this)
 # iptables -t nat -A POSTROUTING -s 198.51.100.1/24 -j MASQUERADE
-Add-NatRule -Masquerade -Source 198.51.100.1/24
+Add-NatRule -Masquerade -Source 198.51.100.1/24 -PassThru
 Invoke-NetNamespace ns1 -- ping -c 1 203.0.113.2
 '@
             Output = @'
@@ -135,8 +135,8 @@ PING 203.0.113.2 (203.0.113.2) 56(84) bytes of data.
 64 bytes from 203.0.113.2: icmp_seq=1 ttl=63 time=0.175 ms
 '@
             Remarks = @'
-ns1 (198.51.100.11) sits behind br0 (198.51.100.1/24), as in seed 004; 203.0.113.2 is an outside
-address reached over the uplink up0 (203.0.113.1). The seed's source has host bits, so VNet uses
+ns1 (198.51.100.11) sits behind br0 (198.51.100.1/24); 203.0.113.2 is an outside
+address reached over the uplink up0 (203.0.113.1). The source given has host bits, so VNet uses
 the network and warns; it also turns forwarding on and warns. The outside sees the ping come from
 203.0.113.1, as Get-NetConntrack shows.
 '@
@@ -144,7 +144,7 @@ the network and warns; it also turns forwarding on and warns. The outside sees t
         @{
             Title = 'On a host whose FORWARD policy is DROP (Docker''s rules)'
             Code = @'
-Add-NatRule -Masquerade -Source 198.51.100.0/24 -Verbose
+Add-NatRule -Masquerade -Source 198.51.100.0/24 -Verbose -PassThru
 iptables -S DOCKER-USER
 '@
             Output = @'
@@ -167,10 +167,10 @@ and -Verbose says so. Docker's chains (DOCKER, DOCKER-ISOLATION-STAGE-1/2) are n
 '@
         }
         @{
-            Title = 'Publish a container''s port (docker run -p 10080:80, scenario S4)'
+            Title = 'Publish a container''s port (docker run -p 10080:80)'
             Code = @'
 # docker run -itd --name C1 -p 10080:80 nginx
-Add-NatRule -PublishPort 10080 -ToAddress 198.51.100.11 -ToPort 80
+Add-NatRule -PublishPort 10080 -ToAddress 198.51.100.11 -ToPort 80 -PassThru
 Invoke-NetNamespace outside -- curl -s http://203.0.113.1:10080/     # from the outside
 curl -s http://203.0.113.1:10080/                                    # from the host itself
 Invoke-NetNamespace ns2 -- curl -s http://203.0.113.1:10080/         # from a neighbour on br0
@@ -189,7 +189,7 @@ the server then sees ns2's connection come from 198.51.100.1, the bridge).
         @{
             Title = 'Publish 1,000 ports in one transaction'
             Code = @'
-Add-NatRule -PublishPort 20000-20999 -ToAddress 198.51.100.13
+Add-NatRule -PublishPort 20000-20999 -ToAddress 198.51.100.13 -PassThru
 Get-NetFilterRule vnet prerouting
 '@
             Output = @'

@@ -8,9 +8,11 @@ Add-VxlanPeer adds a forwarding entry to a tunnel. Without -MacAddress, it is a 
         Remote = 'The remote endpoints (their underlay addresses, such as 192.0.2.12).'
         MacAddress = 'Send only this MAC to the remote (a static entry) instead of flooding to it.'
         Namespace = 'The namespace of the tunnel: {{Namespace}}'
+        Force = 'Makes a re-run change nothing: a peer already on the tunnel (the same remote, and the same -MacAddress) is left alone and returned with -PassThru, without asking the kernel again.'
+        PassThru = 'Returns a VxlanPeer object for each peer added. By default nothing is returned (as for every Add- and Set- cmdlet).'
     }
     Outputs = @(
-        @{ Type = 'VNet.Core.Links.VxlanPeer'; Description = 'The entry: Tunnel, Remote, MacAddress, Flood.' }
+        @{ Type = 'VNet.Core.Links.VxlanPeer'; Description = 'With -PassThru, the entry: Tunnel, Remote, MacAddress, Flood.' }
     )
     Errors = @(
         'InvalidIPAddress: -Remote is not an address.'

@@ -7,13 +7,12 @@ InterfaceName (the port), Bridge, State (learned from traffic, static, or perman
 own addresses), Flags (self: the device's own table, master: the bridge's table, extern_learn),
 Vlan, and for a VXLAN port Vni and RemoteVtep (the remote host the MAC is reached through).
 
--Learned keeps only what was learned from traffic: the machines behind each port. Seed 000 watches
-a container's MAC appear in `bridge fdb` after it sends its first packet; scenario S2 checks the
-same.
+-Learned keeps only what was learned from traffic: the machines behind each port. A
+container's MAC appears there (as in `bridge fdb show`) once it has sent its first packet.
 '@
     Parameters = @{
-        Bridge = 'Only the entries of this bridge (its ports and itself). Objects with a Bridge property (Get-BridgePort) bind by property name.'
-        InterfaceName = 'Only the entries behind these ports; wildcards (* and ?) are allowed.'
+        Bridge = 'Only the entries of this bridge (its ports and itself); -Master is an alias. Objects with a Bridge property (Get-BridgePort) bind by property name.'
+        InterfaceName = 'Only the entries behind these ports; wildcards (* and ?) are allowed. -Interface and -InterfaceAlias are aliases.'
         Namespace = "The namespace of the bridge: {{Namespace}}"
         Learned = 'Only entries learned from traffic, leaving out the ports'' own (permanent) and static entries.'
     }
@@ -27,7 +26,7 @@ same.
     )
     Examples = @(
         @{
-            Title = 'MACs are learned once traffic flows (scenario S2, seed 000)'
+            Title = 'MACs are learned once traffic flows'
             Code = @'
 # bridge fdb show br br0
 Invoke-NetNamespace ns1 -- ping -c 1 198.51.100.12 | Out-Null

@@ -19,7 +19,7 @@ disabled). A bridge name without wildcards that is not a bridge of the namespace
     )
     Examples = @(
         @{
-            Title = 'The ports of br0 (scenario S2)'
+            Title = 'The ports of br0'
             Code = @'
 # bridge link show master br0
 Get-BridgePort br0
@@ -31,7 +31,7 @@ br0          veth1           veth     UP       forwarding 1500
 br0          veth2           veth     UP       forwarding 1500
 '@
             Remarks = @'
-Both veths of scenario S2 are ports of br0 and forwarding.
+Both veths are ports of br0 and forwarding.
 '@
         }
         @{

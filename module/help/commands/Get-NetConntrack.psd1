@@ -47,7 +47,7 @@ until Ctrl+C, -TimeoutSec or -Count. -Source and -Destination filter the events 
     )
     Examples = @(
         @{
-            Title = 'See NAT happen (seed 004: conntrack -L)'
+            Title = 'See NAT happen (conntrack -L)'
             Code = @'
 # conntrack -L
 Get-NetConntrack

@@ -60,7 +60,7 @@ out here.
 '@
         }
         @{
-            Title = 'Docker''s chains and VNet''s accepts in them (seed 004)'
+            Title = 'Docker''s chains and VNet''s accepts in them'
             Code = @'
 # iptables-save -t filter
 Get-NetFilterRule filter DOCKER*

@@ -9,7 +9,7 @@ secondary). The default table reads like `ip -br addr`.
 An -InterfaceName without wildcards that does not exist is a LinkNotFound error.
 '@
     Parameters = @{
-        InterfaceName = 'Only the addresses of these interfaces; wildcards (* and ?) are allowed.'
+        InterfaceName = 'Only the addresses of these interfaces; wildcards (* and ?) are allowed. -Interface and -InterfaceAlias are aliases. A piped link (Get-NetLink, Get-VethPair) binds here, so `Get-NetLink eth0 | Get-NetIPAddress` lists eth0''s addresses only.'
         Namespace = "The namespace to list: {{Namespace}}"
         AddressFamily = 'Only IPv4 or only IPv6 addresses. By default, both.'
     }
@@ -37,8 +37,8 @@ lo             IPv6   ::1/128                          host    ns1
 eth0           IPv6   fe80::28a1:c0ff:feb6:8415/64     link    ns1
 '@
             Remarks = @'
-lo is up in every namespace VNet makes, so it has its addresses; eth0 has the address of
-scenario S2 and its IPv6 link-local address.
+lo is up in every namespace VNet makes, so it has its addresses; eth0 has the address given
+to it and its IPv6 link-local address.
 '@
         }
         @{

@@ -13,9 +13,9 @@ as `ip link` prints it, such as veth1@if2. The default table reads like `ip -br 
 LinkNotFound error, and the other names are still listed.
 '@
     Parameters = @{
-        Name = 'Only these interfaces; wildcards (* and ?) are allowed, and names are case-sensitive as in the kernel.'
+        InterfaceName = 'Only these interfaces; wildcards (* and ?) are allowed, and names are case-sensitive as in the kernel. -Name, -Interface and -InterfaceAlias are aliases. Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace to list: {{Namespace}}"
-        Kind = 'Only interfaces of this kind: veth, bridge, vxlan, macvlan, loopback, device (hardware), and any other kind the kernel reports.'
+        Kind = 'Only interfaces of this kind: veth, bridge, vxlan, macvlan, vlan, loopback, device (hardware) and the other kernel kinds (tab completion lists them). A kind that does not exist is an UnknownLinkKind error rather than an empty list.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace.'
     Outputs = @(
@@ -42,7 +42,7 @@ veth1@if2          UP             d2:e4:96:7e:90:0e 1500  veth     br0
 veth2@if2          UP             c6:2d:f9:a7:73:84 1500  veth     br0
 '@
             Remarks = @'
-The host side of scenario S2: the bridge and the two veths plugged into it. The Name column
+The host side of a bridge with two containers: the bridge and the two veths plugged into it. The Name column
 shows DisplayName, as `ip` does: veth1@if2 is veth1, whose peer has index 2 (in another
 namespace; Get-VethPair says which). A bridge takes the MAC address of one of its ports unless
 it was given one.

@@ -5,7 +5,7 @@ Get-NetNamespace finds every network namespace it can see and returns one object
 
 - named namespaces under /run/netns (what `ip netns list` shows);
 - Docker's namespaces under /run/docker/netns (also /var/run/docker/netns), which `ip netns list`
-  does not show (seed 000 links them into /var/run/netns to see them);
+  does not show (by hand: `ln -s /var/run/docker/netns/ID /var/run/netns/NAME` to see them);
 - namespaces that only processes hold (/proc/PID/ns/net), such as a container whose namespace has
   no file anywhere.
 
@@ -71,7 +71,7 @@ in; in a session on the host itself, that one is (current).
             Code = @'
 # ip netns list
 Get-NetNamespace -Named
-# Docker's namespaces, invisible to ip netns list (scenario S7)
+# Docker's namespaces, invisible to ip netns list
 Get-NetNamespace | Where-Object Source -Match Docker | Select-Object DockerPath, ProcessIds
 '@
             Remarks = @'

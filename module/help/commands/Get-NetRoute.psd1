@@ -8,8 +8,8 @@ kernel adds with an address, static for VNet's and ip's, dhcp, ...), Scope (glob
 Type (unicast, local, broadcast, blackhole, unreachable, prohibit) and Table.
 '@
     Parameters = @{
-        Destination = 'Only the route to this destination, written as Get-NetRoute prints it: ''default'' or a CIDR such as 198.51.100.0/24 (compared exactly).'
-        InterfaceName = 'Only routes through these interfaces; wildcards (* and ?) are allowed.'
+        Destination = 'Only the routes to this destination (-DestinationPrefix is an alias). ''default'', 0.0.0.0/0 and ::/0 all find the default routes (shown as default); a prefix matches by its network, so 198.51.100.7/24 finds 198.51.100.0/24. A destination with no route is a RouteNotFound error.'
+        InterfaceName = 'Only routes through these interfaces; wildcards (* and ?) are allowed. -Interface and -InterfaceAlias are aliases; a piped link binds here.'
         Namespace = "The namespace to list: {{Namespace}}"
         AddressFamily = 'Only IPv4 or only IPv6 routes. By default, both.'
         AllTables = 'Routes of every table (local, main, and any other), not only the main table.'
@@ -37,7 +37,7 @@ default                198.51.100.1     eth0           0      static   global  n
 198.51.100.0/24                         eth0           0      kernel   link    ns1
 '@
             Remarks = @'
-The default route of scenario S2 and the subnet route the kernel added with eth0's address.
+The default route via the bridge and the subnet route the kernel added with eth0's address.
 '@
         }
         @{

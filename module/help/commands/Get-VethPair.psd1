@@ -3,7 +3,7 @@
     Description = @'
 Get-VethPair answers "which veth belongs to which container?" in one call. `ip link` on a Docker
 host prints names like veth9f2049c@if5: the peer's index (5), but not which namespace it is in;
-seed 003 matches the numbers by hand, running `ip a` inside every container.
+by hand, one matches the numbers by running `ip a` inside every container.
 
 For every veth in a namespace (-Namespace, the namespace of -ProcessId, or the current one),
 Get-VethPair returns this end's Name, Index, MacAddress, Mtu, State and Master (its bridge), and
@@ -19,9 +19,10 @@ namespace by its /run/netns name, else by a path that opens it (/run/docker/netn
 to this end; PeerResolved is False when the far side is in a namespace VNet cannot find.
 '@
     Parameters = @{
-        Name = 'Only veths whose name matches; wildcards (* and ?) are allowed.'
+        InterfaceName = 'Only veths whose name matches (with -AllNamespaces: either end''s name); wildcards (* and ?) are allowed. -Name is an alias. Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace whose veths to list: {{Namespace}}"
         ProcessId = 'List the veths of the namespace this process lives in, for example a container''s main process (`docker inspect -f ''{{.State.Pid}}'' web`). Same as -Namespace /proc/PID/ns/net.'
+        AllNamespaces = 'Every veth cable on the host once, whatever namespaces its ends are in: each cable is seen from the end on a bridge (the host side of a container''s cable), else from the end in the caller''s namespace, with both ends'' names, namespaces (a container by name) and the processes on the far side.'
     }
     Inputs = 'Get-NetNamespace output binds through Namespace, so `Get-NetNamespace | Get-VethPair` covers every namespace.'
     Outputs = @(
@@ -35,22 +36,41 @@ to this end; PeerResolved is False when the far side is in a namespace VNet cann
     )
     Examples = @(
         @{
-            Title = 'Which namespace is behind each host veth? (scenario S6)'
+            Title = 'Which namespace is behind each host veth?'
             Code = @'
 # ip -br link | grep veth; then `ip a` in every namespace to match the @ifN numbers
 Get-VethPair
 '@
             Output = @'
-Name            Index State    PeerName        PeerIndex PeerNamespace          PeerProcesses
-----            ----- -----    --------        --------- -------------          -------------
-vethd1          2     UP       eth0            2         /run/docker/netns/1a2… 10271/httpd
-veth1           4     UP       eth0            2         ns1
-veth2           5     UP       eth0            2         ns2
+Namespace       Name            PeerName        PeerNamespace
+---------       ----            --------        -------------
+(current)       vethd1          eth0            web (docker) [10271/httpd]
+(current)       veth1           eth0            ns1
+(current)       veth2           eth0            ns2
 '@
             Remarks = @'
 Run in the host's namespace, it lists the host ends with the namespace on the far side. vethd1
-leads into a Docker container: PeerNamespace is its /run/docker/netns file and PeerProcesses its
-main process; veth1 and veth2 lead into ns1 and ns2 of scenario S2.
+leads into the Docker container web (its namespace is a /run/docker/netns file, in the
+PeerNamespace property), whose main process is httpd; veth1 and veth2 lead into the named
+namespaces ns1 and ns2.
+'@
+        }
+        @{
+            Title = 'The wiring of the whole host'
+            Code = @'
+Get-VethPair -AllNamespaces
+'@
+            Output = @'
+Namespace       Name            PeerName        PeerNamespace
+---------       ----            --------        -------------
+(current)       up0             eth0            outside
+hostA           vb1             eth0            blue-1
+hostA           vb2             eth0            blue-2
+'@
+            Remarks = @'
+Every cable once, whichever namespaces its ends are in, seen from its bridge side: here an uplink
+from the current namespace to outside, and two containers on a bridge inside the emulated host
+hostA. Each end's namespace is shown; Format-List * shows indexes, MACs and processes of both ends.
 '@
         }
         @{

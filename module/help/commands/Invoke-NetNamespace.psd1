@@ -5,19 +5,29 @@ Invoke-NetNamespace runs something inside a namespace and returns its output to 
 
 A native command (-Command, with -ArgumentList) is started inside the namespace. Its standard
 output comes back as strings while it runs; each line of its standard error becomes a
-non-terminating error (ErrorId NativeCommandError); its exit code is left in $LASTEXITCODE.
-Put `--` after the namespace name when the command has arguments of its own that start with '-':
-`Invoke-NetNamespace ns1 -- ping -c 1 198.51.100.11`. Without `--`, PowerShell takes `-c` for an
-abbreviation of Invoke-NetNamespace's own -Command parameter, and the command line goes wrong
-(`Invoke-NetNamespace ns1 ping -c 1 198.51.100.11` fails with "Cannot start '1'"). Unlike `ip netns exec`, no mount namespace is created: names the command
-makes with `ip netns add` stay visible afterwards, and /sys is not remounted (tools that use
-netlink, such as ip, ping and ss, see the namespace; tools that read /sys/class/net see the
-caller's).
+non-terminating error (ErrorId NativeCommandError); its exit code is left in $LASTEXITCODE. A
+non-zero exit code makes `$?` false, as for any native command in pwsh; with
+$PSNativeCommandUseErrorActionPreference set to $true it is also an error (NativeCommandFailed),
+which -ErrorAction Stop turns into a terminating one.
+
+Write `--` after the namespace name when the command has arguments of its own that start with '-':
+`Invoke-NetNamespace ns1 -- ping -c 1 198.51.100.11`. Everything after `--` goes to the program.
+Without `--`, PowerShell first reads such words as Invoke-NetNamespace's own parameters; when the
+words after the program are plain text, Invoke-NetNamespace gives them back to the program as
+written (`Invoke-NetNamespace ns1 ping -c 1 198.51.100.11` works), and otherwise
+(a variable among them) it stops with InvokeNeedsDoubleDash, which says to use `--`. A word that
+is an ambiguous abbreviation of a PowerShell parameter (-W for -WhatIf or -WarningAction) is
+refused by PowerShell itself before Invoke-NetNamespace runs: there, too, use `--`.
+
+Unlike `ip netns exec`, no mount namespace is created: names the command makes with `ip netns add`
+stay visible afterwards, and /sys is not remounted (tools that use netlink, such as ip, ping and
+ss, see the namespace; tools that read /sys/class/net see the caller's).
 
 A script block (-ScriptBlock) runs in a new PowerShell runspace on a thread of VNet's own that has
 entered the namespace, with VNet imported. VNet cmdlets called there without -Namespace therefore
-work on that namespace. The script block does not see the caller's variables: pass values with
--ArgumentList (they arrive as $args, or as param() parameters). Its output objects and errors are
+work on that namespace. The script block reads the caller's variables as `$using:name` (also
+`$using:list[0]` and `$using:obj.Property`), as with Invoke-Command and Start-ThreadJob, or takes
+values from -ArgumentList (as $args, or as param() parameters). Its output objects and errors are
 returned to the caller when it finishes.
 
 No thread of the caller's session ever enters the namespace; the thread that did leaves it (or
@@ -54,15 +64,19 @@ native command, the remaining words of the command line land here, so they are r
         'NamespaceStale: /run/netns/NAME is an empty file, not a mounted namespace (left behind by `ip netns add` run in another mount namespace); remove it and create it again.'
         'CommandNotFound: the native program cannot be started (not on PATH, not executable).'
         'NativeCommandError: one line that the native command wrote to standard error.'
+        'NativeCommandFailed: the native command ended with a non-zero exit code while $PSNativeCommandUseErrorActionPreference is $true.'
+        'InvokeNeedsDoubleDash: PowerShell took an argument of the program for a parameter of Invoke-NetNamespace, and the words after the program are not plain text that can be given back; put -- before the program.'
         'PermissionDenied: the session cannot enter the namespace (needs root or CAP_SYS_ADMIN).'
     )
     Notes = @'
-The script block's runspace is new: modules other than VNet, functions and variables of the
-caller's session are not there. Import what it needs inside the script block.
+The script block's runspace is new: modules other than VNet and the caller's functions are not
+there (import what it needs inside the script block); the caller's variables are there only as
+$using: values. For a program that should keep running in the background (a server), use
+Start-NetNamespaceProcess.
 '@
     Examples = @(
         @{
-            Title = 'Ping from one namespace to another (scenario S1)'
+            Title = 'Ping from one namespace to another'
             Code = @'
 # ip netns exec ns1 ping -c 1 198.51.100.11
 Invoke-NetNamespace ns1 -- ping -c 1 198.51.100.11
@@ -108,17 +122,16 @@ Inside the script block the current namespace is ns1, so Get-NetLink and Get-Net
             Title = 'Pass values into the script block'
             Code = @'
 $gateway = '198.51.100.1'
-Invoke-NetNamespace ns1 -ArgumentList $gateway -ScriptBlock {
-    param($gw)
-    New-NetRoute default -Gateway $gw
-}
+Invoke-NetNamespace ns1 { New-NetRoute default -Gateway $using:gateway }
+# or, the older way
+Invoke-NetNamespace ns1 -ArgumentList $gateway -ScriptBlock { param($gw) New-NetRoute default -Gateway $gw }
 '@
             Remarks = @'
-The script block runs in its own runspace and cannot see $gateway; -ArgumentList hands it over.
-This adds the default route of ns1, like `ip netns exec ns1 ip route add default via
-198.51.100.1`.
+The script block runs in its own runspace; $using:gateway reads the caller's $gateway, as in
+Invoke-Command. This adds the default route of ns1, like `ip netns exec ns1 ip route add default
+via 198.51.100.1`.
 '@
         }
     )
-    Links = @('Get-NetNamespace', 'New-NetNamespace')
+    Links = @('Get-NetNamespace', 'New-NetNamespace', 'Start-NetNamespaceProcess')
 }

@@ -11,6 +11,7 @@ New-MacvlanLink creates a macvlan interface: a MAC address of its own on a paren
         ToNamespace = 'Move the new link into this namespace.'
         Mtu = 'The MTU, 68 to 65535.'
         MacAddress = 'Its MAC address.'
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Links.NetLink'; Description = 'The new link (Kind macvlan).' }

@@ -15,7 +15,7 @@ then adds what Docker adds for docker0, an accept of traffic in and out of this 
 (-i NAME -o NAME), in DOCKER-USER where Docker made it, else at the top of FORWARD, and says so with
 -Verbose. Remove-NetLink of the bridge removes it. Without a DROP policy nothing is added.
 
-With -Isolated, the new bridge is also marked isolated, as Set-NetBridge -Isolated $true does: no
+With -Isolated, the new bridge is also marked isolated, as Set-NetBridge -Isolated does: no
 traffic is routed between it and any other isolated bridge of the namespace, as Docker keeps its
 networks apart (DOCKER-ISOLATION-STAGE-1/2). If marking it fails, the bridge is deleted again, so
 nothing is left half-made.
@@ -34,6 +34,7 @@ in VNet's nftables table. The containers on it still talk to each other and, wit
 rule (Add-NatRule), reach the outside. Where the FORWARD policy is DROP, VNet accepts the bridge's
 traffic in DOCKER-USER (or FORWARD) and says so with -Verbose.
 '@
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Links.NetLink'; Description = 'The new bridge as Get-NetLink shows it (Kind bridge).' }
@@ -57,14 +58,14 @@ bridge under such a policy (see the description). A fresh namespace has no rules
 inside one (an emulated host) gets nothing. VNet never sets a global FORWARD ACCEPT.
 
 If Docker (or anyone) sets the DROP policy after the bridge was made, the bridge has no accept yet;
-Set-NetBridge NAME -Isolated $false (or $true) adds it.
+Set-NetBridge NAME -Isolated (or -Isolated:$false) adds it.
 
 The isolation of -Isolated is kept by bridge name; Remove-NetLink of the bridge lifts it, with the
 bridge's accepts.
 '@
     Examples = @(
         @{
-            Title = 'A bridge with the gateway address (seed 004)'
+            Title = 'A bridge with the gateway address'
             Code = @'
 # ip link add mybridge type bridge
 # ip addr add 198.51.100.1/24 brd + dev mybridge
@@ -87,7 +88,7 @@ first port is up, then UP.
 '@
         }
         @{
-            Title = 'A bridge as a switch for two namespaces (scenario S2)'
+            Title = 'A bridge as a switch for two namespaces'
             Code = @'
 New-NetBridge br0
 New-NetIPAddress br0 198.51.100.1/24
@@ -102,7 +103,7 @@ Invoke-NetNamespace ns1 -- ping -c 1 198.51.100.12
 '@
             Remarks = @'
 ns1 (198.51.100.11) and ns2 (198.51.100.12) are plugged into br0 by a veth pair each, with a
-default route via the bridge's address, like seed 004's mybridge example. ns1 then pings ns2
+default route via the bridge's address, as `ip route add default via 198.51.100.1` would. ns1 then pings ns2
 through the bridge.
 '@
         }

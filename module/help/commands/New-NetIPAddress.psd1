@@ -14,6 +14,8 @@ New-NetRoute.
         InterfaceName = 'The interface to add the addresses to. Objects with an InterfaceName, Name or Interface property (Get-NetLink, New-VethPair) bind by property name.'
         Address = 'The addresses, each with its prefix length: 198.51.100.10/24, 2001:db8:100::10/64.'
         Namespace = "The namespace the interface is in: {{Namespace}}"
+        PrefixLength = 'The prefix length for addresses given without one, as Windows'' New-NetIPAddress -PrefixLength: -IPAddress 198.51.100.10 -PrefixLength 24 adds 198.51.100.10/24. A NetIPAddress object piped in binds its IPAddress and PrefixLength.'
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Inputs = 'Get-NetLink and New-VethPair output binds through Name (to -InterfaceName) and Namespace.'
     Outputs = @(
@@ -30,7 +32,7 @@ New-NetRoute.
     )
     Examples = @(
         @{
-            Title = 'An address on each end of a veth pair (scenario S1, seed 004)'
+            Title = 'An address on each end of a veth pair'
             Code = @'
 # ip netns exec ns1 ip addr add 198.51.100.10/24 dev veth1
 # ip netns exec ns2 ip addr add 198.51.100.11/24 dev veth2

@@ -14,7 +14,7 @@ leaves nothing behind, and the other names are still created. A name is a file n
 /run/netns: not empty, no '/', no whitespace, no '..', at most 255 bytes.
 '@
     Parameters = @{
-        Container = 'Give a /run/netns name to the namespace of this running Docker container (name or ID), found through the Docker Engine API: what seed 000 does by hand with ln -s. Removing the name never ends the container''s namespace.'
+        Container = 'Give a /run/netns name to the namespace of this running Docker container (name or ID), found through the Docker Engine API: what `ln -s /var/run/docker/netns/ID /var/run/netns/NAME` does by hand. Removing the name never ends the container''s namespace.'
         Path = 'Give a /run/netns name to the namespace at this path (/run/docker/netns/ID, /proc/PID/ns/net).'
         ProcessId = 'Give a /run/netns name to the namespace of this process.'
         Name = @'
@@ -39,7 +39,7 @@ objects with a Name property.
 New-NetNamespace -Name ns1, ns2
 '@
             Remarks = @'
-Creates ns1 and ns2, the two sides of scenario S1 (seed 004's first experiment). Each has only lo,
+Creates ns1 and ns2, two empty network stacks. Each has only lo,
 and lo is up, so `Invoke-NetNamespace ns1 -- ping -c 1 127.0.0.1` already works.
 '@
         }

@@ -17,6 +17,7 @@ Routes added by VNet have protocol static, like those of `ip route add`.
         InterfaceName = 'The interface to send through (`dev` in ip). Needed when there is no -Gateway; with one, it pins the route to this interface.'
         Metric = 'The route''s priority (`metric` in ip): 0 or more, lower wins. Without it, the kernel''s default applies: 0 for IPv4, 1024 for IPv6.'
         Namespace = "The namespace to add the route in: {{Namespace}}"
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Defaults = @{ Metric = 'None (kernel default: 0 for IPv4, 1024 for IPv6)' }
     Inputs = 'Objects with these properties (NetRoute objects from Get-NetRoute of another namespace, a CSV of routes) add one route each.'
@@ -38,7 +39,7 @@ Routes added by VNet have protocol static, like those of `ip route add`.
     )
     Examples = @(
         @{
-            Title = 'A default route via the bridge (scenario S2, seed 004)'
+            Title = 'A default route via the bridge'
             Code = @'
 # ip netns exec ns1 ip route add default via 198.51.100.1
 New-NetRoute default -Gateway 198.51.100.1 -Namespace ns1
@@ -53,14 +54,14 @@ ns1's eth0 has 198.51.100.11/24, so the gateway is on its subnet.
 '@
         }
         @{
-            Title = 'A host route on a link, without a gateway (seed 002)'
+            Title = 'A host route on a link, without a gateway'
             Code = @'
 # route add -host 198.51.100.11 dev veth1
 New-NetRoute 198.51.100.11/32 -InterfaceName veth1
 '@
             Remarks = @'
-The destination is reached directly through veth1 (scope link), as in seed 002 where the host
-routes to the namespace's address over the veth.
+The destination is reached directly through veth1 (scope link), as when the host
+routes to a namespace's address over the veth: `ip route add 198.51.100.2/32 dev veth1`.
 '@
         }
         @{

@@ -8,7 +8,7 @@ first end made in -Namespace), then both ends are brought up unless -Down is giv
 
 A veth pair is a cable: what enters one end leaves the other. Docker gives every container one,
 with one end in the container's namespace named eth0 and the other in the host's namespace,
-plugged into the docker0 bridge (seeds 001 to 003). With New-NetBridge and Add-BridgePort you
+plugged into the docker0 bridge. With New-NetBridge and Add-BridgePort you
 build the same thing.
 
 Nothing is left half-made: both names, the MTU, the MAC addresses and both namespaces are checked
@@ -34,6 +34,7 @@ A bridge in -Namespace to plug the first end into as the pair is made, in the sa
 (`ip link add NAME master BR type veth peer ...`), which saves an Add-BridgePort. The bridge is
 checked first: if it does not exist or is not a bridge, nothing is made.
 '@
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Inputs = 'A CSV of planned links with these columns (Import-Csv) creates one pair per row.'
     Outputs = @(
@@ -55,7 +56,7 @@ checked first: if it does not exist or is not a bridge, nothing is made.
     )
     Examples = @(
         @{
-            Title = 'Two namespaces, one cable (scenario S1)'
+            Title = 'Two namespaces, one cable'
             Code = @'
 # ip netns add ns1; ip netns add ns2
 # ip link add veth1 type veth peer name veth2

@@ -8,6 +8,10 @@ New-VlanLink creates a VLAN sub-interface on a parent device. It needs the kerne
         Parent = 'The parent device.'
         VlanId = 'The VLAN id, 1 to 4094.'
         Namespace = 'The namespace of the parent: {{Namespace}}'
+        ToNamespace = 'Puts the new link straight into this namespace (a container''s): a /run/netns name or a namespace file path. It comes up there.'
+        Mtu = 'The MTU of the new link, 68 to 65535 (at most the parent''s).'
+        MacAddress = 'The MAC address of the new link, six hex bytes such as 02:42:c6:33:64:0a (unicast); by default it takes the parent''s.'
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Links.NetLink'; Description = 'The new link (Kind vlan).' }

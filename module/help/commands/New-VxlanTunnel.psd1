@@ -5,7 +5,7 @@ New-VxlanTunnel creates a VXLAN device (a layer-2 overlay carried in UDP between
 call: VNI, local and remote or multicast endpoints, underlay device, UDP port, learning, MTU and the
 bridge it joins, then brings it up.
 
-The port defaults to 4789, the IANA port that seed 004 uses. The kernel's own default is 8472 (the
+The port defaults to 4789, the IANA port (`dstport 4789`). The kernel's own default is 8472 (the
 port Linux used before IANA assigned one), so a tunnel made by `ip` without `dstport` does not talk
 to one made by VNet: give -Port 8472 to match it.
 
@@ -21,16 +21,17 @@ without -Remote and use Add-VxlanPeer. If anything fails after the device exists
 '@
     Parameters = @{
         Name = 'The device name, such as vxlan0 (at most 15 bytes).'
-        Vni = 'The VXLAN network identifier, 1 to 16777215 (`id 77` in seed 004).'
+        Vni = 'The VXLAN network identifier, 1 to 16777215 (`id 77` in `ip link add vxlan0 type vxlan id 77 ...`).'
         Local = 'The local endpoint address. By default the kernel picks the source address by routing.'
         Remote = 'A unicast remote endpoint (VTEP), made the default destination. Use Add-VxlanPeer for peers you may remove later.'
         Group = 'A multicast group to flood to instead of a remote (an IPv4 or IPv6 multicast address); needs -Device.'
-        Device = 'The underlay interface (enp0s8 on the seed''s VMs, eth1 in the lab). Its MTU sets the tunnel''s default MTU.'
+        Device = 'The underlay interface (enp0s8 on a VM, eth1 in the lab). Its MTU sets the tunnel''s default MTU.'
         Port = 'The UDP destination port, 1 to 65535. Default 4789 (IANA); the kernel''s own default is 8472.'
         Bridge = 'A bridge to join; its ports and their container ends are fitted to the tunnel''s MTU.'
         Learning = 'Learn remote MACs from received packets (default on). -Learning:$false keeps only the peers you add.'
         Mtu = 'The tunnel MTU, 68 to 65535. Default: the underlay''s minus 50 (IPv4) or 70 (IPv6).'
         Namespace = 'The namespace (a lab host, say) to create the tunnel in: {{Namespace}}'
+        Force = 'Makes a re-run succeed: when what would be created is already there as asked, it is returned (and nothing changes) instead of an error; when something of that name is there but differs, the error ExistsDifferently names each difference. Only what was asked is compared. This is New-Item -Force''s idiom, for runbooks that run twice.'
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Links.VxlanTunnel'; Description = 'The tunnel: Name, Vni, Local, Remote, Group, Device, Port, Learning, Mtu, Bridge, State, and MtuAdjusted (the links whose MTU was lowered).' }
@@ -54,7 +55,7 @@ without -Remote and use Add-VxlanPeer. If anything fails after the device exists
     )
     Examples = @(
         @{
-            Title = 'Seed 004''s tunnel, in one call'
+            Title = 'A tunnel, its bridge and its peer in one call'
             Code = @'
 # ip link add vxlan0 type vxlan id 77 dstport 4789 dev eth1
 # ip link set vxlan0 master br0; ip link set vxlan0 up
@@ -66,7 +67,7 @@ Host A's side of the two-host lab: VNI 77 on the IANA port, MTU 1450, the bridge
 '@
         }
         @{
-            Title = 'A fixed remote, as in seed 004'
+            Title = 'A fixed remote'
             Code = @'
 New-VxlanTunnel vxlan0 -Vni 77 -Remote 192.0.2.12 -Device eth1
 '@

@@ -9,8 +9,8 @@ An interface that is not a port (or not of -Bridge, or gone) is left alone quiet
 that a BridgePortNotFound error.
 '@
     Parameters = @{
-        Interface = 'The interfaces to detach. Objects with a Name or InterfaceName property (Get-BridgePort, Get-NetLink) bind by property name.'
-        Bridge = 'Only detach interfaces that are ports of this bridge.'
+        InterfaceName = 'The interfaces to detach (-Name, -Interface and -InterfaceAlias are aliases). Objects that are links (Get-BridgePort, Get-NetLink) bind by property name.'
+        Bridge = 'Only detach interfaces that are ports of this bridge (-Master is an alias).'
         Namespace = "The namespace of the interfaces: {{Namespace}}"
         Strict = "{{Strict}}`n`nWith -Strict, an interface that is not a port (of -Bridge, when given) raises BridgePortNotFound."
     }

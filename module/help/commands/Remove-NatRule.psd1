@@ -41,7 +41,7 @@ property, such as Get-NatRule's, bind by property name.
     )
     Examples = @(
         @{
-            Title = 'Stop publishing a port (scenario S4)'
+            Title = 'Stop publishing a port'
             Code = @'
 Remove-NatRule publish-tcp-10080
 Invoke-NetNamespace outside -- curl -s -m 2 http://203.0.113.1:10080/

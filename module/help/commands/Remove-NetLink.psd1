@@ -10,7 +10,7 @@ Interfaces that cannot be deleted, such as lo, are refused by the kernel.
 An interface that does not exist is skipped quietly; -Strict makes that a LinkNotFound error.
 '@
     Parameters = @{
-        Name = 'The interfaces to delete. Objects with a Name property (Get-NetLink, New-VethPair, New-NetBridge) bind by property name.'
+        InterfaceName = 'The interfaces to delete (-Name, -Interface and -InterfaceAlias are aliases). Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace the interfaces are in: {{Namespace}}"
         Strict = "{{Strict}}`n`nWith -Strict, an interface that does not exist raises LinkNotFound."
     }

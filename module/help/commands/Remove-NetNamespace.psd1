@@ -13,6 +13,7 @@ mount namespace, the NamespaceStale case of the other cmdlets).
     Parameters = @{
         Name = 'The /run/netns names to remove. Accepts names and Get-NetNamespace objects from the pipeline.'
         Strict = "{{Strict}}`n`nWith -Strict, a name that does not exist raises NamespaceNotFound."
+        Force = 'Ends the processes still living in the namespace first (SIGTERM, then SIGKILL for those still there after 2 seconds), so that the namespace and its interfaces go with its name. Without -Force, such processes are named in a warning and keep the namespace alive after its name is removed.'
     }
     Inputs = 'The objects of Get-NetNamespace and New-NetNamespace bind through their Name property.'
     Outputs = @(
@@ -25,7 +26,7 @@ mount namespace, the NamespaceStale case of the other cmdlets).
     )
     Examples = @(
         @{
-            Title = 'Remove the namespaces of scenario S1'
+            Title = 'Remove two namespaces and the cable between them'
             Code = @'
 # ip netns delete ns1; ip netns delete ns2
 Remove-NetNamespace ns1, ns2

@@ -1,12 +1,12 @@
 @{
     Synopsis = 'Isolates bridges from each other, or lifts the isolation, as Docker''s DOCKER-ISOLATION-STAGE-1/2 chains keep its networks apart.'
     Description = @'
-Set-NetBridge -Isolated $true marks bridges isolated: no packet is routed from one isolated
+Set-NetBridge -Isolated marks bridges isolated: no packet is routed from one isolated
 bridge to another isolated bridge of the same namespace, in either direction, while each still
 reaches the outside (with a masquerade rule, Add-NatRule) and the containers on one bridge still
 talk to each other. This is what Docker does between its
-networks with DOCKER-ISOLATION-STAGE-1 and -2 (scenario S5). Bridges that are not isolated are
-not affected. -Isolated $false lifts it.
+networks with DOCKER-ISOLATION-STAGE-1 and -2. Bridges that are not isolated are
+not affected. -Isolated:$false lifts it.
 
 The isolation is VNet's: a set of bridge names in its own nftables table (`table ip vnet`) and
 one drop rule in its forward chain, changed in one transaction. Docker's DOCKER-ISOLATION chains are
@@ -22,11 +22,8 @@ has the accept that lets its own ports talk (as New-NetBridge adds it), for a br
 the policy was set.
 '@
     Parameters = @{
-        Name = 'The bridges to change, such as br0. Objects with a Name property (Get-NetLink, New-NetBridge) bind by property name.'
-        Isolated = @'
-$true to isolate the bridges from every other isolated bridge, $false to lift their isolation.
-It is a Boolean, so write -Isolated $true or -Isolated $false.
-'@
+        Bridge = 'The bridges to change, such as br0 (-Name is an alias). Objects that are links (Get-NetLink, New-NetBridge) bind by property name.'
+        Isolated = 'A switch, as on New-NetBridge: -Isolated isolates the bridges from every other isolated bridge, -Isolated:$false lifts their isolation. Scripts that wrote -Isolated $true or -Isolated $false still work.'
         Namespace = 'The namespace the bridges are in: {{Namespace}}'
         PassThru = 'Returns each bridge (as Get-NetLink shows it) after the change. By default nothing is returned.'
     }
@@ -54,11 +51,11 @@ rules.
 '@
     Examples = @(
         @{
-            Title = 'Two networks that do not talk to each other (seed 004, scenario S5)'
+            Title = 'Two networks that do not talk to each other'
             Code = @'
 # -A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
 # -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
-Set-NetBridge br0, br1 -Isolated $true
+Set-NetBridge br0, br1 -Isolated
 Add-NatRule -Masquerade -Source 198.51.100.0/24
 Add-NatRule -Masquerade -Source 192.0.2.0/24
 Invoke-NetNamespace ns1 -- ping -c 1 -W 1 198.51.100.12    # ns2, same bridge: answers
@@ -76,7 +73,7 @@ rule.
         @{
             Title = 'Isolation where Docker''s FORWARD policy is DROP'
             Code = @'
-Set-NetBridge br1 -Isolated $true -Verbose -PassThru
+Set-NetBridge br1 -Isolated -Verbose -PassThru
 '@
             Output = @'
 VERBOSE: Performing the operation "Isolate bridge" on target "br1".
@@ -94,7 +91,7 @@ br1 keeps its way out through Docker's DROP policy by two accept rules in DOCKER
         @{
             Title = 'Lift the isolation'
             Code = @'
-Set-NetBridge br1 -Isolated $false
+Set-NetBridge br1 -Isolated:$false
 Invoke-NetNamespace ns1 -- ping -c 1 -W 1 192.0.2.11
 '@
             Remarks = @'
@@ -105,7 +102,7 @@ isolated bridges; one is not enough.
         @{
             Title = 'Every bridge of an emulated host'
             Code = @'
-Get-NetLink -Kind bridge -Namespace hostA | Set-NetBridge -Isolated $true
+Get-NetLink -Kind bridge -Namespace hostA | Set-NetBridge -Isolated
 '@
             Remarks = @'
 Name and Namespace bind by property name.

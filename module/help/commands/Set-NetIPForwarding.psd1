@@ -3,14 +3,14 @@
     Description = @'
 Set-NetIPForwarding writes net.ipv4.ip_forward (IPv4) and net.ipv6.conf.all.forwarding (IPv6) of
 one namespace. Every namespace has its own values, and a new namespace starts with forwarding off:
-a namespace that routes between two others (or a host whose containers reach the outside, seed
-004) needs it on.
+a namespace that routes between two others (or a host whose containers reach the outside)
+needs it on.
 
 /proc/sys/net shows the namespace of the thread that opens the file, so VNet writes it from a
 thread of its own inside the namespace; no thread of the session is switched.
 '@
     Parameters = @{
-        Enabled = 'True to turn forwarding on, False to turn it off. It is a Boolean, so write -Enabled $true (or $true as the first argument).'
+        Enabled = 'A switch: -Enabled turns forwarding on, -Enabled:$false turns it off. Scripts that wrote -Enabled $true, or $true as the first argument, still work.'
         AddressFamily = 'IPv4, IPv6, or both. By default IPv4 only.'
         Namespace = "The namespace whose forwarding to set: {{Namespace}}"
         PassThru = 'Returns the setting as read back after the write. By default nothing is returned.'
@@ -37,7 +37,7 @@ New-NetIPAddress eth0 203.0.113.10/24 -Namespace outside
 New-NetRoute default -Gateway 198.51.100.1 -Namespace ns1
 New-NetRoute default -Gateway 203.0.113.1 -Namespace outside
 # ip netns exec router sysctl -w net.ipv4.ip_forward=1
-Set-NetIPForwarding -Enabled $true -Namespace router
+Set-NetIPForwarding -Enabled -Namespace router
 Invoke-NetNamespace ns1 -- ping -c 1 203.0.113.10
 '@
             Remarks = @'
@@ -48,7 +48,7 @@ is not for itself).
         @{
             Title = 'Both families, and show the result'
             Code = @'
-Set-NetIPForwarding $true -AddressFamily IPv4, IPv6 -Namespace router -PassThru
+Set-NetIPForwarding -Enabled -AddressFamily IPv4, IPv6 -Namespace router -PassThru
 '@
             Output = @'
 Namespace            AddressFamily Enabled

@@ -18,15 +18,15 @@ Every value is checked before anything changes; -Up with -Down, or -Master with 
 ConflictingParameters error.
 '@
     Parameters = @{
-        Name = 'The interface to change. Objects with a Name property (Get-NetLink, New-VethPair) bind by property name.'
+        InterfaceName = 'The interface to change (-Name, -Interface and -InterfaceAlias are aliases). Objects that are links (Get-NetLink, Get-VethPair, Get-BridgePort, New-VethPair) bind by property name (their Name is aliased InterfaceName); a piped namespace does not.'
         Namespace = "The namespace the interface is in: {{Namespace}}"
         Up = 'Brings the interface up (administratively).'
         Down = 'Brings the interface down.'
         Mtu = 'The new MTU, from 68 to 65535; the kernel may allow less for some devices (see MaxMtu in Get-NetLink) and then refuses with its own message.'
         NewName = 'Renames the interface. The new name follows the same rules: at most 15 bytes, no ''/'', '':'' or whitespace.'
         MacAddress = 'The new MAC address, six hex bytes such as 02:42:c6:33:64:0a (unicast).'
-        Master = 'Plugs the interface into this bridge (in the same namespace), like Add-BridgePort but without bringing it up.'
-        NoMaster = 'Takes the interface off its bridge, like Remove-BridgePort.'
+        Bridge = 'Plugs the interface into this bridge (in the same namespace), like Add-BridgePort but without bringing it up. -Master is an alias.'
+        NoMaster = 'Takes the interface off its bridge, like Remove-BridgePort. -NoBridge is an alias.'
         ToNamespace = 'Moves the interface into this namespace: a /run/netns name or a namespace file path.'
         PassThru = 'Returns the interface as it is after the changes (in its new namespace after -ToNamespace). By default nothing is returned.'
     }
@@ -48,7 +48,7 @@ ConflictingParameters error.
     )
     Examples = @(
         @{
-            Title = 'Move a veth end into a namespace (seed 002)'
+            Title = 'Move a veth end into a namespace'
             Code = @'
 # ip netns add nstest
 # ip link add veth-a type veth peer name veth-b
@@ -58,7 +58,7 @@ New-VethPair veth-a veth-b
 Set-NetLink veth-b -ToNamespace nstest -PassThru
 '@
             Remarks = @'
-The step-by-step way of seed 002. New-VethPair -PeerNamespace nstest does it in one call.
+The step-by-step way (`ip link set veth2 netns nstest`). New-VethPair -PeerNamespace nstest does it in one call.
 '@
         }
         @{

@@ -5,9 +5,9 @@ Set-VxlanTunnel changes learning, the MTU or the bridge of an existing tunnel wi
 '@
     Parameters = @{
         Name = 'The tunnel to change.'
-        Learning = '$true or $false: learn remote MACs from traffic.'
+        Learning = 'A switch, as on New-VxlanTunnel: -Learning turns learning of remote MACs from traffic on, -Learning:$false off; left out, learning is unchanged. -Learning $false (the older form) still works.'
         Mtu = 'The new MTU, 68 to 65535.'
-        Bridge = 'A bridge to attach the tunnel to.'
+        Bridge = 'A bridge to attach the tunnel to (-Master is an alias).'
         Namespace = 'The namespace of the tunnel: {{Namespace}}'
         PassThru = 'Writes the changed tunnel.'
     }

@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Follows a flow through a namespace''s firewall and lists, in order, each table, chain and rule it passed with the verdict, as `iptables -t raw -A PREROUTING ... -j TRACE` and the kernel log do.'
     Description = @'
-Trace-NetPacket answers "where does my packet go, and which rule drops it?" (scenario S9) without
+Trace-NetPacket answers "where does my packet go, and which rule drops it?" without
 raw-table rules or reading the kernel log. It watches the firewall of one namespace (-Namespace,
 the "host" the packets cross) for the flow described by -Protocol, -Source, -Destination and
 -Port, and returns one object per step: the table and chain the packet went through, the rule
@@ -71,7 +71,7 @@ Tracing is IPv4 only, as VNet's NAT is.
 '@
     Examples = @(
         @{
-            Title = 'A ping from a container to the outside, on a host with Docker''s rules (scenario S9)'
+            Title = 'A ping from a container to the outside, on a host with Docker''s rules'
             Code = @'
 Trace-NetPacket -Source 198.51.100.11 -Destination 203.0.113.2 -SendFrom ns1
 '@
@@ -95,7 +95,7 @@ rewrites its source in postrouting. Use Format-List for every property of each s
 '@
         }
         @{
-            Title = 'A connection to a published port (seed 004: -t raw ... --dport 10080 -j TRACE)'
+            Title = 'A connection to a published port (iptables -t raw ... --dport 10080 -j TRACE)'
             Code = @'
 # iptables -t raw -A PREROUTING -p tcp --dport 10080 -j TRACE
 # curl 203.0.113.1:10080              (from another machine)
@@ -117,7 +117,7 @@ Step Table            Chain                Type    Verdict            Rule
 ...
 '@
             Remarks = @'
-Like the seed's kernel log, where nat:DOCKER rewrote the destination to the container: here
+Like the kernel log of iptables' TRACE, where nat:DOCKER rewrote the destination to the container: here
 VNet's prerouting lookup in the map pub_tcp does the DNAT, so Docker's nat PREROUTING is not
 reached; the SYN is then forwarded to br0 and accepted in DOCKER-USER. From step 10 on, the
 handshake's next packets pass the filter chains only (the nat chains see a connection once).

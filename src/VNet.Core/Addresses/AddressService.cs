@@ -63,6 +63,21 @@ public sealed class AddressService
             ?? new NetIPAddress { InterfaceName = iface, InterfaceIndex = link.Index, Namespace = ns, IPAddress = prefix.Address.ToString(), PrefixLength = prefix.PrefixLength, AddressFamily = prefix.IsIPv6 ? "IPv6" : "IPv4" };
     }
 
+    /// <summary>
+    /// For a re-run (-Force): the address already on the interface that <paramref name="cidr"/>
+    /// names, null when it is not there; ExistsDifferently when it is there with another prefix length.
+    /// </summary>
+    public NetIPAddress? FindExisting(string iface, string cidr, string? ns = null)
+    {
+        var prefix = Validation.Cidr(cidr);
+        var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
+        var here = List(ns, new Dictionary<int, string> { [link.Index] = iface }, iface, prefix.IsIPv6 ? "IPv6" : "IPv4")
+            .FirstOrDefault(a => System.Net.IPAddress.Parse(a.IPAddress).Equals(prefix.Address));
+        if (here == null || here.PrefixLength == prefix.PrefixLength) return here;
+        throw Messages.Error("ExistsDifferently", VNetErrorCategory.ResourceExists, cidr, "Address", here.IPAddress,
+            $"on interface '{iface}' in {Links.LinkService.NsText(ns)}", $"its prefix length is {here.PrefixLength}, not {prefix.PrefixLength}");
+    }
+
     /// <summary>Removes an address; false if it was not there (strict: AddressNotFound).</summary>
     public bool Remove(string iface, string cidr, string? ns = null, bool strict = false)
     {

@@ -64,9 +64,79 @@ public sealed class BridgeService
         if (br.Kind != "bridge")
             throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, bridge, bridge, br.Kind);
         var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
+        Notes.Clear();
         // One request for master and up: this runs once per container in a bulk build.
         _ctx.Links.SetMaster(link.Index, br.Index, up: !link.AdminUp, ns, iface);
-        return ToPort(_ctx.Links.Get(iface, ns, resolveMaster: false), bridge, ns);
+        var port = _ctx.Links.Get(iface, ns, resolveMaster: false);
+        // A bridge whose MTU is held down by a port (a VXLAN tunnel's 1450) keeps it when a bigger
+        // port joins, and drops that port's full-size frames: fit the port, and the container end of
+        // a veth, to the bridge. Read after joining, so that a fresh bridge that follows its ports
+        // (the kernel's MTU auto-adjust) is not mistaken for a small one.
+        int brMtu = _ctx.Links.Get(bridge, ns, resolveMaster: false).Mtu;
+        if (port.Mtu > brMtu)
+        {
+            foreach (var changed in FitToMtu(bridge, brMtu, ns))
+                Notes.Add(Messages.Format("MtuFittedToBridge", changed, brMtu, bridge));
+            port = _ctx.Links.Get(iface, ns, resolveMaster: false);
+        }
+        return ToPort(port, bridge, ns);
+    }
+
+    /// <summary>
+    /// Lowers every port of the bridge above the MTU, and for veth ports the far end too (the
+    /// container's eth0), so no end sends frames the bridge cannot pass on (a VXLAN tunnel's
+    /// 1450, say). Returns what changed, for -Verbose.
+    /// </summary>
+    public List<string> FitToMtu(string bridge, int mtu, string? ns)
+    {
+        var changed = new List<string>();
+        var veths = _ctx.Veths.List(ns).ToDictionary(v => v.Name);
+        foreach (var port in ListPorts(bridge, ns))
+        {
+            if (port.Mtu > mtu)
+            {
+                _ctx.Links.Set(port.Name, new LinkChange { Mtu = mtu }, ns);
+                changed.Add(port.Name);
+            }
+            if (veths.TryGetValue(port.Name, out var v) && v.PeerResolved && v.PeerName != null)
+            {
+                // PeerNamespace is null only for the caller's own namespace (not the bridge's).
+                string? peerNs = v.PeerNamespace;
+                var peer = _ctx.Links.TryGet(v.PeerName, peerNs);
+                if (peer != null && peer.Mtu > mtu)
+                {
+                    _ctx.Links.Set(v.PeerName, new LinkChange { Mtu = mtu }, peerNs);
+                    changed.Add($"{v.PeerName}@{peerNs ?? "(current)"}");
+                }
+            }
+        }
+        var br = _ctx.Links.Get(bridge, ns);
+        if (br.Mtu > mtu)
+        {
+            _ctx.Links.Set(bridge, new LinkChange { Mtu = mtu }, ns);
+            changed.Add(bridge);
+        }
+        return changed;
+    }
+
+    /// <summary>What AddPort and the like said for -Verbose (MTUs fitted to the bridge).</summary>
+    public List<string> Notes { get; } = new();
+
+    /// <summary>
+    /// The MTU a new port of <paramref name="bridge"/> should get: the bridge's when it is below the
+    /// kernel's default of 1500 and none was asked for, so that the port (and a veth's peer, the
+    /// container end) sends no frame the bridge drops. An asked MTU above a bridge that has ports
+    /// (which hold its MTU down) is refused, naming -Mtu.
+    /// </summary>
+    internal static int? FitPortMtu(NetContext ctx, NetLink bridge, int? asked, string? ns)
+    {
+        if (asked is int a)
+        {
+            if (a > bridge.Mtu && ctx.Links.List(ns).Any(l => l.MasterIndex == bridge.Index))
+                throw Messages.Error("MtuAboveBridge", VNetErrorCategory.InvalidArgument, a, a, bridge.Mtu, bridge.Name);
+            return a;
+        }
+        return bridge.Mtu < 1500 ? bridge.Mtu : null;
     }
 
     /// <summary>Takes an interface off its bridge. Returns false if it was not on that bridge (or gone); strict makes that an error.</summary>

@@ -25,14 +25,28 @@ public sealed class LinkService
 
     internal LinkService(NetContext ctx) => _ctx = ctx;
 
+    /// <summary>
+    /// The kinds a link can have, as NetLink.Kind names them: the kernel's rtnetlink kinds
+    /// (IFLA_INFO_KIND) a container host meets, plus VNet's loopback and device (hardware without a
+    /// kind). Get-NetLink -Kind refuses anything else rather than silently finding nothing.
+    /// </summary>
+    public static readonly string[] KnownKinds =
+    {
+        "bond", "bridge", "device", "dummy", "geneve", "gre", "gretap", "ifb", "ip6gre", "ip6gretap", "ip6tnl", "ipip",
+        "ipvlan", "ipvtap", "loopback", "macsec", "macvlan", "macvtap", "netkit", "nlmon", "sit", "team", "tun", "veth",
+        "vlan", "vrf", "vti", "vxlan", "wireguard", "xfrm",
+    };
+
     /// <summary>Every link of a namespace, optionally filtered by name pattern and kind.</summary>
     public List<NetLink> List(string? ns = null, string? namePattern = null, string? kind = null)
     {
+        if (kind != null && !KnownKinds.Contains(kind, StringComparer.OrdinalIgnoreCase) && !kind.StartsWith("type", StringComparison.Ordinal))
+            throw Messages.Error("UnknownLinkKind", VNetErrorCategory.InvalidArgument, kind, kind, string.Join(", ", KnownKinds));
         var sock = _ctx.Socket(ns);
         if (namePattern != null && !Wildcard.HasWildcard(namePattern))
         {
             var one = TryGet(namePattern, ns);
-            return one != null && (kind == null || one.Kind == kind) ? new List<NetLink> { one } : new List<NetLink>();
+            return one != null && (kind == null || string.Equals(one.Kind, kind, StringComparison.OrdinalIgnoreCase)) ? new List<NetLink> { one } : new List<NetLink>();
         }
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST | Nl.F_DUMP);
         req.Reserve(Ifla.IfInfoMsgLength);

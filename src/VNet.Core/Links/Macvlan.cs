@@ -70,8 +70,8 @@ public sealed class VlanService
         }
     }
 
-    /// <summary>`ip link add NAME link PARENT type vlan id ID`.</summary>
-    public NetLink Create(string name, string parent, int vlanId, string? ns = null)
+    /// <summary>`ip link add NAME link PARENT type vlan id ID`, optionally with MTU and MAC, and straight into another namespace.</summary>
+    public NetLink Create(string name, string parent, int vlanId, string? ns = null, string? toNamespace = null, int? mtu = null, string? macAddress = null)
     {
         Validation.LinkName(name);
         Validation.LinkName(parent, "Parent");
@@ -79,9 +79,10 @@ public sealed class VlanService
             throw Messages.Error("InvalidVlanId", VNetErrorCategory.InvalidArgument, vlanId, vlanId);
         var p = _ctx.Links.TryGet(parent, ns)
             ?? throw Messages.Error("ParentNotFound", VNetErrorCategory.ObjectNotFound, parent, parent, LinkService.NsText(ns));
+        var target = toNamespace != null ? _ctx.Resolve(toNamespace) : null; // fails before anything is made
         try
         {
-            return _ctx.Links.CreateSimple(name, "vlan", ns, null, null, up: true,
+            _ctx.Links.CreateSimple(name, "vlan", ns, mtu, macAddress, up: target == null,
                 infoData: w => w.AttrU16(ID, (ushort)vlanId),
                 extra: w => w.AttrU32(Netlink.Ifla.LINK, (uint)p.Index));
         }
@@ -90,6 +91,16 @@ public sealed class VlanService
             var (_, reason) = KernelSupport();
             throw new VNetException("VlanNotSupported", VNetErrorCategory.NotImplemented,
                 Messages.Format("VlanNotSupported", name, reason), name, e.Errno, e.KernelMessage, e);
+        }
+        if (target == null) return _ctx.Links.Get(name, ns);
+        try
+        {
+            return _ctx.Links.Set(name, new LinkChange { ToNamespace = toNamespace, Up = true }, ns);
+        }
+        catch
+        {
+            _ctx.Links.Remove(name, ns);
+            throw;
         }
     }
 }

@@ -31,8 +31,12 @@ public sealed class NetLink
     /// <summary>The peer's (or lower device's) name when it is in this same namespace.</summary>
     public string? LinkName { get; internal set; }
 
-    /// <summary>`veth1@if5` (peer elsewhere) or `veth1@veth2` (peer here), the way `ip link` prints them.</summary>
-    public string DisplayName => LinkIndex is int i && i != Index && i != 0
+    /// <summary>
+    /// `veth1@if5` (peer elsewhere) or `veth1@veth2` (peer here), the way `ip link` prints them. A
+    /// peer in another namespace may have this end's own index there (both ends are often index 2
+    /// in fresh namespaces): only a link pointing at itself in this namespace has no `@`.
+    /// </summary>
+    public string DisplayName => LinkIndex is int i && i != 0 && (i != Index || LinkNetnsId != null)
         ? $"{Name}@{(LinkNetnsId == null && LinkName != null ? LinkName : "if" + i)}"
         : Name;
 

@@ -38,7 +38,9 @@ public sealed class VethPair
     public string? PeerMacAddress { get; init; }
     public NetProcess[] Processes { get; init; } = Array.Empty<NetProcess>();
     public NetProcess[] PeerProcesses { get; init; } = Array.Empty<NetProcess>();
-    /// <summary>The Docker container on the far side, when there is one (seed 002's question: whose veth is this?).</summary>
+    /// <summary>The Docker container this end is in, when there is one (filled by <see cref="VethCables.List"/>).</summary>
+    public string? Container { get; init; }
+    /// <summary>The Docker container on the far side, when there is one (whose veth is this?).</summary>
     public string? PeerContainer { get; init; }
     public string? PeerContainerId { get; init; }
     /// <summary>False when the far end is in a namespace VNet cannot find (no name, no process, no Docker file).</summary>
@@ -69,7 +71,7 @@ public sealed class VethService
         var peerNs = _ctx.Resolve(spec.PeerNamespace); // fails before anything is made if it does not exist
         bool samens = peerNs.Inode == home.Inode;
         if (samens && spec.Name == spec.PeerName)
-            throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, spec.PeerName, spec.PeerName, LinkService.NsText(spec.Namespace));
+            throw Messages.Error("VethEndsShareName", VNetErrorCategory.InvalidArgument, spec.PeerName, spec.PeerName, LinkService.NsText(spec.Namespace));
         int? master = null;
         if (spec.Bridge != null)
         {
@@ -78,6 +80,7 @@ public sealed class VethService
                 ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, spec.Bridge, spec.Bridge, LinkService.NsText(spec.Namespace));
             if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, spec.Bridge, spec.Bridge, br.Kind);
             master = br.Index;
+            spec.Mtu = BridgeService.FitPortMtu(_ctx, br, spec.Mtu, spec.Namespace);
         }
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, 256);

@@ -152,7 +152,7 @@ public sealed class VxlanService
         {
             if (bridge != null)
             {
-                adjusted.AddRange(FitBridgeToMtu(bridge.Name, mtu, spec.Namespace));
+                adjusted.AddRange(_ctx.Bridges.FitToMtu(bridge.Name, mtu, spec.Namespace));
                 _ctx.Links.Set(spec.Name, new LinkChange { Master = bridge.Name }, spec.Namespace);
             }
             _ctx.Links.SetUp(spec.Name, true, spec.Namespace);
@@ -171,40 +171,8 @@ public sealed class VxlanService
         };
     }
 
-    /// <summary>
-    /// Lowers every port of the bridge above the MTU, and for veth ports the far end too (the
-    /// container's eth0), so no end sends frames the tunnel cannot carry. Returns what changed.
-    /// </summary>
-    public List<string> FitBridgeToMtu(string bridge, int mtu, string? ns)
-    {
-        var changed = new List<string>();
-        var veths = _ctx.Veths.List(ns).ToDictionary(v => v.Name);
-        foreach (var port in _ctx.Bridges.ListPorts(bridge, ns))
-        {
-            if (port.Mtu > mtu)
-            {
-                _ctx.Links.Set(port.Name, new LinkChange { Mtu = mtu }, ns);
-                changed.Add(port.Name);
-            }
-            if (veths.TryGetValue(port.Name, out var v) && v.PeerResolved && v.PeerName != null)
-            {
-                string? peerNs = v.PeerNamespace ?? ns;
-                var peer = _ctx.Links.TryGet(v.PeerName, peerNs);
-                if (peer != null && peer.Mtu > mtu)
-                {
-                    _ctx.Links.Set(v.PeerName, new LinkChange { Mtu = mtu }, peerNs);
-                    changed.Add($"{v.PeerName}@{peerNs ?? "(current)"}");
-                }
-            }
-        }
-        var br = _ctx.Links.Get(bridge, ns);
-        if (br.Mtu > mtu)
-        {
-            _ctx.Links.Set(bridge, new LinkChange { Mtu = mtu }, ns);
-            changed.Add(bridge);
-        }
-        return changed;
-    }
+    /// <summary>Kept for callers written before the bridge service took this job: see <see cref="BridgeService.FitToMtu"/>.</summary>
+    public List<string> FitBridgeToMtu(string bridge, int mtu, string? ns) => _ctx.Bridges.FitToMtu(bridge, mtu, ns);
 
     public List<VxlanTunnel> List(string? ns = null, string? namePattern = null)
     {
@@ -263,7 +231,7 @@ public sealed class VxlanService
         }
         if (mtu != null || bridge != null)
             _ctx.Links.Set(name, new LinkChange { Mtu = mtu, Master = bridge }, ns);
-        if (bridge is { Length: > 0 }) FitBridgeToMtu(bridge, mtu ?? t.Mtu, ns);
+        if (bridge is { Length: > 0 }) _ctx.Bridges.FitToMtu(bridge, mtu ?? t.Mtu, ns);
         return Get(name, ns);
     }
 

@@ -234,6 +234,11 @@ internal static unsafe class Sys
     public static ulong MS_SHARED => (ulong)LibC.MS_SHARED;
     public static ulong MS_PRIVATE => (ulong)LibC.MS_PRIVATE;
     public static ulong MS_SLAVE => (ulong)LibC.MS_SLAVE;
+
+    public const int SIGTERM = 15, SIGKILL = 9;
+
+    /// <summary>Sends a signal; returns 0, or errno (ESRCH: the process is gone already).</summary>
+    public static int Kill(int pid, int signal) => kill(pid, signal) < 0 ? errno : 0;
 }
 
 /// <summary>A failed system call with its errno; the core turns it into a <see cref="VNetException"/>.</summary>

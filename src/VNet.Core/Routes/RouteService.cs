@@ -52,6 +52,52 @@ public sealed class RouteService
         return p;
     }
 
+    /// <summary>
+    /// The routes whose destination is <paramref name="destination"/>, however it is written:
+    /// "default", 0.0.0.0/0 and ::/0 are the default routes (VNet shows them as "default"), and a
+    /// prefix matches by its network (198.51.100.7/24 finds 198.51.100.0/24; 2001:DB8::/32 finds 2001:db8::/32).
+    /// </summary>
+    public List<NetRoute> Find(string destination, string? ns = null, string? family = null, bool allTables = false)
+    {
+        var (want, wantFamily) = Canonical(destination);
+        if (wantFamily != null && family != null && wantFamily != family) return new List<NetRoute>();
+        return List(ns, wantFamily ?? family, allTables).Where(r => r.Destination == want).ToList();
+    }
+
+    /// <summary>"default" or network/len as List writes it, with the family it implies (null: both, for "default").</summary>
+    internal static (string Destination, string? Family) Canonical(string destination)
+    {
+        if (string.Equals(destination.Trim(), "default", StringComparison.OrdinalIgnoreCase)) return ("default", null);
+        var p = Validation.Cidr(destination);
+        string family = p.IsIPv6 ? "IPv6" : "IPv4";
+        return p.PrefixLength == 0 ? ("default", family) : ($"{p.Network()}/{p.PrefixLength}", family);
+    }
+
+    /// <summary>
+    /// For a re-run (-Force): the route already there that <paramref name="spec"/> describes, null
+    /// when there is none; ExistsDifferently, naming the difference, when the destination (and
+    /// metric, which together are what the kernel keys on) is taken by a route of other settings.
+    /// </summary>
+    public NetRoute? FindExisting(RouteSpec spec)
+    {
+        var gw = spec.Gateway != null ? Validation.Address(spec.Gateway, "Gateway") : null;
+        var dst = ParseDestination(spec.Destination, gw);
+        string want = dst.PrefixLength == 0 ? "default" : dst.ToString();
+        var same = List(spec.Namespace, dst.IsIPv6 ? "IPv6" : "IPv4")
+            .Where(r => r.Destination == want && r.Type == "unicast" && (spec.Metric == null || r.Metric == spec.Metric)).ToList();
+        if (same.Count == 0) return null;
+        foreach (var r in same)
+        {
+            if ((gw == null || r.Gateway == gw.ToString()) && (spec.InterfaceName == null || r.InterfaceName == spec.InterfaceName)) return r;
+        }
+        var first = same[0];
+        var diffs = new List<string>();
+        if (gw != null && first.Gateway != gw.ToString()) diffs.Add($"gateway {first.Gateway ?? "(none, on-link)"}, not {gw}");
+        if (spec.InterfaceName != null && first.InterfaceName != spec.InterfaceName) diffs.Add($"interface {first.InterfaceName}, not {spec.InterfaceName}");
+        throw Messages.Error("ExistsDifferently", VNetErrorCategory.ResourceExists, spec.Destination,
+            "Route", want, "in " + LinkText(spec.Namespace), string.Join("; ", diffs));
+    }
+
     public NetRoute Add(RouteSpec spec)
     {
         var gw = spec.Gateway != null ? Validation.Address(spec.Gateway, "Gateway") : null;

@@ -24,6 +24,7 @@ public sealed class AddNatRuleCommand : VNetCmdlet
 
     [Parameter(ParameterSetName = "Masquerade")]
     [Parameter(ParameterSetName = "Snat")]
+    [Alias("OutInterfaceName")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? OutInterface { get; set; }
 
@@ -46,8 +47,11 @@ public sealed class AddNatRuleCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Also write the rule object (it is written anyway; kept for symmetry with other Add- cmdlets).</summary>
+    /// <summary>Write the rule object (Add- and Set- cmdlets write objects only when asked).</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Re-runs: a rule already there as asked is fine (returned with -PassThru); one that differs is an error naming the difference.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -63,13 +67,66 @@ public sealed class AddNatRuleCommand : VNetCmdlet
             "Snat" => $"SNAT {Source} to {ToAddress}",
             _ => $"Masquerade {Source}{(OutInterface != null ? " out of " + OutInterface : "")}",
         };
-        if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", what)) return;
         Try(() =>
         {
+            if (Force && FindExisting(spec) is NatRule existing)
+            {
+                WriteVerbose($"NAT rule '{existing.Id}' is already there.");
+                if (PassThru) WriteObject(existing);
+                return;
+            }
+            if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", what)) return;
             var rule = Ctx.Nat.Add(spec);
             foreach (var w in Ctx.Nat.Warnings) WriteWarning(w);
             foreach (var n in Ctx.Nat.Notes) WriteVerbose(n);
-            WriteObject(rule);
+            if (PassThru) WriteObject(rule);
         });
+    }
+
+    /// <summary>
+    /// The rule of VNet's table that this spec describes, null when there is none; ExistsDifferently
+    /// when what it would claim (a source's masquerade, a published port) is held by a rule of other
+    /// settings. Done here from Get-NatRule's objects because the NAT core is being rebuilt; it
+    /// belongs in the core (NatService) once that settles.
+    /// </summary>
+    private NatRule? FindExisting(NatSpec spec)
+    {
+        var rules = Ctx.Nat.List(spec.Namespace);
+        string nsText = "in " + VNet.Core.Links.LinkService.NsText(spec.Namespace);
+        if (spec.Kind == "Publish")
+        {
+            string proto = spec.Protocol.ToLowerInvariant();
+            var (from, to) = NatService.PortRange(spec.PublishPort, "PublishPort");
+            var (tFrom, tTo) = spec.ToPort != null ? NatService.PortRange(spec.ToPort, "ToPort") : (from, to);
+            string? host = spec.HostAddress != null ? VNet.Core.Validation.Address(spec.HostAddress, "HostAddress").ToString() : null;
+            string target = VNet.Core.Validation.Address(spec.ToAddress, "ToAddress").ToString();
+            foreach (var r in rules.Where(r => r.Kind == "Publish" && r.Protocol == proto && r.HostAddress == host))
+            {
+                var (a, b) = NatService.PortRange(r.PublishPort, "PublishPort");
+                if (b < from || a > to) continue; // no port in common
+                var (ta, tb) = r.ToPort != null ? NatService.PortRange(r.ToPort, "ToPort") : (a, b);
+                var diffs = new List<string>();
+                if (a != from || b != to) diffs.Add($"it publishes {r.PublishPort}, not {spec.PublishPort}");
+                if (r.ToAddress != target) diffs.Add($"it goes to {r.ToAddress}, not {target}");
+                if (ta != tFrom || tb != tTo) diffs.Add($"to port {r.ToPort}, not {spec.ToPort ?? spec.PublishPort}");
+                if (diffs.Count == 0) return r;
+                throw VNet.Core.Messages.Error("ExistsDifferently", VNet.Core.VNetErrorCategory.ResourceExists, spec.PublishPort,
+                    "Published port", $"{proto}/{r.PublishPort}", nsText, string.Join("; ", diffs));
+            }
+            return null;
+        }
+        var src = VNet.Core.Validation.Cidr(spec.Source);
+        string net = $"{src.Network()}/{src.PrefixLength}";
+        string? toAddr = spec.ToAddress != null ? VNet.Core.Validation.Address(spec.ToAddress, "ToAddress").ToString() : null;
+        foreach (var r in rules.Where(r => (r.Kind == "Masquerade" || r.Kind == "Snat") && r.Source == net && r.OutInterface == spec.OutInterface))
+        {
+            var diffs = new List<string>();
+            if (!string.Equals(r.Kind, spec.Kind, StringComparison.OrdinalIgnoreCase)) diffs.Add($"it is a {r.Kind} rule, not {spec.Kind}");
+            else if (r.ToAddress != toAddr) diffs.Add($"it rewrites to {r.ToAddress}, not {toAddr}");
+            if (diffs.Count == 0) return r;
+            throw VNet.Core.Messages.Error("ExistsDifferently", VNet.Core.VNetErrorCategory.ResourceExists, spec.Source,
+                "NAT rule", r.Id, nsText, string.Join("; ", diffs));
+        }
+        return null;
     }
 }

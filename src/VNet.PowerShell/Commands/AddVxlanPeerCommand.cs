@@ -9,6 +9,7 @@ namespace VNet.PowerShell.Commands;
 public sealed class AddVxlanPeerCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceName")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string Tunnel { get; set; } = "";
 
@@ -23,12 +24,34 @@ public sealed class AddVxlanPeerCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
+    /// <summary>Re-runs: a peer already on the tunnel is fine (returned with -PassThru) instead of an error.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (var r in Remote)
         {
-            if (!ShouldProcess($"{Tunnel}{In(Namespace)}", $"Add peer {r}{(MacAddress == null ? "" : $" for {MacAddress}")}")) continue;
-            Try(() => WriteObject(Ctx.Vxlans.AddPeer(Tunnel, r, MacAddress, Namespace)));
+            Try(() =>
+            {
+                if (Force)
+                {
+                    var dst = VNet.Core.Validation.Address(r, "Remote");
+                    string wantMac = MacAddress != null ? VNet.Core.Validation.FormatMac(VNet.Core.Validation.MacAddress(MacAddress)) : "00:00:00:00:00:00";
+                    var existing = Ctx.Vxlans.ListPeers(Tunnel, Namespace)
+                        .FirstOrDefault(p => System.Net.IPAddress.Parse(p.Remote).Equals(dst) && p.MacAddress == wantMac);
+                    if (existing != null)
+                    {
+                        WriteVerbose($"Peer {r} is already on '{Tunnel}'.");
+                        if (PassThru) WriteObject(existing);
+                        return;
+                    }
+                }
+                if (!ShouldProcess($"{Tunnel}{In(Namespace)}", $"Add peer {r}{(MacAddress == null ? "" : $" for {MacAddress}")}")) return;
+                var peer = Ctx.Vxlans.AddPeer(Tunnel, r, MacAddress, Namespace);
+                if (PassThru) WriteObject(peer);
+            });
         }
     }
 }

@@ -9,10 +9,12 @@ namespace VNet.PowerShell.Commands;
 public sealed class GetBridgeFdbCommand : VNetCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [Alias("Master")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     [Parameter]
+    [Alias("Interface", "InterfaceAlias")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? InterfaceName { get; set; }

@@ -8,10 +8,12 @@ namespace VNet.PowerShell.Commands;
 [OutputType(typeof(BridgePort))]
 public sealed class GetBridgePortCommand : VNetCmdlet
 {
-    // No "Name" alias for pipeline binding: a piped NetNamespace would bind its Name here.
+    // No "Name" alias for pipeline binding: a piped NetNamespace would bind its Name here. A piped
+    // BridgePort binds its Bridge; a piped bridge (NetLink) its InterfaceName, which is its name.
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceName")]
     [SupportsWildcards]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

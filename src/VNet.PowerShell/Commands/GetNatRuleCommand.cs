@@ -10,6 +10,7 @@ public sealed class GetNatRuleCommand : VNetCmdlet
 {
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.NatRuleIdCompleter))]
     public string? Id { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -17,5 +18,11 @@ public sealed class GetNatRuleCommand : VNetCmdlet
     public string? Namespace { get; set; }
 
     protected override void ProcessRecord() => Try(() =>
-        WriteObject(Ctx.Nat.List(Namespace).Where(r => Id == null || VNet.Core.Wildcard.IsMatch(r.Id, Id)), true));
+    {
+        var rules = Ctx.Nat.List(Namespace).Where(r => Id == null || VNet.Core.Wildcard.IsMatch(r.Id, Id)).ToList();
+        // A name without wildcards that matches nothing is an error, as Get-NetLink's is.
+        if (rules.Count == 0 && Id != null && !WildcardPattern.ContainsWildcardCharacters(Id))
+            WriteError(ToErrorRecord(VNet.Core.Messages.Error("NatRuleNotFound", VNet.Core.VNetErrorCategory.ObjectNotFound, Id, Id)));
+        WriteObject(rules, true);
+    });
 }

@@ -12,8 +12,15 @@ public sealed class GetNetFilterRuleCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    [Parameter(Position = 0)] [SupportsWildcards] public string? Table { get; set; }
-    [Parameter(Position = 1)] [SupportsWildcards] public string? Chain { get; set; }
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.FilterTableCompleter))]
+    public string? Table { get; set; }
+
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(Completion.FilterChainCompleter))]
+    public string? Chain { get; set; }
 
     protected override void ProcessRecord() => Try(() => WriteObject(Ctx.Ruleset.List(Namespace, Table, Chain), true));
 }

@@ -8,8 +8,8 @@ namespace VNet.PowerShell.Commands;
 [OutputType(typeof(NetIPAddress))]
 public sealed class GetNetIPAddressCommand : VNetCmdlet
 {
-    [Parameter(Position = 0)]
-    [Alias("Interface")]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Interface", "InterfaceAlias")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? InterfaceName { get; set; }

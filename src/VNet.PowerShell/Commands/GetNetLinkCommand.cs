@@ -6,12 +6,13 @@ namespace VNet.PowerShell.Commands;
 /// <summary>`ip link show`: the links of a namespace.</summary>
 [Cmdlet(VerbsCommon.Get, "NetLink")]
 [OutputType(typeof(NetLink))]
-public sealed class GetNetLinkCommand : VNetCmdlet
+public sealed class GetNetLinkCommand : LinkCmdlet
 {
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Interface", "InterfaceAlias")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
-    public string[]? Name { get; set; }
+    public string[]? InterfaceName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
@@ -19,19 +20,21 @@ public sealed class GetNetLinkCommand : VNetCmdlet
 
     /// <summary>veth, bridge, vxlan, macvlan, loopback, device...</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(Completion.LinkKindCompleter))]
     public string? Kind { get; set; }
 
     protected override void ProcessRecord()
     {
+        var names = BoundFromNamespace(nameof(InterfaceName)) ? null : InterfaceName ?? (PipedName is string s ? new[] { s } : null);
         Try(() =>
         {
-            if (Name == null)
+            var all = Ctx.Links.List(Namespace, null, Kind);
+            if (names == null)
             {
-                WriteObject(Ctx.Links.List(Namespace, null, Kind), true);
+                WriteObject(all, true);
                 return;
             }
-            var all = Ctx.Links.List(Namespace, null, Kind);
-            foreach (var n in Name)
+            foreach (var n in names)
             {
                 var matches = all.Where(l => Core.Wildcard.IsMatch(l.Name, n)).ToList();
                 if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))

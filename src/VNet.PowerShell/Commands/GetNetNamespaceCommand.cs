@@ -9,7 +9,7 @@ namespace VNet.PowerShell.Commands;
 [OutputType(typeof(NetNamespace))]
 public sealed class GetNetNamespaceCommand : VNetCmdlet
 {
-    [Parameter(Position = 0, ParameterSetName = "Name")]
+    [Parameter(Position = 0, ParameterSetName = "Name", ValueFromPipeline = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string[]? Name { get; set; }
@@ -20,6 +20,7 @@ public sealed class GetNetNamespaceCommand : VNetCmdlet
 
     /// <summary>The namespace of this running Docker container (name or ID).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Container")]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
     public string? Container { get; set; }
 
     /// <summary>Only namespaces with a /run/netns name (what `ip netns list` shows).</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VNet.Core.Links;
 using VNet.Core.Routes;
 
 namespace VNet.PowerShell.Commands;
@@ -12,8 +13,8 @@ public sealed class GetNetRouteCommand : VNetCmdlet
     [Alias("DestinationPrefix")]
     public string? Destination { get; set; }
 
-    [Parameter]
-    [Alias("Interface")]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Interface", "InterfaceAlias")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? InterfaceName { get; set; }
@@ -30,9 +31,15 @@ public sealed class GetNetRouteCommand : VNetCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        var routes = Ctx.Routes.List(Namespace, AddressFamily, AllTables.IsPresent).AsEnumerable();
-        if (Destination != null) routes = routes.Where(r => string.Equals(r.Destination, Destination, StringComparison.OrdinalIgnoreCase));
+        // "default", 0.0.0.0/0 and ::/0 all name the default route; a prefix matches by its network.
+        var routes = (Destination != null
+            ? Ctx.Routes.Find(Destination, Namespace, AddressFamily, AllTables.IsPresent)
+            : Ctx.Routes.List(Namespace, AddressFamily, AllTables.IsPresent)).AsEnumerable();
         if (InterfaceName != null) routes = routes.Where(r => r.InterfaceName != null && Core.Wildcard.IsMatch(r.InterfaceName, InterfaceName));
-        WriteObject(routes, true);
+        var list = routes.ToList();
+        if (Destination != null && list.Count == 0)
+            WriteError(ToErrorRecord(Core.Messages.Error("RouteNotFound", Core.VNetErrorCategory.ObjectNotFound, Destination, Destination,
+                LinkService.NsText(Namespace))));
+        WriteObject(list, true);
     });
 }

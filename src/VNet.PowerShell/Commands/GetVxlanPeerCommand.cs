@@ -9,7 +9,7 @@ namespace VNet.PowerShell.Commands;
 public sealed class GetVxlanPeerCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
+    [Alias("Name", "InterfaceName")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string Tunnel { get; set; } = "";
 

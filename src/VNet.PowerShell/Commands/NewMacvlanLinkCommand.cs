@@ -30,9 +30,20 @@ public sealed class NewMacvlanLinkCommand : VNetCmdlet
     [Parameter] public int? Mtu { get; set; }
     [Parameter] public string? MacAddress { get; set; }
 
+    /// <summary>Re-runs: a macvlan link already there as asked is returned instead of an error.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"{Name}{In(Namespace)}", $"Create macvlan on '{Parent}' ({Mode})")) return;
-        Try(() => WriteObject(Ctx.Macvlans.Create(Name, Parent, Mode, Namespace, ToNamespace, Mtu, MacAddress)));
+        Try(() =>
+        {
+            if (Force && ExistingLinks.Child(Ctx, "macvlan", Name, Parent, Namespace, ToNamespace, Mtu, MacAddress) is NetLink existing)
+            {
+                WriteObject(existing);
+                return;
+            }
+            if (!ShouldProcess($"{Name}{In(Namespace)}", $"Create macvlan on '{Parent}' ({Mode})")) return;
+            WriteObject(Ctx.Macvlans.Create(Name, Parent, Mode, Namespace, ToNamespace, Mtu, MacAddress));
+        });
     }
 }

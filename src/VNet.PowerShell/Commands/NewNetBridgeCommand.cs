@@ -23,13 +23,22 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
     /// <summary>No traffic to or from other isolated bridges (Docker's network isolation); the outside stays reachable.</summary>
     [Parameter] public SwitchParameter Isolated { get; set; }
 
+    /// <summary>Re-runs: a bridge already there as asked is returned instead of an error; one that differs is an error naming the difference.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (var n in Name)
         {
-            if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) continue;
             Try(() =>
             {
+                if (Force && ExistingLinks.Bridge(Ctx, n, Namespace, Mtu, MacAddress, Isolated.IsPresent) is NetLink existing)
+                {
+                    WriteVerbose($"Bridge '{n}' is already there{In(Namespace)}.");
+                    WriteObject(existing);
+                    return;
+                }
+                if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) return;
                 var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
                 foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 if (Isolated)

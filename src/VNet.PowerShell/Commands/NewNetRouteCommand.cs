@@ -19,7 +19,7 @@ public sealed class NewNetRouteCommand : VNetCmdlet
     public string? Gateway { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Interface")]
+    [Alias("Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? InterfaceName { get; set; }
 
@@ -31,13 +31,23 @@ public sealed class NewNetRouteCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
+    /// <summary>Re-runs: a route already there with these settings is returned instead of an error.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
+        var spec = new RouteSpec { Destination = Destination, Gateway = Gateway, InterfaceName = InterfaceName, Metric = Metric, Namespace = Namespace };
         string what = $"Add route {Destination}{(Gateway != null ? $" via {Gateway}" : "")}{(InterfaceName != null ? $" dev {InterfaceName}" : "")}";
-        if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", what)) return;
-        Try(() => WriteObject(Ctx.Routes.Add(new RouteSpec
+        Try(() =>
         {
-            Destination = Destination, Gateway = Gateway, InterfaceName = InterfaceName, Metric = Metric, Namespace = Namespace,
-        })));
+            if (Force && Ctx.Routes.FindExisting(spec) is NetRoute existing)
+            {
+                WriteVerbose($"The route to {Destination} is already there{In(Namespace)}.");
+                WriteObject(existing);
+                return;
+            }
+            if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", what)) return;
+            WriteObject(Ctx.Routes.Add(spec));
+        });
     }
 }

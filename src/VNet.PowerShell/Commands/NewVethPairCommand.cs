@@ -25,10 +25,14 @@ public sealed class NewVethPairCommand : VNetCmdlet
     public string? PeerNamespace { get; set; }
 
     /// <summary>Put the first end into this running Docker container's namespace (name or ID).</summary>
-    [Parameter] public string? Container { get; set; }
+    [Parameter]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
+    public string? Container { get; set; }
 
     /// <summary>Put the peer into this running Docker container's namespace (`docker network connect`, done by hand).</summary>
-    [Parameter] public string? PeerContainer { get; set; }
+    [Parameter]
+    [ArgumentCompleter(typeof(Completion.ContainerCompleter))]
+    public string? PeerContainer { get; set; }
 
     [Parameter] public int? Mtu { get; set; }
     [Parameter] public string? MacAddress { get; set; }
@@ -36,11 +40,15 @@ public sealed class NewVethPairCommand : VNetCmdlet
 
     /// <summary>Plug the first end into this bridge (in -Namespace) as it is made: `ip link add ... master BR`.</summary>
     [Parameter]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [Alias("Master")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     /// <summary>Leave both ends down (by default they come up).</summary>
     [Parameter] public SwitchParameter Down { get; set; }
+
+    /// <summary>Re-runs: a pair already there as asked is returned instead of an error; one that differs is an error naming the difference.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -48,13 +56,20 @@ public sealed class NewVethPairCommand : VNetCmdlet
         {
             string? ns = Container != null ? VNet.Core.Docker.DockerClient.Find(Container).NamespacePath : Namespace;
             string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.Find(PeerContainer).NamespacePath : PeerNamespace;
-            string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}{(Bridge != null ? $" on bridge '{Bridge}'" : "")}";
-            if (!ShouldProcess(target, "Create veth pair")) return;
-            WriteObject(Ctx.Veths.Create(new VethSpec
+            var spec = new VethSpec
             {
                 Name = Name, Namespace = ns, PeerName = PeerName, PeerNamespace = peerNs,
                 Mtu = Mtu, MacAddress = MacAddress, PeerMacAddress = PeerMacAddress, Up = !Down.IsPresent, Bridge = Bridge,
-            }));
+            };
+            if (Force && ExistingLinks.Veth(Ctx, spec) is VethPair existing)
+            {
+                WriteVerbose($"Veth pair '{Name}' <-> '{PeerName}' is already there.");
+                WriteObject(existing);
+                return;
+            }
+            string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}{(Bridge != null ? $" on bridge '{Bridge}'" : "")}";
+            if (!ShouldProcess(target, "Create veth pair")) return;
+            WriteObject(Ctx.Veths.Create(spec));
         });
     }
 }

@@ -3,7 +3,7 @@ using VNet.Core.Links;
 
 namespace VNet.PowerShell.Commands;
 
-/// <summary>`ip link add NAME link PARENT type vlan id ID`. Needs 802.1Q in the kernel; says plainly when it is missing.</summary>
+/// <summary>`ip link add NAME link PARENT type vlan id ID [mtu M] [address MAC] [netns NS]`. Needs 802.1Q in the kernel; says plainly when it is missing.</summary>
 [Cmdlet(VerbsCommon.New, "VlanLink", SupportsShouldProcess = true)]
 [OutputType(typeof(NetLink))]
 public sealed class NewVlanLinkCommand : VNetCmdlet
@@ -22,9 +22,28 @@ public sealed class NewVlanLinkCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
+    /// <summary>Put the new link straight into this namespace (a container's), as New-MacvlanLink does.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
+    public string? ToNamespace { get; set; }
+
+    [Parameter] public int? Mtu { get; set; }
+    [Parameter] public string? MacAddress { get; set; }
+
+    /// <summary>Re-runs: a VLAN link already there as asked is returned instead of an error.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"{Name}{In(Namespace)}", $"Create VLAN {VlanId} on '{Parent}'")) return;
-        Try(() => WriteObject(Ctx.Vlans.Create(Name, Parent, VlanId, Namespace)));
+        Try(() =>
+        {
+            if (Force && ExistingLinks.Child(Ctx, "vlan", Name, Parent, Namespace, ToNamespace, Mtu, MacAddress) is NetLink existing)
+            {
+                WriteObject(existing);
+                return;
+            }
+            if (!ShouldProcess($"{Name}{In(Namespace)}", $"Create VLAN {VlanId} on '{Parent}'")) return;
+            WriteObject(Ctx.Vlans.Create(Name, Parent, VlanId, Namespace, ToNamespace, Mtu, MacAddress));
+        });
     }
 }

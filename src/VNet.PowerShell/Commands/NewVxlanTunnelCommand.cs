@@ -36,7 +36,8 @@ public sealed class NewVxlanTunnelCommand : VNetCmdlet
     public int Port { get; set; } = VxlanService.IanaPort;
 
     [Parameter]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [Alias("Master")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     /// <summary>Learn remote MACs from received traffic (on by default; -Learning:$false for static peers only).</summary>
@@ -48,16 +49,26 @@ public sealed class NewVxlanTunnelCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
+    /// <summary>Re-runs: a tunnel already there as asked is returned instead of an error; one that differs is an error naming the difference.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"{Name}{In(Namespace)}", $"Create VXLAN tunnel VNI {Vni}")) return;
+        var spec = new VxlanSpec
+        {
+            Name = Name, Vni = Vni, Local = Local, Remote = Remote, Group = Group, Device = Device, Port = Port,
+            Bridge = Bridge, Learning = Learning.IsPresent, Mtu = Mtu, Namespace = Namespace,
+        };
         Try(() =>
         {
-            var t = Ctx.Vxlans.Create(new VxlanSpec
+            if (Force && ExistingLinks.Vxlan(Ctx, spec) is VxlanTunnel existing)
             {
-                Name = Name, Vni = Vni, Local = Local, Remote = Remote, Group = Group, Device = Device, Port = Port,
-                Bridge = Bridge, Learning = Learning.IsPresent, Mtu = Mtu, Namespace = Namespace,
-            });
+                WriteVerbose($"VXLAN tunnel '{Name}' is already there{In(Namespace)}.");
+                WriteObject(existing);
+                return;
+            }
+            if (!ShouldProcess($"{Name}{In(Namespace)}", $"Create VXLAN tunnel VNI {Vni}")) return;
+            var t = Ctx.Vxlans.Create(spec);
             foreach (var a in t.MtuAdjusted) WriteVerbose($"Lowered the MTU of {a} to {t.Mtu} so that frames fit in the tunnel.");
             WriteObject(t);
         });

@@ -7,14 +7,15 @@ namespace VNet.PowerShell.Commands;
 public sealed class RemoveBridgePortCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name", "InterfaceName")]
+    [Alias("Name", "Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string[] Interface { get; set; } = Array.Empty<string>();
+    public string[] InterfaceName { get; set; } = Array.Empty<string>();
 
     /// <summary>Only if it is a port of this bridge.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [Alias("Master")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -25,7 +26,7 @@ public sealed class RemoveBridgePortCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var i in Interface)
+        foreach (var i in InterfaceName)
         {
             if (!ShouldProcess($"{i}{In(Namespace)}", $"Remove from bridge{(Bridge == null ? "" : $" '{Bridge}'")}")) continue;
             Try(() =>

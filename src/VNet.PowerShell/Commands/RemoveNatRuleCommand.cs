@@ -7,6 +7,7 @@ namespace VNet.PowerShell.Commands;
 public sealed class RemoveNatRuleCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(Completion.NatRuleIdCompleter))]
     public string[] Id { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

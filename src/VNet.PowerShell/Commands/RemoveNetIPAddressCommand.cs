@@ -7,13 +7,13 @@ namespace VNet.PowerShell.Commands;
 public sealed class RemoveNetIPAddressCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Interface")]
+    [Alias("Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string InterfaceName { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("Cidr")]
+    [Alias("Cidr", "IPAddress")]
     [ValidateNotNullOrEmpty]
     public string[] Address { get; set; } = Array.Empty<string>();
 

@@ -4,12 +4,13 @@ namespace VNet.PowerShell.Commands;
 
 /// <summary>`ip link delete`. Deleting one end of a veth deletes the pair.</summary>
 [Cmdlet(VerbsCommon.Remove, "NetLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-public sealed class RemoveNetLinkCommand : VNetCmdlet
+public sealed class RemoveNetLinkCommand : LinkCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
+    public string[] InterfaceName { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
@@ -19,7 +20,12 @@ public sealed class RemoveNetLinkCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var n in Name)
+        if (BoundFromNamespace(nameof(InterfaceName)))
+        {
+            WriteError(ToErrorRecord(Core.Messages.Error("PipedNamespace", Core.VNetErrorCategory.InvalidArgument, InputObject, Namespace)));
+            return;
+        }
+        foreach (var n in InterfaceName)
         {
             if (!ShouldProcess($"{n}{In(Namespace)}", "Delete link")) continue;
             Try(() =>

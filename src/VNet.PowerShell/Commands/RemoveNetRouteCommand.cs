@@ -17,7 +17,7 @@ public sealed class RemoveNetRouteCommand : VNetCmdlet
     public string? Gateway { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Interface")]
+    [Alias("Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? InterfaceName { get; set; }
 

@@ -7,6 +7,7 @@ namespace VNet.PowerShell.Commands;
 public sealed class RemoveVxlanPeerCommand : VNetCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceName")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string Tunnel { get; set; } = "";
 

@@ -6,14 +6,21 @@ namespace VNet.PowerShell.Commands;
 /// <summary>Bridge settings VNet keeps: isolation from other isolated bridges (Docker's DOCKER-ISOLATION stages).</summary>
 [Cmdlet(VerbsCommon.Set, "NetBridge", SupportsShouldProcess = true)]
 [OutputType(typeof(NetLink))]
-public sealed class SetNetBridgeCommand : VNetCmdlet
+public sealed class SetNetBridgeCommand : LinkCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
-    public string[] Name { get; set; } = Array.Empty<string>();
+    [Alias("Name", "InterfaceName")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
+    public string[] Bridge { get; set; } = Array.Empty<string>();
 
-    /// <summary>$true: no traffic to or from other isolated bridges; $false: lift it.</summary>
-    [Parameter(Mandatory = true)] public bool Isolated { get; set; }
+    /// <summary>A switch as on New-NetBridge: -Isolated isolates, -Isolated:$false lifts it.</summary>
+    [Parameter] public SwitchParameter Isolated { get; set; }
+
+    /// <summary>
+    /// Scripts written when -Isolated took a value (`-Isolated $false`) still work: the value lands
+    /// here, by position, and wins over the switch.
+    /// </summary>
+    [Parameter(Position = 1, DontShow = true)] public bool? IsolatedValue { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
@@ -23,12 +30,24 @@ public sealed class SetNetBridgeCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var n in Name)
+        if (BoundFromNamespace(nameof(Bridge)))
         {
-            if (!ShouldProcess($"{n}{In(Namespace)}", Isolated ? "Isolate bridge" : "Stop isolating bridge")) continue;
+            WriteError(ToErrorRecord(Core.Messages.Error("PipedNamespace", Core.VNetErrorCategory.InvalidArgument, InputObject, Namespace)));
+            return;
+        }
+        if (IsolatedValue == null && !MyInvocation.BoundParameters.ContainsKey(nameof(Isolated)))
+        {
+            WriteError(ToErrorRecord(new Core.VNetException("ParameterMissing", Core.VNetErrorCategory.InvalidArgument,
+                "Say what to set: -Isolated, or -Isolated:$false to lift the isolation.", Bridge.FirstOrDefault())));
+            return;
+        }
+        bool isolated = IsolatedValue ?? Isolated.IsPresent;
+        foreach (var n in Bridge)
+        {
+            if (!ShouldProcess($"{n}{In(Namespace)}", isolated ? "Isolate bridge" : "Stop isolating bridge")) continue;
             Try(() =>
             {
-                Ctx.Nat.SetIsolated(n, Isolated, Namespace);
+                Ctx.Nat.SetIsolated(n, isolated, Namespace);
                 foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 if (PassThru) WriteObject(Ctx.Links.Get(n, Namespace));
             });

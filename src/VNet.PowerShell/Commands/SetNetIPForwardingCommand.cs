@@ -8,8 +8,13 @@ namespace VNet.PowerShell.Commands;
 [OutputType(typeof(NetIPForwarding))]
 public sealed class SetNetIPForwardingCommand : VNetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0)]
-    public bool Enabled { get; set; }
+    /// <summary>A switch: -Enabled turns forwarding on, -Enabled:$false off.</summary>
+    [Parameter]
+    public SwitchParameter Enabled { get; set; }
+
+    /// <summary>Scripts written when -Enabled took a value (`-Enabled $true`, or `Set-NetIPForwarding $true`) still work.</summary>
+    [Parameter(Position = 0, DontShow = true)]
+    public bool? EnabledValue { get; set; }
 
     [Parameter]
     [ValidateSet("IPv4", "IPv6")]
@@ -23,13 +28,20 @@ public sealed class SetNetIPForwardingCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
+        if (EnabledValue == null && !MyInvocation.BoundParameters.ContainsKey(nameof(Enabled)))
+        {
+            WriteError(ToErrorRecord(new Core.VNetException("ParameterMissing", Core.VNetErrorCategory.InvalidArgument,
+                "Say what to set: -Enabled, or -Enabled:$false to turn forwarding off.", Namespace)));
+            return;
+        }
+        bool enabled = EnabledValue ?? Enabled.IsPresent;
         foreach (var f in AddressFamily)
         {
             string target = string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'";
-            if (!ShouldProcess(target, $"{(Enabled ? "Enable" : "Disable")} {f} forwarding")) continue;
+            if (!ShouldProcess(target, $"{(enabled ? "Enable" : "Disable")} {f} forwarding")) continue;
             Try(() =>
             {
-                var r = Ctx.Forwarding.Set(Enabled, Namespace, f);
+                var r = Ctx.Forwarding.Set(enabled, Namespace, f);
                 if (PassThru) WriteObject(r);
             });
         }

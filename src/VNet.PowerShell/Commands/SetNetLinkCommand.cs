@@ -3,15 +3,16 @@ using VNet.Core.Links;
 
 namespace VNet.PowerShell.Commands;
 
-/// <summary>`ip link set`: up/down, MTU, name, MAC, master, namespace.</summary>
+/// <summary>`ip link set`: up/down, MTU, name, MAC, bridge, namespace.</summary>
 [Cmdlet(VerbsCommon.Set, "NetLink", SupportsShouldProcess = true)]
 [OutputType(typeof(NetLink))]
-public sealed class SetNetLinkCommand : VNetCmdlet
+public sealed class SetNetLinkCommand : LinkCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Interface", "InterfaceAlias")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
+    public string InterfaceName { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
@@ -24,10 +25,15 @@ public sealed class SetNetLinkCommand : VNetCmdlet
     [Parameter] public string? MacAddress { get; set; }
 
     /// <summary>Attach to this bridge (`ip link set X master B`).</summary>
-    [Parameter] public string? Master { get; set; }
+    [Parameter]
+    [Alias("Master")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
+    public string? Bridge { get; set; }
 
     /// <summary>Detach from its bridge (`ip link set X nomaster`).</summary>
-    [Parameter] public SwitchParameter NoMaster { get; set; }
+    [Parameter]
+    [Alias("NoBridge")]
+    public SwitchParameter NoMaster { get; set; }
 
     /// <summary>Move the link into this namespace (`ip link set X netns NS`).</summary>
     [Parameter]
@@ -38,16 +44,21 @@ public sealed class SetNetLinkCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
+        if (BoundFromNamespace(nameof(InterfaceName)))
+        {
+            WriteError(ToErrorRecord(Core.Messages.Error("PipedNamespace", Core.VNetErrorCategory.InvalidArgument, InputObject, Namespace)));
+            return;
+        }
         if (Up.IsPresent && Down.IsPresent)
         {
             WriteError(ToErrorRecord(new Core.VNetException("ConflictingParameters", Core.VNetErrorCategory.InvalidArgument,
-                "-Up and -Down cannot be used together.", Name)));
+                "-Up and -Down cannot be used together.", InterfaceName)));
             return;
         }
-        if (Master != null && NoMaster.IsPresent)
+        if (Bridge != null && NoMaster.IsPresent)
         {
             WriteError(ToErrorRecord(new Core.VNetException("ConflictingParameters", Core.VNetErrorCategory.InvalidArgument,
-                "-Master and -NoMaster cannot be used together.", Name)));
+                "-Bridge and -NoMaster cannot be used together.", InterfaceName)));
             return;
         }
         var change = new LinkChange
@@ -56,13 +67,13 @@ public sealed class SetNetLinkCommand : VNetCmdlet
             Mtu = Mtu,
             NewName = NewName,
             MacAddress = MacAddress,
-            Master = NoMaster.IsPresent ? "" : Master,
+            Master = NoMaster.IsPresent ? "" : Bridge,
             ToNamespace = ToNamespace,
         };
-        if (!ShouldProcess($"{Name}{In(Namespace)}", "Change link")) return;
+        if (!ShouldProcess($"{InterfaceName}{In(Namespace)}", "Change link")) return;
         Try(() =>
         {
-            var link = Ctx.Links.Set(Name, change, Namespace);
+            var link = Ctx.Links.Set(InterfaceName, change, Namespace);
             if (PassThru) WriteObject(link);
         });
     }

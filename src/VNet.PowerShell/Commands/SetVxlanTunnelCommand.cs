@@ -12,11 +12,16 @@ public sealed class SetVxlanTunnelCommand : VNetCmdlet
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string Name { get; set; } = "";
 
-    [Parameter] public bool? Learning { get; set; }
+    /// <summary>A switch as on New-VxlanTunnel: -Learning turns learning on, -Learning:$false off; left out, unchanged.</summary>
+    [Parameter] public SwitchParameter Learning { get; set; }
+
+    /// <summary>Scripts written when -Learning took a value (`-Learning $false`) still work.</summary>
+    [Parameter(Position = 1, DontShow = true)] public bool? LearningValue { get; set; }
     [Parameter] public int? Mtu { get; set; }
 
     [Parameter]
-    [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
+    [Alias("Master")]
+    [ArgumentCompleter(typeof(Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -30,7 +35,8 @@ public sealed class SetVxlanTunnelCommand : VNetCmdlet
         if (!ShouldProcess($"{Name}{In(Namespace)}", "Change VXLAN tunnel")) return;
         Try(() =>
         {
-            var t = Ctx.Vxlans.Set(Name, Namespace, Learning, Mtu, Bridge);
+            bool? learning = LearningValue ?? (MyInvocation.BoundParameters.ContainsKey(nameof(Learning)) ? Learning.IsPresent : null);
+            var t = Ctx.Vxlans.Set(Name, Namespace, learning, Mtu, Bridge);
             if (PassThru) WriteObject(t);
         });
     }

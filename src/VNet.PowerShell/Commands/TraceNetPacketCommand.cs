@@ -35,11 +35,30 @@ public sealed class TraceNetPacketCommand : VNetCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", $"Trace {Protocol} {Source} -> {Destination}")) return;
-        Try(() => WriteObject(Ctx.Trace.Trace(new TraceSpec
+        Try(() =>
         {
-            Namespace = Namespace, Protocol = Protocol, Source = Source, Destination = Destination, Port = Port,
-            SendFrom = SendFrom, TimeoutMs = TimeoutSec * 1000, MaxSteps = MaxSteps,
-        }, _cancel.Token), true));
+            var steps = Ctx.Trace.Trace(new TraceSpec
+            {
+                Namespace = Namespace, Protocol = Protocol, Source = Source, Destination = Destination, Port = Port,
+                SendFrom = SendFrom, TimeoutMs = TimeoutSec * 1000, MaxSteps = MaxSteps,
+            }, _cancel.Token);
+            if (steps.Count == 0 && !_cancel.IsCancellationRequested) WriteWarning(WhyNothing());
+            WriteObject(steps, true);
+        });
+    }
+
+    /// <summary>An empty trace says nothing by itself: say which of the usual reasons applies.</summary>
+    private string WhyNothing()
+    {
+        string where = string.IsNullOrEmpty(Namespace) ? "the current namespace" : $"namespace '{Namespace}'";
+        string reason;
+        if (Ctx.Ruleset.List(Namespace).Count == 0)
+            reason = $"{where} has no firewall rules at all, so a packet crosses it without passing any chain to report.";
+        else if (SendFrom == null)
+            reason = "Nothing matching was sent meanwhile: give -SendFrom NAMESPACE to send a probe, or make the traffic while the trace waits (-TimeoutSec).";
+        else
+            reason = $"The probe from '{SendFrom}' did not cross {where}: -Namespace is the host the packet passes through (its routing and firewall), and -Source/-Destination must match the packet as it arrives there.";
+        return VNet.Core.Messages.Format("TraceSawNothing", where, TimeoutSec, reason);
     }
 
     protected override void StopProcessing() => _cancel.Cancel();
