@@ -236,6 +236,24 @@ public class DnsTests : LiveTest
         Assert.Equal(AgentClient.ReadPid(), pid);
     }
 
+    [SkippableFact]
+    public void TheAgentExitsByItselfWhenNoNetworkNeedsIt()
+    {
+        var net = Network("i", 0);
+        var e = Connect(net, Ns("a"), 10);
+        int pid = AgentClient.Status().ProcessId!.Value;
+        Disconnect(e);
+        _store.DeleteNetwork(net.Name);
+        NameService.NetworkRemoved(Ctx, _store, net);
+        _networks.Remove(net);
+        // Other test classes may have members of their own on this host's agent meanwhile.
+        Skip.If(NameTable.Load(_store).Members.Count > 0, "another test keeps members on the agent");
+        Assert.True(SpinWait.SpinUntil(() => !Directory.Exists($"/proc/{pid}"), 30000), "the idle agent exited");
+        Assert.Equal("Stopped", AgentClient.Status().State);
+        Assert.False(File.Exists(AgentPaths.Socket));
+        Assert.False(File.Exists(AgentPaths.Pid));
+    }
+
     public override void Dispose()
     {
         foreach (var e in _endpoints.ToList()) { try { Disconnect(e); } catch (VNetException) { } }

@@ -99,8 +99,10 @@ public sealed class NameTable
     public bool IsNetworkDomain(string name)
     {
         name = name.TrimEnd('.');
-        int dot = name.LastIndexOf('.');
-        return dot > 0 && _networks.ContainsKey(name[(dot + 1)..]);
+        // Every suffix after a dot, so a network whose name has dots of its own counts too.
+        for (int dot = name.IndexOf('.'); dot > 0; dot = name.IndexOf('.', dot + 1))
+            if (_networks.ContainsKey(name[(dot + 1)..])) return true;
+        return false;
     }
 
     /// <summary>The name of an address in one of the asker's networks, or null.</summary>
