@@ -23,7 +23,8 @@
         'New-MacvlanLink', 'New-VlanLink',
         'Start-VNetLab', 'Get-VNetLab', 'Stop-VNetLab', 'Invoke-VNetLabCommand',
         'Add-NatRule', 'Get-NatRule', 'Remove-NatRule', 'Set-NetBridge',
-        'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket'
+        'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket',
+        'Get-VNetAgent', 'Stop-VNetAgent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
