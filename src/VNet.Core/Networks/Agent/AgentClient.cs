@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using VNet.Core.Native;
 
 namespace VNet.Core.Networks.Agent;
 
@@ -56,7 +55,8 @@ public static class AgentClient
     /// <summary>Starts an agent unless one answers; returns when one answers.</summary>
     public static void Start()
     {
-        using var launch = FileLock.Acquire(AgentPaths.LaunchLock, StartTimeout, "starting the VNet agent");
+        using var launch = AgentLock.TryAcquire(AgentPaths.LaunchLock, StartTimeout)
+            ?? throw Messages.Error("AgentFailed", VNetErrorCategory.ResourceBusy, AgentPaths.LaunchLock, $"another caller has been starting it for {StartTimeout.TotalSeconds} s", AgentPaths.Log);
         if (Request("ping") == "ok") return; // another caller started it meanwhile
         var launcher = AgentLauncher.Launch();
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -91,12 +91,9 @@ public static class AgentClient
         while (DateTime.UtcNow < deadline)
         {
             if (pid == null || !Directory.Exists($"/proc/{pid}")) return true;
-            try
-            {
-                using (FileLock.Acquire(AgentPaths.Lock, TimeSpan.Zero, "the VNet agent")) { }
-                return true;
-            }
-            catch (VNetException) { Thread.Sleep(20); }
+            using (var free = AgentLock.TryAcquire(AgentPaths.Lock, TimeSpan.Zero))
+                if (free != null) return true;
+            Thread.Sleep(20);
         }
         return true;
     }
@@ -109,7 +106,13 @@ public static class AgentClient
 
     private static string LastLogLine()
     {
-        try { return File.ReadLines(AgentPaths.Log).LastOrDefault(l => l.Trim().Length > 0) ?? "(its log is empty)"; }
+        try
+        {
+            string line = File.ReadLines(AgentPaths.Log).LastOrDefault(l => l.Trim().Length > 0) ?? "(its log is empty)";
+            // A runtime's own error may come coloured (ANSI escapes): only the words go into the message.
+            line = System.Text.RegularExpressions.Regex.Replace(line, @"\x1b\[[0-9;?]*[A-Za-z]", "");
+            return new string(line.Where(ch => !char.IsControl(ch)).ToArray()).Trim();
+        }
         catch (IOException) { return "(no log)"; }
     }
 }

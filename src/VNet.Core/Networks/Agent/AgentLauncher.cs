@@ -27,9 +27,12 @@ public static class AgentLauncher
     private const string Detach = "exec setsid -f \"$@\" </dev/null >>\"$VNET_AGENT_LOG\" 2>&1";
 
     // The pwsh side's script is constant too: the module's path comes from the environment.
+    // The module first (it teaches the runtime where Tmds.LibC lives), then VNet.Core itself, which
+    // PowerShell's type names only find once it is loaded.
     private const string PwshScript =
-        "$m = $env:VNET_AGENT_MODULE; " +
-        "if ($m.EndsWith('VNet.PowerShell.dll')) { Import-Module $m } else { Add-Type -Path $m }; " +
+        "$PSStyle.OutputRendering = 'PlainText'; " +
+        "if (Test-Path $env:VNET_AGENT_MODULE) { Import-Module $env:VNET_AGENT_MODULE }; " +
+        "Add-Type -Path $env:VNET_AGENT_CORE; " +
         "exit [VNet.Core.Networks.Agent.AgentMain]::Run(@('--host=pwsh'))";
 
     private static string CoreDir => Path.GetDirectoryName(typeof(AgentMain).Assembly.Location)!;
@@ -69,7 +72,8 @@ public static class AgentLauncher
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["VNET_AGENT_LOG"] = AgentPaths.Log;
         string module = Path.Combine(CoreDir, "VNet.PowerShell.dll");
-        psi.Environment["VNET_AGENT_MODULE"] = File.Exists(module) ? module : Path.Combine(CoreDir, "VNet.Core.dll");
+        psi.Environment["VNET_AGENT_MODULE"] = module;
+        psi.Environment["VNET_AGENT_CORE"] = Path.Combine(CoreDir, "VNet.Core.dll");
         // The agent serves the store of the caller's roots; pin them even when they are the defaults.
         psi.Environment[StateRoots.RunEnv] = StateRoots.Run;
         psi.Environment[StateRoots.StateEnv] = StateRoots.State;

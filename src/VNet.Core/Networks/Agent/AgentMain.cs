@@ -32,11 +32,11 @@ public static class AgentMain
     {
         Detach();
         string host = args.FirstOrDefault(a => a.StartsWith("--host=", StringComparison.Ordinal))?["--host=".Length..] ?? "dotnet";
-        FileLock held;
-        try { held = FileLock.Acquire(AgentPaths.Lock, TimeSpan.FromSeconds(10), "the VNet agent"); }
-        catch (VNetException e)
+        // An agent that is exiting still holds the lock for a moment: wait for it, then serve.
+        var held = AgentLock.TryAcquire(AgentPaths.Lock, TimeSpan.FromSeconds(10));
+        if (held == null)
         {
-            Log($"not starting: {e.Message}");
+            Log("not starting: another agent holds " + AgentPaths.Lock);
             return 1;
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; s_stop = true; });
