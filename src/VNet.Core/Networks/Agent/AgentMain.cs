@@ -90,7 +90,8 @@ public static class AgentMain
             nextReconcile = DateTime.UtcNow.AddMilliseconds(500);
             // Catches what no request told: a namespace deleted behind VNet's back, a Disconnect
             // whose caller died before it could ask, records Repair removed.
-            resolver.Reconcile();
+            try { resolver.Reconcile(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); continue; }
             if (resolver.Table.Members.Count > 0) { idleSince = null; continue; }
             idleSince ??= DateTime.UtcNow;
             if (DateTime.UtcNow - idleSince.Value >= idleLimit)
@@ -123,13 +124,15 @@ public static class AgentMain
                 reply = "ok";
                 break;
             case "sync":
-                resolver.Reconcile();
+                try { resolver.Reconcile(); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { reply = "error " + e.Message; break; }
                 reply = "ok";
                 if (parts.Length > 1 && ulong.TryParse(parts[1], out var inode) && !resolver.Listeners.Any(l => l.Inode == inode))
                     reply = "error " + (resolver.Failures.TryGetValue(inode, out var why) ? why : "the namespace is not an active member of any network (or is gone)");
                 break;
             case "status":
-                resolver.Reconcile();
+                try { resolver.Reconcile(); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); }
                 reply = "ok " + JsonSerializer.Serialize(Status(resolver, host, started), Json);
                 break;
             case "stop":

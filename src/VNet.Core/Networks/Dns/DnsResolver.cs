@@ -42,9 +42,23 @@ public sealed class DnsResolver : IDisposable
             if (t.Version == _store.Version() && !ReferenceEquals(t, NameTable.Empty)) return t;
             lock (_reload)
             {
-                if (_table.Version != _store.Version() || ReferenceEquals(_table, NameTable.Empty)) _table = NameTable.Load(_store);
+                if (_table.Version != _store.Version() || ReferenceEquals(_table, NameTable.Empty)) _table = LoadTolerant();
                 return _table;
             }
+        }
+    }
+
+    /// <summary>
+    /// A network removed while it is read makes a folder vanish under the enumeration; read again
+    /// (the store is consistent between changes), and keep the last table if it keeps changing.
+    /// </summary>
+    private NameTable LoadTolerant()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try { return NameTable.Load(_store); }
+            catch (IOException) when (attempt < 5) { Thread.Sleep(1); }
+            catch (IOException) { return _table; }
         }
     }
 
