@@ -237,6 +237,22 @@ public class DnsTests : LiveTest
     }
 
     [SkippableFact]
+    public void TheAgentDoesNotKeepADeletedNamespaceAlive()
+    {
+        var net = Network("g", 0);
+        string a = Ns("a"), b = Ns("b");
+        Connect(net, a, 10);
+        var eb = Connect(net, b, 11);
+        // Deleted behind VNet's back: its listener's sockets must not keep the namespace (and so
+        // its veth, whose host end is on the bridge) alive.
+        Assert.Equal(0, Run("ip", "netns", "delete", b).Code);
+        Ctx.Forget(b); // and this test's own handle on it
+        Assert.True(SpinWait.SpinUntil(() => Run("ip", "link", "show", eb.HostInterface!).Code != 0, 10000),
+            "the host end of the deleted namespace's veth went with it");
+        Assert.Equal("203.0.113.10", NetnsExec(a, Dig("+short", a)).Out.Trim());
+    }
+
+    [SkippableFact]
     public void TheAgentExitsByItselfWhenNoNetworkNeedsIt()
     {
         var net = Network("i", 0);

@@ -56,8 +56,8 @@ public static class NamespaceDnsSetup
         return null;
     }
 
-    /// <summary>The namespace as the core opens it: its path when known, else what the user named.</summary>
-    private static string? Target(ContainerEndpoint e) => e.NamespacePath ?? e.Namespace;
+    /// <summary>The namespace as the caller's context knows it (what the user named, so Connect's handle is reused), else its path.</summary>
+    private static string? Target(ContainerEndpoint e) => e.Namespace ?? e.NamespacePath;
 
     /// <summary>Writes resolv.conf (named namespaces) and the redirect table; both idempotent.</summary>
     public static void Apply(NetContext ctx, ContainerEndpoint e)
