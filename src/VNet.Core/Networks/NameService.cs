@@ -23,7 +23,7 @@ public static class NameService
         if (endpoint.NamespaceInode == 0 || string.IsNullOrEmpty(endpoint.NamespacePath))
             throw new ArgumentException("An endpoint needs its NamespacePath and NamespaceInode before its names can be served.", nameof(endpoint));
         NamespaceDnsSetup.Apply(ctx, endpoint);
-        AgentClient.EnsureServing(endpoint.NamespaceInode, endpoint.Namespace ?? endpoint.NamespacePath!);
+        AgentClient.EnsureServing(endpoint.NamespaceInode, endpoint.NamespacePath!, endpoint.Namespace ?? endpoint.NamespacePath!);
     }
 
     /// <summary>After an endpoint's record was deleted. Returns once its names no longer resolve.</summary>
@@ -32,9 +32,10 @@ public static class NameService
         // Its names are gone already: the record's deletion changed the store's version, and the
         // agent re-reads the store on the next query. What is left is the namespace's own set-up,
         // undone once the namespace is in no network at all.
-        if (!StillMember(store, endpoint)) NamespaceDnsSetup.Remove(ctx, endpoint);
-        // Lets the agent close its listener now: a socket in a namespace keeps that namespace alive.
-        AgentClient.Sync();
+        if (StillMember(store, endpoint)) return;
+        NamespaceDnsSetup.Remove(ctx, endpoint);
+        // The agent closes its listener now: a socket in a namespace keeps that namespace alive.
+        AgentClient.Release(endpoint.NamespaceInode);
     }
 
     /// <summary>After a network and all its endpoints were removed.</summary>

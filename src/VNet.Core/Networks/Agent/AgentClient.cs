@@ -35,9 +35,11 @@ public static class AgentClient
     /// Returns once the agent serves the namespace with this inode (starting the agent if needed);
     /// throws AgentFailed naming why it could not.
     /// </summary>
-    public static void EnsureServing(ulong namespaceInode, string display)
+    public static void EnsureServing(ulong namespaceInode, string namespacePath, string display)
     {
-        string request = "sync " + namespaceInode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (namespacePath.Contains('\n')) throw new ArgumentException("A namespace path cannot hold a line break.", nameof(namespacePath));
+        // A new agent reads every member from the store as it starts; a running one is told this one.
+        string request = "serve " + namespaceInode.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + namespacePath;
         for (int attempt = 0; attempt < 3; attempt++)
         {
             string? reply = Request(request);
@@ -49,8 +51,11 @@ public static class AgentClient
         throw Messages.Error("AgentFailed", VNetErrorCategory.InvalidOperation, AgentPaths.Dir, "it did not answer after being started", AgentPaths.Log);
     }
 
-    /// <summary>Tells a running agent to look at the store again now (after a Disconnect); quiet when none runs.</summary>
+    /// <summary>Tells a running agent to look at the store again now; quiet when none runs.</summary>
     public static void Sync() => Request("sync");
+
+    /// <summary>Tells a running agent that a namespace left its last network, so it closes its listener there now; quiet when none runs.</summary>
+    public static void Release(ulong namespaceInode) => Request("release " + namespaceInode.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Starts an agent unless one answers; returns when one answers.</summary>
     public static void Start()

@@ -72,7 +72,8 @@ public static class AgentMain
         Log($"started (process {Environment.ProcessId}, host {host}, run root {StateRoots.Run}); serving {resolver.Listeners.Count} namespace(s); upstream {string.Join(", ", resolver.Upstream.Servers)}");
 
         DateTime? idleSince = null;
-        var nextReconcile = DateTime.UtcNow;
+        var nextCheck = DateTime.UtcNow;
+        var nextFull = DateTime.UtcNow.AddSeconds(2);
         while (!s_stop)
         {
             if (control.Poll(250_000, SelectMode.SelectRead))
@@ -86,15 +87,21 @@ public static class AgentMain
                 }
                 idleSince = null;
             }
-            if (DateTime.UtcNow < nextReconcile) continue;
-            nextReconcile = DateTime.UtcNow.AddMilliseconds(500);
-            // Catches what no request told: a namespace deleted behind VNet's back, a Disconnect
-            // whose caller died before it could ask, records Repair removed.
+            var now = DateTime.UtcNow;
+            if (now < nextCheck) continue;
+            nextCheck = now.AddMilliseconds(500);
+            // A namespace deleted behind VNet's back is let go at once (a stat per listener) ...
+            resolver.DropGone();
+            if (now < nextFull) continue;
+            // ... and every 2 s the listeners are matched with the store (re-read only when it
+            // changed): what no request told, such as records Repair removed or a Disconnect whose
+            // caller died before it could ask, and whether any network still has a member.
+            nextFull = now.AddSeconds(2);
             try { resolver.Reconcile(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); continue; }
             if (resolver.Table.Members.Count > 0) { idleSince = null; continue; }
-            idleSince ??= DateTime.UtcNow;
-            if (DateTime.UtcNow - idleSince.Value >= idleLimit)
+            idleSince ??= now;
+            if (now - idleSince.Value >= idleLimit)
             {
                 Log("no network has a member: exiting");
                 break;
@@ -123,12 +130,22 @@ public static class AgentMain
             case "ping":
                 reply = "ok";
                 break;
+            case "serve":
+                // serve INODE PATH: Connect's request, answered without reading the store.
+                var serve = parts.Length > 1 ? parts[1].Split(' ', 2) : Array.Empty<string>();
+                if (serve.Length == 2 && ulong.TryParse(serve[0], out var servedInode))
+                    reply = resolver.Serve(servedInode, serve[1]) is { } why ? "error " + why : "ok";
+                else
+                    reply = "error serve needs an inode and a path";
+                break;
+            case "release":
+                if (parts.Length > 1 && ulong.TryParse(parts[1], out var releasedInode)) resolver.Release(releasedInode);
+                reply = "ok";
+                break;
             case "sync":
                 try { resolver.Reconcile(); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { reply = "error " + e.Message; break; }
                 reply = "ok";
-                if (parts.Length > 1 && ulong.TryParse(parts[1], out var inode) && !resolver.Listeners.Any(l => l.Inode == inode))
-                    reply = "error " + (resolver.Failures.TryGetValue(inode, out var why) ? why : "the namespace is not an active member of any network (or is gone)");
                 break;
             case "status":
                 try { resolver.Reconcile(); }

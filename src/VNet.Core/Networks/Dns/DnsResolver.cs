@@ -93,6 +93,42 @@ public sealed class DnsResolver : IDisposable
             foreach (var inode in _failures.Keys.Where(i => !wanted.ContainsKey(i)).ToList()) _failures.Remove(inode);
     }
 
+    /// <summary>
+    /// Serves one namespace now, without re-reading the store (Connect's path: constant time however
+    /// many members there are). The caller has just saved the namespace's endpoint as Active; the
+    /// next full <see cref="Reconcile"/> closes the listener again should that no longer hold.
+    /// Returns null when served, else why not.
+    /// </summary>
+    public string? Serve(ulong inode, string path)
+    {
+        if (_listeners.ContainsKey(inode)) return null;
+        if (!StillThere(path, inode)) return $"{path} is not the namespace with inode {inode} (deleted, or reused by another)";
+        try
+        {
+            _listeners[inode] = NamespaceListener.Open(path, inode, Handle);
+            lock (_failures) _failures.Remove(inode);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or VNetException or System.Net.Sockets.SocketException or Native.SystemCallException)
+        {
+            lock (_failures) _failures[inode] = ex.Message;
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Stops serving a namespace that left its last network (Disconnect's path, constant time).</summary>
+    public void Release(ulong inode)
+    {
+        if (_listeners.TryRemove(inode, out var l)) l.Dispose();
+    }
+
+    /// <summary>Closes the listeners of namespaces that were deleted (a stat each; no store read).</summary>
+    public void DropGone()
+    {
+        foreach (var (inode, l) in _listeners)
+            if (!StillThere(l.Path, inode) && _listeners.TryRemove(inode, out var gone)) gone.Dispose();
+    }
+
     /// <summary>Is the namespace that path opens still the one with this inode (not deleted, not a new one of the same name)?</summary>
     private static bool StillThere(string path, ulong inode)
     {
