@@ -253,6 +253,21 @@ public class DnsTests : LiveTest
     }
 
     [SkippableFact]
+    public void AnAgentStartedFromAThreadInsideAMemberLivesInTheHostsNamespace()
+    {
+        var net = Network("t", 0);
+        string a = Ns("a");
+        Connect(net, a, 10);
+        AgentClient.Stop(TimeSpan.FromSeconds(10));
+        // As from a script block of Invoke-NetNamespace: the caller's thread is inside the member.
+        using var inside = File.OpenHandle("/run/netns/" + a);
+        Namespaces.NamespaceThread.RunDedicated((int)inside.DangerousGetHandle(), () => { AgentClient.Start(); return 0; });
+        int pid = AgentClient.Status().ProcessId!.Value;
+        Assert.Equal(Run("readlink", "/proc/self/ns/net").Out.Trim(), Run("readlink", $"/proc/{pid}/ns/net").Out.Trim());
+        Assert.Equal("203.0.113.10", NetnsExec(a, Dig("+short", a)).Out.Trim());
+    }
+
+    [SkippableFact]
     public void TheAgentExitsByItselfWhenNoNetworkNeedsIt()
     {
         var net = Network("i", 0);

@@ -51,8 +51,27 @@ public static class AgentLauncher
         throw Messages.Error("AgentFailed", VNetErrorCategory.NotImplemented, CoreDir, "neither dotnet (with VNet.Agent.dll) nor pwsh was found to run it", AgentPaths.Log);
     }
 
-    /// <summary>Starts the agent detached; returns a description of what was started (for errors).</summary>
+    /// <summary>
+    /// Starts the agent detached; returns a description of what was started (for errors). A child
+    /// process starts in the namespace of the thread that forks it, and a caller may be a thread
+    /// inside a container's namespace (a script block of Invoke-NetNamespace that connects): the
+    /// agent must live in the process's own namespace, where the host's resolvers are, so then the
+    /// launch runs on the core's worker, which lives there.
+    /// </summary>
     public static string Launch()
+    {
+        var leader = Native.Sys.StatPath("/proc/self/ns/net");
+        var mine = Native.Sys.StatPath("/proc/thread-self/ns/net");
+        if (leader.HasValue && mine.HasValue && leader.Value.Ino != mine.Value.Ino)
+        {
+            int fd = Native.Sys.Open("/proc/self/ns/net", Native.Sys.O_RDONLY);
+            try { return Namespaces.NamespaceThread.Run(fd, LaunchHere); }
+            finally { Native.Sys.Close(fd); }
+        }
+        return LaunchHere();
+    }
+
+    private static string LaunchHere()
     {
         var (file, args, kind) = Command();
         Directory.CreateDirectory(AgentPaths.Dir);
