@@ -253,6 +253,22 @@ public class DnsTests : LiveTest
     }
 
     [SkippableFact]
+    public void QueriesToAnIPv6ResolverAreRedirectedToo()
+    {
+        var net = Network("6", 0);
+        string a = Ns("a"), b = Ns("b");
+        Connect(net, a, 10);
+        Connect(net, b, 11);
+        Ctx.Addresses.Add(net.BridgeName!, "2001:db8:6::1/64", null, skipDad: true);
+        Ctx.Addresses.Add("eth0", "2001:db8:6::a/64", a, skipDad: true);
+        Ctx.Routes.Add(new RouteSpec { Destination = "::/0", Gateway = "2001:db8:6::1", Namespace = a });
+        // A host whose resolv.conf names an IPv6 server: the query leaves for it and meets the agent on [::1].
+        Assert.Equal("203.0.113.11", Nsenter(a, Dig("+short", "@2001:db8:ffff::53", b)).Out.Trim());
+        Assert.Equal("203.0.113.11", Nsenter(a, Dig("+short", "+tcp", "@2001:db8:ffff::53", b)).Out.Trim());
+        Assert.Contains("dnat to [::1]:53", Nsenter(a, "nft", "list", "table", "ip6", NamespaceDnsSetup.Table).Out);
+    }
+
+    [SkippableFact]
     public void AnAgentStartedFromAThreadInsideAMemberLivesInTheHostsNamespace()
     {
         var net = Network("t", 0);

@@ -23,6 +23,7 @@ public static class NamespaceDnsSetup
     internal const string Marker = "# Written by VNet:";
 
     // One transaction: create-if-missing, delete, create again, so a re-run replaces the table whole.
+    // IPv6 resolvers (a host whose resolv.conf names one) go to the resolver's [::1]:53 twin.
     private const string Script =
         "table ip vnet_dns {}\n" +
         "delete table ip vnet_dns\n" +
@@ -32,9 +33,18 @@ public static class NamespaceDnsSetup
         "    ip daddr != 127.0.0.11 udp dport 53 dnat to 127.0.0.11:53\n" +
         "    ip daddr != 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:53\n" +
         "  }\n" +
+        "}\n" +
+        "table ip6 vnet_dns {}\n" +
+        "delete table ip6 vnet_dns\n" +
+        "table ip6 vnet_dns {\n" +
+        "  chain output {\n" +
+        "    type nat hook output priority -100; policy accept;\n" +
+        "    ip6 daddr != ::1 udp dport 53 dnat to [::1]:53\n" +
+        "    ip6 daddr != ::1 tcp dport 53 dnat to [::1]:53\n" +
+        "  }\n" +
         "}\n";
 
-    private const string RemoveScript = "table ip vnet_dns {}\ndelete table ip vnet_dns\n";
+    private const string RemoveScript = "table ip vnet_dns {}\ndelete table ip vnet_dns\ntable ip6 vnet_dns {}\ndelete table ip6 vnet_dns\n";
 
     private const string ResolvConf =
         Marker + " this namespace is a member of VNet container networks; their names and every other\n" +
