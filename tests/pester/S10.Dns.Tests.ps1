@@ -144,4 +144,11 @@ Describe 'S10: the VNet agent' {
         $gone | Should -BeTrue
         (Get-VNetAgent).State | Should -Be 'Stopped'
     }
+    It 'Stop-VNetAgent is quiet when none runs, and says so with -Strict' {
+        (Get-VNetAgent).State | Should -Be 'Stopped'
+        { Stop-VNetAgent -ErrorAction Stop } | Should -Not -Throw
+        $err = $null
+        Stop-VNetAgent -Strict -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Match '^AgentNotRunning'
+    }
 }
