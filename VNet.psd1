@@ -24,7 +24,8 @@
         'Start-VNetLab', 'Get-VNetLab', 'Stop-VNetLab', 'Invoke-VNetLabCommand',
         'Add-NatRule', 'Get-NatRule', 'Remove-NatRule', 'Set-NetBridge',
         'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket',
-        'Export-NetTopology', 'Import-NetTopology', 'Watch-NetEvent'
+        'Export-NetTopology', 'Import-NetTopology', 'Watch-NetEvent',
+        'Get-VNetAgent', 'Stop-VNetAgent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

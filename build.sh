@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 
 # Debian packages the tests and demo use: the kernel tools VNet is compared with and checked by.
-APT_PACKAGES="graphviz iproute2 iputils-ping util-linux nftables iptables libnftables1 conntrack iperf3 socat netcat-openbsd busybox-static python3-pyroute2 tcpdump vagrant docker.io wget"
+APT_PACKAGES="graphviz iproute2 iputils-ping util-linux nftables iptables libnftables1 conntrack iperf3 socat netcat-openbsd busybox-static python3-pyroute2 tcpdump vagrant docker.io wget dnsutils dnsmasq-base"
 
 deps() {
   [ "$DEPS" = 1 ] || return 0

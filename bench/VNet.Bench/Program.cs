@@ -26,6 +26,7 @@ foreach (var w in opts.Workloads)
         case "publish": bench.Publish1000(); break;
         case "import": bench.Import(); break;
         case "vxlan": bench.Vxlan(); break;
+        case "dns": DnsBench.Run(opts.Quick); break;
         default: Console.Error.WriteLine($"unknown workload {w}"); return 2;
     }
 }
@@ -63,7 +64,7 @@ sealed class Options
                 default: o.Workloads.Add(args[i]); break;
             }
         }
-        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan" }); }
+        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns" }); }
         if (o.Quick) o.Runs = Math.Min(o.Runs, 3);
         return o;
     }

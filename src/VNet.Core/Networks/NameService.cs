@@ -1,3 +1,6 @@
+using VNet.Core.Networks.Agent;
+using VNet.Core.Networks.Dns;
+
 namespace VNet.Core.Networks;
 
 /// <summary>
@@ -5,6 +8,9 @@ namespace VNet.Core.Networks;
 /// per-host agent that answers DNS inside member namespaces). The network layer calls these at the
 /// points below; the name service decides what that means (resolv.conf, the DNS redirect inside the
 /// namespace, starting the agent and asking it to serve the namespace).
+/// The agent reads the names from the store itself (re-reading it whenever its version changes,
+/// checked per query), so these calls only make sure the namespace asks the agent and the agent
+/// listens there; a name stops resolving the moment its endpoint record is deleted.
 /// </summary>
 public static class NameService
 {
@@ -12,11 +18,30 @@ public static class NameService
     /// After an endpoint was saved as Active. Returns once the endpoint's names resolve inside every
     /// member namespace of the network and the endpoint's namespace resolves its neighbours.
     /// </summary>
-    public static void EndpointConnected(NetContext ctx, INetworkStore store, ContainerNetwork network, ContainerEndpoint endpoint) { }
+    public static void EndpointConnected(NetContext ctx, INetworkStore store, ContainerNetwork network, ContainerEndpoint endpoint)
+    {
+        if (endpoint.NamespaceInode == 0 || string.IsNullOrEmpty(endpoint.NamespacePath))
+            throw new ArgumentException("An endpoint needs its NamespacePath and NamespaceInode before its names can be served.", nameof(endpoint));
+        NamespaceDnsSetup.Apply(ctx, endpoint);
+        AgentClient.EnsureServing(endpoint.NamespaceInode, endpoint.NamespacePath!, endpoint.Namespace ?? endpoint.NamespacePath!);
+    }
 
     /// <summary>After an endpoint's record was deleted. Returns once its names no longer resolve.</summary>
-    public static void EndpointDisconnected(NetContext ctx, INetworkStore store, ContainerNetwork network, ContainerEndpoint endpoint) { }
+    public static void EndpointDisconnected(NetContext ctx, INetworkStore store, ContainerNetwork network, ContainerEndpoint endpoint)
+    {
+        // Its names are gone already: the record's deletion changed the store's version, and the
+        // agent re-reads the store on the next query. What is left is the namespace's own set-up,
+        // undone once the namespace is in no network at all.
+        if (StillMember(store, endpoint)) return;
+        NamespaceDnsSetup.Remove(ctx, endpoint);
+        // The agent closes its listener now: a socket in a namespace keeps that namespace alive.
+        AgentClient.Release(endpoint.NamespaceInode);
+    }
 
     /// <summary>After a network and all its endpoints were removed.</summary>
-    public static void NetworkRemoved(NetContext ctx, INetworkStore store, ContainerNetwork network) { }
+    public static void NetworkRemoved(NetContext ctx, INetworkStore store, ContainerNetwork network) => AgentClient.Sync();
+
+    private static bool StillMember(INetworkStore store, ContainerEndpoint gone) =>
+        store.ListNetworks().Any(n => store.ListEndpoints(n.Name).Any(e =>
+            e.Id != gone.Id && e.NamespaceInode == gone.NamespaceInode && e.State == EndpointState.Active));
 }
