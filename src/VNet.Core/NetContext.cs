@@ -118,7 +118,7 @@ public sealed class NetContext : IDisposable
 
     /// <summary>A netlink socket bound inside a namespace (through the worker unless the caller is already there).</summary>
     private static NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
-        h.IsCallersNamespace() ? new NetlinkSocket(protocol) : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(protocol));
+        NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol));
 
     /// <summary>
     /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by

@@ -352,10 +352,9 @@ public sealed class NamespaceService
     public Process StartProcess(string? ns, ProcessStartInfo psi)
     {
         var h = _ctx.Resolve(ns);
-        if (h.IsCallersNamespace()) return Process.Start(psi) ?? throw new InvalidOperationException("process did not start");
         try
         {
-            return NamespaceThread.Run(h.Fd, () => Process.Start(psi) ?? throw new InvalidOperationException("process did not start"));
+            return NamespaceThread.RunIn(h, () => Process.Start(psi) ?? throw new InvalidOperationException("process did not start"));
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -379,7 +378,7 @@ public sealed class NamespaceService
     public T RunInside<T>(string? ns, Func<T> work)
     {
         var h = _ctx.Resolve(ns);
-        return NamespaceThread.RunDedicated(h.Fd, work);
+        return NamespaceThread.RunDedicated(h.Fd, work, h.Display);
     }
 
     private sealed class Builder
