@@ -74,3 +74,138 @@ foreach ($cmd in $args) {
         $f[2] | Should -Match 'CAP_NET_ADMIN'
     }
 }
+
+Describe 'Errors that name the right thing (issue 13, item 4)' {
+    BeforeAll {
+        $script:en = "$p-e4"
+        New-NetNamespace $en | Out-Null
+        function Get-VNetError([scriptblock] $Action) {
+            $ErrorActionPreference = 'Stop'
+            try { & $Action; $null } catch { $_ }
+        }
+    }
+    AfterAll { Remove-NetNamespace $en -ErrorAction SilentlyContinue }
+
+    It 'a VNI another tunnel holds names that tunnel' {
+        New-VxlanTunnel vxa -Vni 77 -Remote 192.0.2.2 -Namespace $en | Out-Null
+        $e = Get-VNetError { New-VxlanTunnel vxb -Vni 77 -Remote 192.0.2.2 -Namespace $en }
+        $e.FullyQualifiedErrorId | Should -BeLike 'VniInUse,*'
+        $e.CategoryInfo.Category | Should -Be 'ResourceExists'
+        $e.Exception.Message | Should -Match "'vxa'"
+        $e.Exception.Message | Should -Match '\b77\b'
+        (Get-NetLink -Namespace $en).Name | Should -Not -Contain 'vxb'
+        # The name taken is still LinkExists.
+        (Get-VNetError { New-VxlanTunnel vxa -Vni 78 -Remote 192.0.2.2 -Namespace $en }).FullyQualifiedErrorId | Should -BeLike 'LinkExists,*'
+    }
+    It 'refuses the all-zeros MAC, naming it' {
+        $e = Get-VNetError { New-VethPair y9 -PeerName z -MacAddress 00:00:00:00:00:00 -Namespace $en -PeerNamespace $en }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidMacAddress,*'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.TargetObject | Should -Be '00:00:00:00:00:00'
+        (Get-NetLink -Namespace $en).Name | Should -Not -Contain 'y9'
+    }
+    It 'refuses a tunnel whose ends are of two families, in its own words' {
+        $e = Get-VNetError { New-VxlanTunnel vx1 -Vni 5 -Remote 2001:db8::2 -Local 192.0.2.1 -Namespace $en }
+        $e.FullyQualifiedErrorId | Should -BeLike 'AddressFamilyMismatch,*'
+        $e.Exception.Message | Should -Match '2001:db8::2'
+        $e.Exception.Message | Should -Match '192\.0\.2\.1'
+        $e.Exception.Message | Should -Not -Match 'Gateway'
+    }
+    It 'names the parameter and the value of a bad -PublishPort <port>' -ForEach @(@{ port = '-5' }, @{ port = ' ' }, @{ port = '70000' }) {
+        $e = Get-VNetError { Add-NatRule -PublishPort $port -ToAddress 198.51.100.2 -Namespace $en }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidPortRange,*'
+        $e.Exception.Message | Should -Match '-PublishPort'
+        $e.Exception.Message | Should -Match ([regex]::Escape("'$port'"))
+        $e.TargetObject | Should -Be $port
+    }
+    It 'refuses an IPv6 peer on an IPv4 tunnel before the kernel' {
+        New-VxlanTunnel vx4 -Vni 44 -Remote 192.0.2.3 -Local 192.0.2.1 -Namespace $en | Out-Null
+        $e = Get-VNetError { Add-VxlanPeer vx4 2001:db8::5 -Namespace $en }
+        $e.FullyQualifiedErrorId | Should -BeLike 'AddressFamilyMismatch,*'
+        $e.Exception.Message | Should -Match 'vx4'
+        $e.TargetObject | Should -Be '2001:db8::5'
+        (Get-VxlanPeer vx4 -Namespace $en).Remote | Should -Not -Contain '2001:db8::5'
+    }
+    It 'refuses to remove a route whose gateway is of the other family, as New-NetRoute does' {
+        $new = Get-VNetError { New-NetRoute 2001:db8::/64 -Gateway 198.51.100.1 -Namespace $en }
+        $rm = Get-VNetError { Remove-NetRoute 2001:db8::/64 -Gateway 198.51.100.1 -Namespace $en }
+        $new.FullyQualifiedErrorId | Should -BeLike 'AddressFamilyMismatch,*'
+        $rm.FullyQualifiedErrorId | Should -BeLike 'AddressFamilyMismatch,*'
+        $rm.Exception.Message | Should -Be $new.Exception.Message
+    }
+    It 'validates a list of names before making the first' {
+        $e = Get-VNetError { New-NetNamespace "$p-oka", "$p-bad/x", "$p-okb" }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidNamespaceName,*'
+        $e.TargetObject | Should -Be "$p-bad/x"
+        Get-NetNamespace "$p-ok*" | Should -BeNullOrEmpty
+        Test-Path "/run/netns/$p-oka" | Should -BeFalse
+    }
+}
+
+Describe 'Re-runs converge (issue 13, item 2)' {
+    It 'shows a stale name with its state and repairs it with -Force' {
+        $s = "$p-stale"
+        # What a kill between the file and its bind mount leaves.
+        New-Item -ItemType File "/run/netns/$s" | Out-Null
+        try {
+            $g = Get-NetNamespace $s
+            $g.State | Should -Be 'Stale'
+            ($g | Out-String) | Should -Match 'STALE'
+            $e = $null
+            try { New-NetNamespace $s -ErrorAction Stop } catch { $e = $_ }
+            $e.FullyQualifiedErrorId | Should -BeLike 'NamespaceStale,*'
+            $e.Exception.Message | Should -Match '-Force'
+            $r = New-NetNamespace $s -Force
+            $r.Inode | Should -BeGreaterThan 0
+            (Get-NetNamespace $s).State | Should -Be 'Ready'
+            (Get-NetLink lo -Namespace $s).State | Should -Be 'UNKNOWN'
+            Invoke-NetNamespace $s -- ping -c 1 -W 2 127.0.0.1 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+        } finally { Remove-NetNamespace $s }
+        Test-Path "/run/netns/$s" | Should -BeFalse
+    }
+    It 'New-NetNamespace -Force on a namespace that exists is quiet and keeps it' {
+        $s = "$p-keep"
+        $a = New-NetNamespace $s
+        try {
+            New-NetBridge kept0 -Namespace $s | Out-Null
+            $b = New-NetNamespace $s -Force -ErrorVariable ev
+            $ev | Should -BeNullOrEmpty
+            $b.Inode | Should -Be $a.Inode
+            (Get-NetLink kept0 -Namespace $s).Name | Should -Be 'kept0'
+        } finally { Remove-NetNamespace $s }
+    }
+    It 'Remove-NetNamespace then New-VethPair of the same host-side name: 1,000 times, 0 failures' {
+        $c = "$p-rr"
+        $h = "$p-rh"
+        New-NetNamespace $h | Out-Null
+        $failures = 0
+        try {
+            for ($i = 0; $i -lt 1000; $i++) {
+                New-NetNamespace $c | Out-Null
+                New-VethPair vrr0 -Namespace $h -PeerName eth0 -PeerNamespace $c -ErrorAction SilentlyContinue -ErrorVariable ev | Out-Null
+                if ($ev) { $failures++ }
+                Remove-NetNamespace $c
+            }
+        } finally { Remove-NetNamespace $c, $h -ErrorAction SilentlyContinue }
+        $failures | Should -Be 0
+    }
+    It 'says so when a process keeps a removed namespace alive, and leaves its interfaces' {
+        $c = "$p-alive"
+        New-NetNamespace $c | Out-Null
+        $h = "$p-aliveh"
+        New-NetNamespace $h | Out-Null
+        New-VethPair valive -Namespace $h -PeerName eth0 -PeerNamespace $c | Out-Null
+        $sleeper = Start-Process ip -ArgumentList 'netns', 'exec', $c, 'sleep', '60' -PassThru
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while (-not (Get-NetNamespace $c).ProcessIds -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Remove-NetNamespace $c -WarningVariable w -WarningAction SilentlyContinue
+            "$w" | Should -Match "process $($sleeper.Id)"
+            (Get-NetLink valive -Namespace $h).Name | Should -Be 'valive'
+        } finally {
+            Stop-Process -Id $sleeper.Id -Force -ErrorAction SilentlyContinue
+            Remove-NetNamespace $h -ErrorAction SilentlyContinue
+        }
+    }
+}

@@ -294,6 +294,22 @@ public sealed class LinkService
         return true;
     }
 
+    /// <summary>Deletes a link by index in one request; false when it was gone already.</summary>
+    internal bool DeleteIndex(int index, string? ns)
+    {
+        var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
+        WriteIfInfo(req, index);
+        try
+        {
+            _ctx.Socket(ns).Request(req, $"delete link {index}", index);
+            return true;
+        }
+        catch (VNetException e) when (e.Errno == Sys.ENODEV)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Creates a link of a kind that needs only a name and an optional MTU/MAC (bridge and friends).</summary>
     internal NetLink CreateSimple(string name, string kind, string? ns, int? mtu, string? macAddress, bool up,
         Action<NetlinkWriter>? infoData = null, Action<NetlinkWriter>? extra = null)

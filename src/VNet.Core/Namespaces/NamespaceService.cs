@@ -73,25 +73,39 @@ public sealed class NamespaceService
     internal static ulong NsfsDevice => s_nsfsDev ??= Sys.StatPath("/proc/self/ns/net")?.Dev ?? 0;
 
     /// <summary>Creates /run/netns/NAME holding a new namespace with lo up, like `ip netns add` (which leaves lo down).</summary>
-    public NetNamespace Create(string name)
+    public NetNamespace Create(string name) => Create(name, force: false);
+
+    /// <summary>
+    /// Creates a named namespace. With <paramref name="force"/> a re-run converges: a namespace
+    /// that exists already is returned as it is (lo brought up), and a stale name (an empty file
+    /// with nothing mounted on it, what a kill between the two steps below leaves) gets a new
+    /// namespace mounted on it. Without it, both are errors that say which.
+    /// </summary>
+    public NetNamespace Create(string name, bool force)
     {
         Validation.NamespaceName(name);
         string path = System.IO.Path.Combine(NetnsDir, name);
         EnsureSharedNetnsDir();
-        int fd;
+        // The name is a file made first and a bind mount put on it second (the mount needs a file
+        // to land on, and a mount point cannot be renamed into place). A kill between the two
+        // leaves an empty file: List shows it as Stale, and force repairs it.
+        bool repair = false;
         try
         {
-            fd = Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0);
+            Sys.Close(Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0));
         }
         catch (SystemCallException e) when (e.Errno == Sys.EEXIST)
         {
-            throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+            bool live = Sys.StatPath(path) is { } st && st.Dev == NsfsDevice;
+            if (live && force) return Existing(name, path);
+            if (live) throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+            if (!force) throw Messages.Error("NamespaceStale", VNetErrorCategory.InvalidOperation, name, name, path);
+            repair = true;
         }
         catch (SystemCallException e)
         {
             throw VNetException.FromSystemCall(e, $"create {path}", name);
         }
-        Sys.Close(fd);
         NetlinkSocket? sock = null;
         int nsFd = -1;
         try
@@ -107,16 +121,12 @@ public sealed class NamespaceService
                 catch { Sys.Close(self); throw; }
             });
         }
-        catch (SystemCallException e)
+        catch (Exception e)
         {
             Sys.Umount(path, Sys.MNT_DETACH);
-            File.Delete(path);
-            throw VNetException.FromSystemCall(e, $"create namespace '{name}'", name);
-        }
-        catch
-        {
-            Sys.Umount(path, Sys.MNT_DETACH);
-            File.Delete(path);
+            // A stale name being repaired was there before: leave it as it was found.
+            if (!repair) File.Delete(path);
+            if (e is SystemCallException sc) throw VNetException.FromSystemCall(sc, $"create namespace '{name}'", name);
             throw;
         }
         var handle = _ctx.Adopt(name, new NamespaceHandle(nsFd, name, path), sock);
@@ -135,32 +145,63 @@ public sealed class NamespaceService
         };
     }
 
+    /// <summary>A namespace that is there already, as -Force returns it: lo up, as Create leaves it.</summary>
+    private NetNamespace Existing(string name, string path)
+    {
+        var h = _ctx.Resolve(name);
+        _ctx.Links.SetUp("lo", true, name);
+        return new NetNamespace { Name = name, Path = path, Inode = h.Inode, Source = nameof(NamespaceSource.Named) };
+    }
+
     /// <summary>
     /// Removes a /run/netns name (unmount and delete the file). The namespace itself ends when nothing
     /// else holds it. Returns false if there was nothing to remove; with strict, that is an error.
     /// </summary>
-    public bool Remove(string name, bool strict)
+    public bool Remove(string name, bool strict) => RemoveName(name, strict).Removed;
+
+    /// <summary>
+    /// Removes a /run/netns name and, when nothing else keeps the namespace alive (no process lives
+    /// in it, no other name or bind mount), its interfaces first: the kernel tears a namespace down
+    /// asynchronously, so a veth's far end would otherwise linger for a moment after the call and a
+    /// re-made veth of the same name would fail. What does keep it alive is returned, for the
+    /// caller to say so; then its interfaces are left alone.
+    /// </summary>
+    public NamespaceRemoval RemoveName(string name, bool strict)
     {
         Validation.NamespaceName(name);
         string path = System.IO.Path.Combine(NetnsDir, name);
-        _ctx.Forget(name);
         var info = new FileInfo(path);
         bool isLink = info.LinkTarget != null;
         if (!info.Exists && !isLink)
         {
+            _ctx.Forget(name);
             if (strict) throw Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, name, name, path);
-            return false;
+            return new NamespaceRemoval { Removed = false };
         }
+        NetProcess[] processes = Array.Empty<NetProcess>();
+        string[] mounts = Array.Empty<string>();
         // A symlink (how seed 000 names Docker's namespaces by hand) is only a name: unlink it, and
         // never unmount through it, which would tear down the bind mount it points at.
         if (!isLink)
         {
-            // Sockets other contexts left open in it for a moment would keep it (and its
-            // interfaces) alive after the name goes.
-            if (Sys.StatPath(path) is { } st && st.Dev == NsfsDevice) Filter.DeferredClose.Flush(st.Ino);
+            if (Sys.StatPath(path) is { } st && st.Dev == NsfsDevice)
+            {
+                processes = ProcessesIn(st.Ino);
+                mounts = MountsOf(st.Ino).Where(m => m != path).ToArray();
+                if (processes.Length == 0 && mounts.Length == 0) DeleteInterfaces(name);
+                // Sockets other contexts left open in it for a moment would keep it (and its
+                // interfaces) alive after the name goes.
+                Filter.DeferredClose.Flush(st.Ino);
+                ForgetMount(st.Ino, path);
+            }
+            _ctx.Forget(name);
             int err = Sys.Umount(path, Sys.MNT_DETACH | Sys.UMOUNT_NOFOLLOW);
             if (err is Sys.EPERM or Sys.EACCES)
                 throw VNetException.FromErrno(err, $"remove namespace '{name}'", name);
+        }
+        else
+        {
+            _ctx.Forget(name);
         }
         try
         {
@@ -170,7 +211,83 @@ public sealed class NamespaceService
         {
             throw VNetException.FromErrno(Sys.EACCES, $"remove namespace '{name}'", name);
         }
-        return true;
+        return new NamespaceRemoval { Removed = true, KeptByProcesses = processes, KeptByMounts = mounts };
+    }
+
+    /// <summary>
+    /// Deletes the virtual interfaces of a namespace about to lose its last holder (what the kernel
+    /// would do a moment later on its own), each in one request: a veth takes its peer with it.
+    /// Devices without a kind (physical ones) are left for the kernel to move back home.
+    /// </summary>
+    private void DeleteInterfaces(string name)
+    {
+        List<Links.NetLink> links;
+        try { links = _ctx.Links.List(name); }
+        catch (VNetException) { return; } // cannot look inside: the kernel will do it
+        var gone = new HashSet<int>();
+        foreach (var l in links)
+        {
+            if (l.Kind is "loopback" or "device" || l.Kind.StartsWith("type", StringComparison.Ordinal)) continue;
+            if (gone.Contains(l.Index)) continue;
+            _ctx.Links.DeleteIndex(l.Index, name);
+            // The peer of a veth in the same namespace goes with it.
+            if (l.Kind == "veth" && l.LinkNetnsId == null && l.LinkIndex is int peer) gone.Add(peer);
+        }
+    }
+
+    private Dictionary<ulong, List<NetProcess>>? _processes;
+    private Dictionary<ulong, List<string>>? _mounts;
+
+    /// <summary>The processes living in a namespace (/proc scanned once per context: a bulk removal asks for each name).</summary>
+    private NetProcess[] ProcessesIn(ulong inode)
+    {
+        _processes ??= ScanProcesses();
+        // The scan is as old as the context (one cmdlet call): good enough for a bulk removal.
+        return _processes.TryGetValue(inode, out var l) ? l.ToArray() : Array.Empty<NetProcess>();
+    }
+
+    /// <summary>Every mount point of a namespace (its /run/netns names, Docker's file, other bind mounts), from mountinfo.</summary>
+    private List<string> MountsOf(ulong inode)
+    {
+        if (_mounts == null)
+        {
+            _mounts = new Dictionary<ulong, List<string>>();
+            string[] lines;
+            try { lines = File.ReadAllLines("/proc/self/mountinfo"); }
+            catch (IOException) { lines = Array.Empty<string>(); }
+            foreach (var line in lines)
+            {
+                // id parent major:minor root mountpoint ...; an nsfs mount's root is "net:[INODE]".
+                var f = line.Split(' ');
+                if (f.Length < 5 || !f[3].StartsWith("net:[", StringComparison.Ordinal)) continue;
+                if (!ulong.TryParse(f[3].AsSpan(5, f[3].Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino)) continue;
+                if (!_mounts.TryGetValue(ino, out var list)) _mounts[ino] = list = new List<string>();
+                list.Add(UnescapeMountPath(f[4]));
+            }
+        }
+        return _mounts.TryGetValue(inode, out var l) ? l : new List<string>();
+    }
+
+    private void ForgetMount(ulong inode, string path)
+    {
+        if (_mounts != null && _mounts.TryGetValue(inode, out var l)) l.RemoveAll(m => m == path);
+    }
+
+    /// <summary>mountinfo writes space, tab, newline and backslash as octal escapes (\040 ...).</summary>
+    private static string UnescapeMountPath(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 3 < s.Length && int.TryParse(s.AsSpan(i + 1, 3), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                sb.Append((char)Convert.ToInt32(s.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else sb.Append(s[i]);
+        }
+        return sb.ToString();
     }
 
     /// <summary>Gives an existing namespace (a path such as Docker's, or /proc/PID/ns/net) a /run/netns name, as a bind mount.</summary>
@@ -242,6 +359,7 @@ public sealed class NamespaceService
     public List<NetNamespace> List(string[]? names = null, int[]? processIds = null, bool includeProcesses = true)
     {
         var byInode = new Dictionary<ulong, Builder>();
+        var stale = new List<string>();
         Builder For(ulong ino) => byInode.TryGetValue(ino, out var b) ? b : byInode[ino] = new Builder { Inode = ino };
 
         ulong nsfs = NsfsDevice;
@@ -250,7 +368,13 @@ public sealed class NamespaceService
             foreach (var file in Directory.EnumerateFileSystemEntries(NetnsDir).Order(StringComparer.Ordinal))
             {
                 var st = Sys.StatPath(file);
-                if (st == null || st.Value.Dev != nsfs) continue; // stale or not a namespace
+                if (st == null || st.Value.Dev != nsfs)
+                {
+                    // Nothing mounted on the name: shown as Stale, never hidden (New-NetNamespace
+                    // would trip over it, and -Force or Remove-NetNamespace clears it).
+                    if (st != null || new FileInfo(file).LinkTarget != null) stale.Add(System.IO.Path.GetFileName(file));
+                    continue;
+                }
                 var b = For(st.Value.Ino);
                 b.Names.Add(System.IO.Path.GetFileName(file));
             }
@@ -302,6 +426,14 @@ public sealed class NamespaceService
                     IsCurrent = b.Inode == current,
                 });
             }
+        }
+        foreach (var name in stale)
+        {
+            result.Add(new NetNamespace
+            {
+                Name = name, Path = System.IO.Path.Combine(NetnsDir, name), Source = nameof(NamespaceSource.Named),
+                State = NamespaceStates.Stale,
+            });
         }
         IEnumerable<NetNamespace> q = result;
         if (names is { Length: > 0 })

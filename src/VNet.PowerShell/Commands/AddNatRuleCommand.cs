@@ -66,6 +66,12 @@ public sealed class AddNatRuleCommand : VNetCmdlet
         if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", what)) return;
         Try(() =>
         {
+            // Checked here, naming the parameter and the value as typed, before the NAT code sees it.
+            if (ParameterSetName == "Publish")
+            {
+                VNet.Core.Validation.PortRange(PublishPort, "-PublishPort");
+                if (ToPort != null) VNet.Core.Validation.PortRange(ToPort, "-ToPort");
+            }
             var rule = Ctx.Nat.Add(spec);
             foreach (var w in Ctx.Nat.Warnings) WriteWarning(w);
             foreach (var n in Ctx.Nat.Notes) WriteVerbose(n);

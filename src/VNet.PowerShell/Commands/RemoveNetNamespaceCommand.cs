@@ -17,13 +17,27 @@ public sealed class RemoveNetNamespaceCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
+        // Every name of the list is checked before the first one is removed.
+        bool valid = true;
+        foreach (var n in Name)
+        {
+            try { VNet.Core.Validation.NamespaceName(n); }
+            catch (VNet.Core.VNetException e) { WriteError(ToErrorRecord(e)); valid = false; }
+        }
+        if (!valid) return;
         foreach (var n in Name)
         {
             if (!ShouldProcess(n, "Remove network namespace")) continue;
             Try(() =>
             {
-                if (!Ctx.Namespaces.Remove(n, Strict.IsPresent))
-                    WriteVerbose($"Namespace '{n}' was already gone.");
+                var r = Ctx.Namespaces.RemoveName(n, Strict.IsPresent);
+                if (!r.Removed) WriteVerbose($"Namespace '{n}' was already gone.");
+                else if (r.KeptAlive)
+                {
+                    // Said, not hidden: its interfaces (a veth's host end) stay until these let go.
+                    var by = r.KeptByProcesses.Select(p => $"process {p.ProcessId} ({p.Command})").Concat(r.KeptByMounts);
+                    WriteWarning(VNet.Core.Messages.Format("NamespaceKeptAlive", n, string.Join(", ", by)));
+                }
             });
         }
     }
