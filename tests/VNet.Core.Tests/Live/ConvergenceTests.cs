@@ -1,0 +1,44 @@
+using VNet.Core.Links;
+using Xunit;
+
+namespace VNet.Core.Tests.Live;
+
+/// <summary>What a kill -9 between two requests leaves is repaired by the same create asked to converge.</summary>
+public class ConvergenceTests : LiveTest
+{
+    [SkippableFact]
+    public void AVethWhosePeerStayedDownComesUpWhenCreatedAgainWithReuse()
+    {
+        string h = Ns("h"), c = Ns("c"), br = L("br", h), v = L("v", h);
+        Ctx.Bridges.Create(br, h);
+        var spec = new VethSpec { Name = v, Namespace = h, PeerName = "eth0", PeerNamespace = c, Bridge = br };
+        Ctx.Veths.Create(spec);
+        // The state a kill between the create and the peer's "up" leaves: the container end down.
+        Ctx.Links.SetUp("eth0", false, c);
+        Assert.False(Ctx.Links.Get("eth0", c).AdminUp);
+
+        var e = Assert.Throws<VNetException>(() => Ctx.Veths.Create(spec));
+        Assert.Equal("LinkExists", e.ErrorId);
+
+        spec.ReuseExisting = true;
+        var pair = Ctx.Veths.Create(spec);
+        Assert.True(Ctx.Links.Get("eth0", c).AdminUp);
+        Assert.True(Ctx.Links.Get(v, h).AdminUp);
+        Assert.Equal(br, Ctx.Links.Get(v, h).Master);
+        Assert.Equal("eth0", pair.PeerName);
+        Assert.Equal(c, pair.PeerNamespace);
+    }
+
+    [SkippableFact]
+    public void ReuseDoesNotAdoptAnotherPairHoldingTheName()
+    {
+        string h = Ns("h"), c = Ns("c"), d = Ns("d"), v = L("v", h);
+        Ctx.Veths.Create(new VethSpec { Name = v, Namespace = h, PeerName = "eth0", PeerNamespace = d });
+        var e = Assert.Throws<VNetException>(() => Ctx.Veths.Create(new VethSpec
+        {
+            Name = v, Namespace = h, PeerName = "eth0", PeerNamespace = c, ReuseExisting = true,
+        }));
+        Assert.Equal("LinkExists", e.ErrorId);
+        Assert.Null(Ctx.Links.TryGet("eth0", c));
+    }
+}
