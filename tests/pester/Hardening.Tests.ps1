@@ -209,3 +209,63 @@ Describe 'Re-runs converge (issue 13, item 2)' {
         }
     }
 }
+
+Describe 'A build killed with -9 at random moments converges when run again with -Force' {
+    BeforeAll {
+        $script:build = Join-Path $PSScriptRoot 'Build-Containers.ps1'
+        $script:count = 6
+        function Remove-Build([string] $Prefix) {
+            $names = @("$Prefix-h") + (1..$count | ForEach-Object { "$Prefix-c$_" })
+            Remove-NetNamespace $names -ErrorAction SilentlyContinue
+        }
+        # What a user checks: every container up, addressed, routed, on the bridge, reachable.
+        function Assert-Topology([string] $Prefix) {
+            $h = "$Prefix-h"
+            @(Get-NetNamespace "$Prefix-*" | Where-Object State -ne 'Ready') | Should -BeNullOrEmpty
+            (Get-NetLink kbr0 -Namespace $h).AdminUp | Should -BeTrue
+            for ($i = 1; $i -le $count; $i++) {
+                $c = "$Prefix-c$i"
+                $eth = Get-NetLink eth0 -Namespace $c
+                $eth.AdminUp | Should -BeTrue -Because "eth0 of $c must be up"
+                $v = Get-NetLink "$Prefix-v$i" -Namespace $h
+                $v.AdminUp | Should -BeTrue
+                $v.Master | Should -Be 'kbr0'
+                (Get-NetIPAddress eth0 -Namespace $c).IPAddress | Should -Contain "198.51.100.$(10 + $i)"
+                (Get-NetRoute -Namespace $c | Where-Object Destination -eq 'default').Gateway | Should -Be '198.51.100.1'
+                Test-Ping $c 198.51.100.1 | Should -BeTrue -Because "$c must reach its gateway"
+            }
+            Test-Ping "$Prefix-c1" "198.51.100.$(10 + $count)" | Should -BeTrue
+        }
+    }
+
+    It 'trial <trial>: killed at a random moment, then re-run with -Force: 0 errors, full topology' -ForEach (1..5 | ForEach-Object { @{ trial = $_ } }) {
+        $pre = "$p-k$trial"
+        try {
+            # How long an uninterrupted build takes here (after pwsh has started) bounds the kill moment.
+            if (-not $script:buildMs) {
+                $r = & $pwsh -NoProfile -NonInteractive -File $build -Prefix "$p-k0" -Count $count -Module $manifest
+                "$r" | Should -Match '^built \d+$'
+                $script:buildMs = [int]("$r".Split(' ')[1])
+                Assert-Topology "$p-k0"
+                Remove-Build "$p-k0"
+            }
+            $marker = Join-Path ([IO.Path]::GetTempPath()) "$pre.started"
+            $log = New-TemporaryFile
+            $child = Start-Process $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $build, '-Prefix', $pre, '-Count', $count, '-Module', $manifest, '-Marker', $marker -PassThru -RedirectStandardOutput $log.FullName
+            while (-not (Test-Path $marker) -and -not $child.HasExited) { Start-Sleep -Milliseconds 5 }
+            $at = Get-Random -Minimum 0 -Maximum ([Math]::Max(1, $buildMs))
+            Start-Sleep -Milliseconds $at
+            $done = $child.HasExited
+            Stop-Process -Id $child.Id -Force -ErrorAction SilentlyContinue   # SIGKILL
+            $child.WaitForExit()
+            Remove-Item $marker, $log.FullName -ErrorAction SilentlyContinue
+            Write-Host "    killed $at ms into a $buildMs ms build$(if ($done) { ' (it had finished)' })"
+
+            $ev = $null
+            $out = & $build -Prefix $pre -Count $count -Force -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev | Should -BeNullOrEmpty -Because (($ev | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) -join "`n")
+            "$out" | Should -Match '^built \d+$'
+            Assert-Topology $pre
+        } finally { Remove-Build $pre }
+    }
+}
