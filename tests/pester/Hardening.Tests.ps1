@@ -269,3 +269,33 @@ Describe 'A build killed with -9 at random moments converges when run again with
         } finally { Remove-Build $pre }
     }
 }
+
+Describe 'Bounded per-call resources (issue 13, item 6)' {
+    It '5,000 names in one New-NetNamespace call under ulimit -n 1024' {
+        $script = New-TemporaryFile
+        Set-Content $script.FullName @"
+Import-Module '$manifest'
+New-NetNamespace '$p-warm' | Out-Null; Remove-NetNamespace '$p-warm'
+`$me = Get-Process -Id `$PID
+[GC]::Collect(); `$me.Refresh(); `$before = `$me.WorkingSet64
+`$names = 1..5000 | ForEach-Object { '$p-m' + `$_ }
+`$made = New-NetNamespace `$names -ErrorVariable ev -ErrorAction SilentlyContinue
+`$me.Refresh()
+'made=' + @(`$made).Count
+'errors=' + @(`$ev).Count
+if (`$ev) { 'first=' + `$ev[0] }
+'rssgrowthmb=' + [int]((`$me.WorkingSet64 - `$before) / 1MB)
+"@
+        try {
+            $out = bash -c "ulimit -n 1024 && exec '$pwsh' -NoProfile -NonInteractive -File '$($script.FullName)'"
+            $kv = @{}; foreach ($l in $out) { $k, $v = "$l".Split('=', 2); $kv[$k] = $v }
+            Write-Host "    5,000 namespaces in one call under ulimit -n 1024: RSS grew $($kv.rssgrowthmb) MB"
+            $kv.errors | Should -Be '0' -Because $kv.first
+            $kv.made | Should -Be '5000'
+            @(Get-NetNamespace "$p-m*").Count | Should -Be 5000
+        } finally {
+            Remove-Item $script.FullName
+            Remove-NetNamespace (1..5000 | ForEach-Object { "$p-m$_" }) -ErrorAction SilentlyContinue
+        }
+    }
+}

@@ -42,3 +42,25 @@ public class ConvergenceTests : LiveTest
         Assert.Null(Ctx.Links.TryGet("eth0", c));
     }
 }
+
+/// <summary>A call's open namespaces are bounded, whatever the number it touches.</summary>
+public class BoundedContextTests : LiveTest
+{
+    [SkippableFact]
+    public void AContextHoldsAtMostItsBoundOfNamespacesOpen()
+    {
+        var names = Enumerable.Range(0, NetContext.MaxOpenNamespaces + 40).Select(i => $"{P}-b{i}").ToList();
+        try
+        {
+            using var ctx = new NetContext();
+            foreach (var n in names) ctx.Namespaces.Create(n);
+            Assert.True(ctx.OpenNamespaceCount <= NetContext.MaxOpenNamespaces, $"{ctx.OpenNamespaceCount} open");
+            // An evicted namespace is reopened on demand.
+            Assert.Equal("lo", ctx.Links.Get("lo", names[0]).Name);
+        }
+        finally
+        {
+            foreach (var n in names) Ctx.Namespaces.Remove(n, strict: false);
+        }
+    }
+}
