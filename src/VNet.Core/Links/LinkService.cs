@@ -35,7 +35,7 @@ public sealed class LinkService
             return one != null && (kind == null || one.Kind == kind) ? new List<NetLink> { one } : new List<NetLink>();
         }
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST | Nl.F_DUMP);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         var msgs = sock.Dump(req, "list links", ns);
         var all = new List<NetLink>(msgs.Count);
@@ -67,7 +67,7 @@ public sealed class LinkService
     internal List<(NetLink Link, AttributeSet? Data)> ListWithData(string? ns, string kind)
     {
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST | Nl.F_DUMP);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         int li = req.BeginNested(Ifla.LINKINFO);
         req.AttrString(Ifla.INFO_KIND, kind); // the kernel filters the dump by kind
@@ -105,7 +105,7 @@ public sealed class LinkService
     {
         Validation.LinkName(name);
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         req.AttrString(Ifla.IFNAME, name);
         return GetOne(req, ns, name, resolveMaster);
@@ -117,7 +117,7 @@ public sealed class LinkService
     public NetLink? TryGetByIndex(int index, string? ns = null)
     {
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST);
-        BinaryPrimitives.WriteInt32LittleEndian(req.Reserve(Ifla.IfInfoMsgLength).Slice(4), index);
+        IfInfoMsg.Write(req, index);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         return GetOne(req, ns, index);
     }
@@ -158,7 +158,7 @@ public sealed class LinkService
     {
         Validation.LinkName(name);
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, up: up);
+        IfInfoMsg.Write(req, up: up);
         req.AttrString(Ifla.IFNAME, name);
         try
         {
@@ -198,7 +198,7 @@ public sealed class LinkService
             throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, change.NewName, change.NewName, NsText(ns));
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, link.Index, change.Up);
+        IfInfoMsg.Write(req, link.Index, change.Up);
         bool any = change.Up != null;
         if (change.Mtu is int m) { req.AttrU32(Ifla.MTU, (uint)m); any = true; }
         if (change.NewName != null && change.NewName != name) { req.AttrString(Ifla.IFNAME, change.NewName); any = true; }
@@ -221,7 +221,7 @@ public sealed class LinkService
         if (target != null)
         {
             var mv = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-            BinaryPrimitives.WriteInt32LittleEndian(mv.Reserve(Ifla.IfInfoMsgLength).Slice(4), link.Index);
+            IfInfoMsg.Write(mv, link.Index);
             mv.AttrU32(Ifla.NET_NS_FD, (uint)target.Fd);
             try
             {
@@ -243,29 +243,15 @@ public sealed class LinkService
     internal void SetMaster(int index, int masterIndex, bool up, string? ns, string name)
     {
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, index, up ? true : null);
+        IfInfoMsg.Write(req, index, up ? true : null);
         req.AttrU32(Ifla.MASTER, (uint)masterIndex);
         _ctx.Socket(ns).Request(req, $"change link '{name}'", name);
-    }
-
-    /// <summary>
-    /// The ifinfomsg header of a link request: the link's index (0: named by IFLA_IFNAME instead) and,
-    /// when <paramref name="up"/> is given, the UP flag with it in the change mask, so the kernel
-    /// touches no other flag. Without it the request leaves the link's state alone.
-    /// </summary>
-    internal static void WriteIfInfo(NetlinkWriter req, int index = 0, bool? up = null)
-    {
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        BinaryPrimitives.WriteInt32LittleEndian(ifi.Slice(4), index);
-        if (up is not bool u) return;
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), u ? Iff.UP : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
     }
 
     private void SetFlags(int index, bool up, string? ns, string name)
     {
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, index, up);
+        IfInfoMsg.Write(req, index, up);
         _ctx.Socket(ns).Request(req, $"set link '{name}' {(up ? "up" : "down")}", name);
     }
 
@@ -279,7 +265,7 @@ public sealed class LinkService
         // A bridge leaves things behind in the firewall (isolation, accepts): know it is one.
         bool bridge = TryGet(name, ns, resolveMaster: false)?.Kind == "bridge";
         var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrString(Ifla.IFNAME, name);
         try
         {
@@ -298,7 +284,7 @@ public sealed class LinkService
     internal bool DeleteIndex(int index, string? ns)
     {
         var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, index);
+        IfInfoMsg.Write(req, index);
         try
         {
             _ctx.Socket(ns).Request(req, $"delete link {index}", index);
@@ -318,7 +304,7 @@ public sealed class LinkService
         if (mtu is int m) Validation.Mtu(m);
         byte[]? mac = macAddress != null ? Validation.MacAddress(macAddress) : null;
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL);
-        WriteIfInfo(req, up: up ? true : null);
+        IfInfoMsg.Write(req, up: up ? true : null);
         req.AttrString(Ifla.IFNAME, name);
         if (mtu is int mm) req.AttrU32(Ifla.MTU, (uint)mm);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);

@@ -88,7 +88,7 @@ public sealed class VethService
         }
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, 256);
-        LinkService.WriteIfInfo(req, up: spec.Up ? true : null);
+        IfInfoMsg.Write(req, up: spec.Up ? true : null);
         req.AttrString(Ifla.IFNAME, spec.Name);
         if (spec.Mtu is int m1) req.AttrU32(Ifla.MTU, (uint)m1);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);
@@ -99,7 +99,7 @@ public sealed class VethService
         int peer = req.BeginNested(Ifla.VETH_INFO_PEER);
         // The peer cannot be brought up inside this message: the kernel opens it before the two ends
         // are joined and answers ENOTCONN. It comes up in a second message below.
-        LinkService.WriteIfInfo(req);
+        IfInfoMsg.Write(req);
         req.AttrString(Ifla.IFNAME, spec.PeerName);
         if (spec.Mtu is int m2) req.AttrU32(Ifla.MTU, (uint)m2);
         if (peerMac != null) req.Attr(Ifla.ADDRESS, peerMac);

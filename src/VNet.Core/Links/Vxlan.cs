@@ -259,7 +259,7 @@ public sealed class VxlanService
         if (learning is bool l)
         {
             var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-            BinaryPrimitives.WriteInt32LittleEndian(req.Reserve(Ifla.IfInfoMsgLength).Slice(4), t.Index);
+            IfInfoMsg.Write(req, t.Index);
             int li = req.BeginNested(Ifla.LINKINFO);
             req.AttrString(Ifla.INFO_KIND, "vxlan");
             int d = req.BeginNested(Ifla.INFO_DATA);
