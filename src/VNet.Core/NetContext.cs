@@ -60,6 +60,8 @@ public sealed class NetContext : IDisposable
         Ruleset = new Filter.RulesetService(this);
         Conntrack = new Filter.ConntrackService(this);
         Trace = new Filter.TraceService(this);
+        BridgeOperations = new Orchestration.BridgeOperations(this);
+        NamespaceOperations = new Orchestration.NamespaceOperations(this);
     }
 
     public NamespaceService Namespaces { get; }
@@ -77,6 +79,10 @@ public sealed class NetContext : IDisposable
     public Filter.RulesetService Ruleset { get; }
     public Filter.ConntrackService Conntrack { get; }
     public Filter.TraceService Trace { get; }
+    /// <summary>A bridge's creation and removal with their firewall follow-ups (Links and Filter together).</summary>
+    public Orchestration.BridgeOperations BridgeOperations { get; }
+    /// <summary>A namespace's removal with its interfaces (Namespaces and Links together).</summary>
+    public Orchestration.NamespaceOperations NamespaceOperations { get; }
 
     /// <summary>
     /// Opens (once per context) the namespace a user named: null or "" is the caller's own, a path
@@ -125,6 +131,13 @@ public sealed class NetContext : IDisposable
 
     /// <summary>How many namespaces this context holds open now (for tests of the bound).</summary>
     internal int OpenNamespaceCount => _handles.Count;
+
+    /// <summary>
+    /// A namespace is losing its name: what any context left open in it for a moment (deferred
+    /// firewall closes, see Filter/DeferredClose.cs) is closed now, so it does not keep it alive.
+    /// Here, in the composition root, so that Namespaces need not know Filter.
+    /// </summary>
+    internal void ReleaseNamespace(ulong inode) => Filter.DeferredClose.Flush(inode);
 
     /// <summary>Forgets a handle (after the namespace was removed) so a later call does not reuse it.</summary>
     internal void Forget(string ns)

@@ -27,23 +27,11 @@ public sealed class BridgeService
     /// locally administered one of its own (as Docker gives docker0): a bridge left to the kernel
     /// takes the lowest MAC of its ports and changes it when that port leaves (a container
     /// detached), and every neighbour's ARP entry for the gateway goes stale for seconds.
-    /// Under an iptables FORWARD policy of DROP (Docker's), it also gets the accept that lets it switch
-    /// between its own ports (see NatService.AllowSwitching); if that cannot be added, the bridge goes.
+    /// The link only: its firewall follow-ups (switching under a FORWARD policy of DROP) are
+    /// Orchestration/BridgeOperations' job, which is what the cmdlets call.
     /// </summary>
-    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true)
-    {
-        var link = _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress ?? RandomMac(), up);
-        try
-        {
-            _ctx.Nat.AllowSwitching(name, ns);
-        }
-        catch
-        {
-            try { _ctx.Links.Remove(name, ns); } catch (VNetException) { } // the first error is the one to report
-            throw;
-        }
-        return link;
-    }
+    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true) =>
+        _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress ?? RandomMac(), up);
 
     /// <summary>A random unicast, locally administered MAC (first octet xxxxxx10).</summary>
     internal static string RandomMac()

@@ -257,13 +257,12 @@ public sealed class LinkService
 
     /// <summary>
     /// Deletes a link (for a veth, both ends go). Returns false when it was already gone; with
-    /// strict, that is a LinkNotFound error.
+    /// strict, that is a LinkNotFound error. The link only: a bridge's firewall state goes with
+    /// Orchestration/BridgeOperations.RemoveLink.
     /// </summary>
     public bool Remove(string name, string? ns = null, bool strict = false)
     {
         Validation.LinkName(name);
-        // A bridge leaves things behind in the firewall (isolation, accepts): know it is one.
-        bool bridge = TryGet(name, ns, resolveMaster: false)?.Kind == "bridge";
         var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
         IfInfoMsg.Write(req);
         req.AttrString(Ifla.IFNAME, name);
@@ -276,7 +275,6 @@ public sealed class LinkService
             if (strict) throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
             return false;
         }
-        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns);
         return true;
     }
 

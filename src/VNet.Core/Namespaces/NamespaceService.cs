@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using VNet.Core.Links;
 using VNet.Core.Native;
 using VNet.Core.Netlink;
 
@@ -132,7 +131,7 @@ public sealed class NamespaceService
         var handle = _ctx.Adopt(name, new NamespaceHandle(nsFd, name, path), sock);
         try
         {
-            _ctx.Links.SetUp("lo", true, name);
+            LoopbackUp(name);
         }
         catch
         {
@@ -145,11 +144,24 @@ public sealed class NamespaceService
         };
     }
 
+    /// <summary>
+    /// Brings lo up. It is always index 1 in its namespace; one request by index, sent here rather
+    /// than through Links, which sits above Namespaces.
+    /// </summary>
+    private void LoopbackUp(string name)
+    {
+        var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
+        IfInfoMsg.Write(req, LoopbackIndex, up: true);
+        _ctx.Socket(name).Request(req, $"bring lo up in namespace '{name}'", name);
+    }
+
+    private const int LoopbackIndex = 1;
+
     /// <summary>A namespace that is there already, as -Force returns it: lo up, as Create leaves it.</summary>
     private NetNamespace Existing(string name, string path)
     {
         var h = _ctx.Resolve(name);
-        _ctx.Links.SetUp("lo", true, name);
+        LoopbackUp(name);
         return new NetNamespace { Name = name, Path = path, Inode = h.Inode, Source = nameof(NamespaceSource.Named) };
     }
 
@@ -160,11 +172,27 @@ public sealed class NamespaceService
     public bool Remove(string name, bool strict) => RemoveName(name, strict).Removed;
 
     /// <summary>
-    /// Removes a /run/netns name and, when nothing else keeps the namespace alive (no process lives
-    /// in it, no other name or bind mount), its interfaces first: the kernel tears a namespace down
-    /// asynchronously, so a veth's far end would otherwise linger for a moment after the call and a
-    /// re-made veth of the same name would fail. What does keep it alive is returned, for the
-    /// caller to say so; then its interfaces are left alone.
+    /// What keeps a named namespace alive besides its name: the processes living in it and its
+    /// other names or bind mounts (Docker's file, a second /run/netns name). Null when the name
+    /// holds no namespace (gone, stale, or a symlink).
+    /// </summary>
+    public NamespaceRemoval? Holders(string name)
+    {
+        Validation.NamespaceName(name);
+        string path = System.IO.Path.Combine(NetnsDir, name);
+        if (new FileInfo(path).LinkTarget != null) return null;
+        if (Sys.StatPath(path) is not { } st || st.Dev != NsfsDevice) return null;
+        return new NamespaceRemoval
+        {
+            KeptByProcesses = ProcessesIn(st.Ino),
+            KeptByMounts = MountsOf(st.Ino).Where(m => m != path).Distinct().ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Removes a /run/netns name (unmount and delete the file), as `ip netns delete` does; the
+    /// namespace ends when nothing else holds it (Orchestration/NamespaceOperations also deletes
+    /// its interfaces first). Returns whether a name was removed; strict makes "gone" an error.
     /// </summary>
     public NamespaceRemoval RemoveName(string name, bool strict)
     {
@@ -178,20 +206,15 @@ public sealed class NamespaceService
             if (strict) throw Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, name, name, path);
             return new NamespaceRemoval { Removed = false };
         }
-        NetProcess[] processes = Array.Empty<NetProcess>();
-        string[] mounts = Array.Empty<string>();
         // A symlink (how seed 000 names Docker's namespaces by hand) is only a name: unlink it, and
         // never unmount through it, which would tear down the bind mount it points at.
         if (!isLink)
         {
             if (Sys.StatPath(path) is { } st && st.Dev == NsfsDevice)
             {
-                processes = ProcessesIn(st.Ino);
-                mounts = MountsOf(st.Ino).Where(m => m != path).ToArray();
-                if (processes.Length == 0 && mounts.Length == 0) DeleteInterfaces(name);
                 // Sockets other contexts left open in it for a moment would keep it (and its
                 // interfaces) alive after the name goes.
-                Filter.DeferredClose.Flush(st.Ino);
+                _ctx.ReleaseNamespace(st.Ino);
                 ForgetMount(st.Ino, path);
             }
             _ctx.Forget(name);
@@ -211,28 +234,7 @@ public sealed class NamespaceService
         {
             throw VNetException.FromErrno(Sys.EACCES, $"remove namespace '{name}'", name);
         }
-        return new NamespaceRemoval { Removed = true, KeptByProcesses = processes, KeptByMounts = mounts };
-    }
-
-    /// <summary>
-    /// Deletes the virtual interfaces of a namespace about to lose its last holder (what the kernel
-    /// would do a moment later on its own), each in one request: a veth takes its peer with it.
-    /// Devices without a kind (physical ones) are left for the kernel to move back home.
-    /// </summary>
-    private void DeleteInterfaces(string name)
-    {
-        List<Links.NetLink> links;
-        try { links = _ctx.Links.List(name); }
-        catch (VNetException) { return; } // cannot look inside: the kernel will do it
-        var gone = new HashSet<int>();
-        foreach (var l in links)
-        {
-            if (l.Kind is "loopback" or "device" || l.Kind.StartsWith("type", StringComparison.Ordinal)) continue;
-            if (gone.Contains(l.Index)) continue;
-            _ctx.Links.DeleteIndex(l.Index, name);
-            // The peer of a veth in the same namespace goes with it.
-            if (l.Kind == "veth" && l.LinkNetnsId == null && l.LinkIndex is int peer) gone.Add(peer);
-        }
+        return new NamespaceRemoval { Removed = true };
     }
 
     private Dictionary<ulong, List<NetProcess>>? _processes;

@@ -30,12 +30,12 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
             if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) continue;
             Try(() =>
             {
-                var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
+                var br = Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
                 foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 if (Isolated)
                 {
                     try { Ctx.Nat.SetIsolated(n, true, Namespace); }
-                    catch { Ctx.Links.Remove(n, Namespace); throw; } // nothing half-made
+                    catch { Ctx.BridgeOperations.RemoveLink(n, Namespace); throw; } // nothing half-made
                     foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 }
                 WriteObject(br);

@@ -30,7 +30,7 @@ public sealed class RemoveNetNamespaceCommand : VNetCmdlet
             if (!ShouldProcess(n, "Remove network namespace")) continue;
             Try(() =>
             {
-                var r = Ctx.Namespaces.RemoveName(n, Strict.IsPresent);
+                var r = Ctx.NamespaceOperations.Remove(n, Strict.IsPresent);
                 if (!r.Removed) WriteVerbose($"Namespace '{n}' was already gone.");
                 else if (r.KeptAlive)
                 {
