@@ -45,12 +45,8 @@ public sealed class BridgeService
     /// <summary>Plugs an interface into a bridge (and brings the port up, as a switch port is useless down).</summary>
     public BridgePort AddPort(string bridge, string iface, string? ns = null)
     {
-        Validation.LinkName(bridge, "Bridge");
         Validation.LinkName(iface, "Interface");
-        var br = _ctx.Links.TryGet(bridge, ns, resolveMaster: false)
-            ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, bridge, bridge, LinkService.NsText(ns));
-        if (br.Kind != "bridge")
-            throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, bridge, bridge, br.Kind);
+        var br = _ctx.Links.GetBridge(bridge, ns);
         var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
         // One request for master and up: this runs once per container in a bulk build.
         _ctx.Links.SetMaster(link.Index, br.Index, up: !link.AdminUp, ns, iface);

@@ -50,11 +50,7 @@ public sealed class LinkService
         var result = new List<NetLink>(all.Count);
         foreach (var link in all)
         {
-            if (link.MasterIndex is int mi && byIndex.TryGetValue(mi, out var master))
-            {
-                link.Master = master.Name;
-                link.MasterKind ??= master.Kind;
-            }
+            if (link.MasterIndex is int mi) NameMaster(link, byIndex.GetValueOrDefault(mi));
             if (link.LinkNetnsId == null && link.LinkIndex is int li && byIndex.TryGetValue(li, out var lower)) link.LinkName = lower.Name;
             if (namePattern != null && !Wildcard.IsMatch(link.Name, namePattern)) continue;
             if (kind != null && !string.Equals(link.Kind, kind, StringComparison.OrdinalIgnoreCase)) continue;
@@ -86,7 +82,7 @@ public sealed class LinkService
         {
             var names = List(ns).ToDictionary(l => l.Index, l => l);
             foreach (var (l, _) in result)
-                if (l.MasterIndex is int mi && names.TryGetValue(mi, out var master)) { l.Master = master.Name; l.MasterKind ??= master.Kind; }
+                if (l.MasterIndex is int mi) NameMaster(l, names.GetValueOrDefault(mi));
         }
         return result;
     }
@@ -137,14 +133,31 @@ public sealed class LinkService
         {
             if (m.Type != Rtm.NEWLINK) continue;
             var link = Parse(m, ns, null);
-            if (resolveMaster && link.MasterIndex is int mi && TryGetByIndex(mi, ns) is NetLink master)
-            {
-                link.Master = master.Name;
-                link.MasterKind ??= master.Kind;
-            }
+            if (resolveMaster && link.MasterIndex is int mi) NameMaster(link, TryGetByIndex(mi, ns));
             return link;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A bridge by name, for everything that plugs into one (ports, veths, tunnels, masters):
+    /// BridgeNotFound or NotABridge naming it otherwise.
+    /// </summary>
+    internal NetLink GetBridge(string name, string? ns, string parameter = "Bridge")
+    {
+        Validation.LinkName(name, parameter);
+        var br = TryGet(name, ns, resolveMaster: false)
+            ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
+        if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, name, name, br.Kind);
+        return br;
+    }
+
+    /// <summary>Fills in a link's master (name, and kind when the link did not say) from the master link.</summary>
+    private static void NameMaster(NetLink link, NetLink? master)
+    {
+        if (master == null) return;
+        link.Master = master.Name;
+        link.MasterKind ??= master.Kind;
     }
 
     /// <summary>Resolves a link name to its ifindex in a namespace.</summary>
@@ -184,14 +197,7 @@ public sealed class LinkService
         if (change.Master != null)
         {
             if (change.Master.Length == 0) masterIndex = 0;
-            else
-            {
-                var master = TryGet(change.Master, ns)
-                    ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, change.Master, change.Master, NsText(ns));
-                if (master.Kind != "bridge")
-                    throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, change.Master, change.Master, master.Kind);
-                masterIndex = master.Index;
-            }
+            else masterIndex = GetBridge(change.Master, ns, "Master").Index;
         }
         NamespaceHandle? target = change.ToNamespace != null ? _ctx.Resolve(change.ToNamespace) : null;
         if (change.NewName != null && change.NewName != name && TryGet(change.NewName, ns) != null)

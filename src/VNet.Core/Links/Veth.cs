@@ -78,14 +78,7 @@ public sealed class VethService
         if (samens && spec.Name == spec.PeerName)
             throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, spec.PeerName, spec.PeerName, LinkService.NsText(spec.Namespace));
         int? master = null;
-        if (spec.Bridge != null)
-        {
-            Validation.LinkName(spec.Bridge, "Bridge");
-            var br = _ctx.Links.TryGet(spec.Bridge, spec.Namespace, resolveMaster: false)
-                ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, spec.Bridge, spec.Bridge, LinkService.NsText(spec.Namespace));
-            if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, spec.Bridge, spec.Bridge, br.Kind);
-            master = br.Index;
-        }
+        if (spec.Bridge != null) master = _ctx.Links.GetBridge(spec.Bridge, spec.Namespace).Index;
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, 256);
         IfInfoMsg.Write(req, up: spec.Up ? true : null);

@@ -123,14 +123,7 @@ public sealed class VxlanService
             var owner = _ctx.Addresses.List(spec.Namespace).FirstOrDefault(a => IPAddress.Parse(a.IPAddress).Equals(local));
             if (owner != null) device = _ctx.Links.TryGet(owner.InterfaceName, spec.Namespace);
         }
-        NetLink? bridge = null;
-        if (spec.Bridge != null)
-        {
-            bridge = _ctx.Links.TryGet(spec.Bridge, spec.Namespace)
-                ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, spec.Bridge, spec.Bridge, LinkService.NsText(spec.Namespace));
-            if (bridge.Kind != "bridge")
-                throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, spec.Bridge, spec.Bridge, bridge.Kind);
-        }
+        NetLink? bridge = spec.Bridge != null ? _ctx.Links.GetBridge(spec.Bridge, spec.Namespace) : null;
         int mtu = spec.Mtu ?? (device?.Mtu ?? 1500) - (v6 ? OverheadIPv6 : OverheadIPv4);
         Validation.Mtu(mtu);
 

@@ -68,7 +68,7 @@ public sealed class NewNetNamespaceCommand : VNetCmdlet
             {
                 string source = ParameterSetName switch
                 {
-                    "Container" => DockerClient.Find(Container).NamespacePath,
+                    "Container" => DockerClient.NamespaceOf(Container),
                     "ProcessId" => $"/proc/{ProcessId}/ns/net",
                     _ => Path,
                 };

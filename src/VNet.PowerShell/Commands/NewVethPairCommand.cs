@@ -46,8 +46,8 @@ public sealed class NewVethPairCommand : VNetCmdlet
     {
         Try(() =>
         {
-            string? ns = Container != null ? VNet.Core.Docker.DockerClient.Find(Container).NamespacePath : Namespace;
-            string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.Find(PeerContainer).NamespacePath : PeerNamespace;
+            string? ns = Container != null ? VNet.Core.Docker.DockerClient.NamespaceOf(Container) : Namespace;
+            string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.NamespaceOf(PeerContainer) : PeerNamespace;
             string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}{(Bridge != null ? $" on bridge '{Bridge}'" : "")}";
             if (!ShouldProcess(target, "Create veth pair")) return;
             WriteObject(Ctx.Veths.Create(new VethSpec
