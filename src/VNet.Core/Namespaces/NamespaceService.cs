@@ -316,6 +316,7 @@ public sealed class NamespaceService
             File.Delete(path);
             throw VNetException.FromSystemCall(e, $"name namespace {sourcePath} as '{name}'", name);
         }
+        _mounts = null; // a second name now holds that namespace: Holders must see it
         return new NetNamespace { Name = name, Path = path, Inode = src.Inode, Source = nameof(NamespaceSource.Named) };
     }
 
@@ -486,6 +487,7 @@ public sealed class NamespaceService
     public Process StartProcess(string? ns, ProcessStartInfo psi)
     {
         var h = _ctx.Resolve(ns);
+        _processes = null; // a process now lives there: Holders must see it
         try
         {
             return NamespaceThread.RunIn(h, () => Process.Start(psi) ?? throw new InvalidOperationException("process did not start"));
