@@ -137,27 +137,31 @@ public static class Validation
     }
 
     /// <summary>A port number from 1 to 65535; the error names the parameter and the value.</summary>
-    public static int Port(int port, string parameter = "Port")
+    public static int Port(int port, string parameter = "-Port")
     {
-        if (port < 1 || port > 65535)
-            throw Messages.Error("InvalidPortValue", VNetErrorCategory.InvalidArgument, port, port.ToString(CultureInfo.InvariantCulture), parameter);
+        if (port < 1 || port > 65535) throw PortError(port.ToString(CultureInfo.InvariantCulture), port, parameter);
         return port;
     }
 
+    /// <summary>InvalidPort (the stable id scripts match on), in words that name the parameter and the value.</summary>
+    private static VNetException PortError(string text, object target, string parameter) =>
+        new("InvalidPort", VNetErrorCategory.InvalidArgument, Messages.Format("InvalidPortValue", text, parameter), target);
+
     /// <summary>
     /// Parses "80" or "8000-8010" as given to a parameter (-PublishPort, -ToPort); every error names
-    /// the parameter and the value as typed, even when that is empty or blank.
+    /// the parameter and the value as typed, even when that is empty or blank: InvalidPortRange for
+    /// what is not PORT or FROM-TO, InvalidPort for a number outside 1..65535.
     /// </summary>
     public static (int From, int To) PortRange(string? text, string parameter)
     {
         var parts = (text ?? "").Split('-');
-        if (string.IsNullOrWhiteSpace(text) || parts.Length > 2)
+        if (string.IsNullOrWhiteSpace(text) || parts.Length > 2 || parts.Any(p => p.Trim().Length == 0 || !p.Trim().All(char.IsAsciiDigit)))
             throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text ?? "", parameter);
         int[] ports = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ports[i]) || ports[i] < 1 || ports[i] > 65535)
-                throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);
+                throw PortError(text, text, parameter);
         }
         int from = ports[0], to = ports[^1];
         if (to < from) throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);

@@ -111,9 +111,10 @@ Describe 'Errors that name the right thing (issue 13, item 4)' {
         $e.Exception.Message | Should -Match '192\.0\.2\.1'
         $e.Exception.Message | Should -Not -Match 'Gateway'
     }
-    It 'names the parameter and the value of a bad -PublishPort <port>' -ForEach @(@{ port = '-5' }, @{ port = ' ' }, @{ port = '70000' }) {
+    It 'names the parameter and the value of a bad -PublishPort <port>' -ForEach @(
+        @{ port = '-5'; id = 'InvalidPortRange' }, @{ port = ' '; id = 'InvalidPortRange' }, @{ port = '70000'; id = 'InvalidPort' }) {
         $e = Get-VNetError { Add-NatRule -PublishPort $port -ToAddress 198.51.100.2 -Namespace $en }
-        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidPortRange,*'
+        $e.FullyQualifiedErrorId | Should -BeLike "$id,*"
         $e.Exception.Message | Should -Match '-PublishPort'
         $e.Exception.Message | Should -Match ([regex]::Escape("'$port'"))
         $e.TargetObject | Should -Be $port

@@ -81,7 +81,7 @@ public sealed class VxlanService
             throw Messages.Error("InvalidVni", VNetErrorCategory.InvalidArgument, vni, vni, MaxVni);
     }
 
-    public static void CheckPort(int port) => Validation.Port(port, "Port");
+    public static void CheckPort(int port) => Validation.Port(port, "-Port");
 
     /// <summary>
     /// Creates the tunnel. Its MTU is the underlay's minus the encapsulation unless given; when it

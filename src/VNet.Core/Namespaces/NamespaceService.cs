@@ -185,7 +185,7 @@ public sealed class NamespaceService
         return new NamespaceRemoval
         {
             KeptByProcesses = ProcessesIn(st.Ino),
-            KeptByMounts = MountsOf(st.Ino).Where(m => m != path).Distinct().ToArray(),
+            KeptByMounts = OtherMounts(st.Ino, path),
         };
     }
 
@@ -238,7 +238,26 @@ public sealed class NamespaceService
     }
 
     private Dictionary<ulong, List<NetProcess>>? _processes;
-    private Dictionary<ulong, List<string>>? _mounts;
+    private Dictionary<ulong, List<Mount>>? _mounts;
+
+    /// <summary>An nsfs mount from mountinfo: where, and its propagation tags (shared:N, master:N).</summary>
+    private sealed record Mount(string Path, string[] Tags);
+
+    /// <summary>
+    /// The mounts of a namespace that keep it alive once <paramref name="path"/> is unmounted: not
+    /// the name itself, and not its propagation copies (a mount in the same shared peer group, or
+    /// a slave of it, such as an emulated host's view of /run/netns), which go with it.
+    /// </summary>
+    private string[] OtherMounts(ulong inode, string path)
+    {
+        var all = MountsOf(inode);
+        var groups = all.Where(m => m.Path == path).SelectMany(m => m.Tags)
+            .Where(t => t.StartsWith("shared:", StringComparison.Ordinal)).Select(t => t[7..]).ToHashSet();
+        return all.Where(m => m.Path != path)
+            .Where(m => !m.Tags.Any(t => (t.StartsWith("shared:", StringComparison.Ordinal) && groups.Contains(t[7..]))
+                                      || (t.StartsWith("master:", StringComparison.Ordinal) && groups.Contains(t[7..]))))
+            .Select(m => m.Path).Distinct().ToArray();
+    }
 
     /// <summary>The processes living in a namespace (/proc scanned once per context: a bulk removal asks for each name).</summary>
     private NetProcess[] ProcessesIn(ulong inode)
@@ -249,30 +268,31 @@ public sealed class NamespaceService
     }
 
     /// <summary>Every mount point of a namespace (its /run/netns names, Docker's file, other bind mounts), from mountinfo.</summary>
-    private List<string> MountsOf(ulong inode)
+    private List<Mount> MountsOf(ulong inode)
     {
         if (_mounts == null)
         {
-            _mounts = new Dictionary<ulong, List<string>>();
+            _mounts = new Dictionary<ulong, List<Mount>>();
             string[] lines;
             try { lines = File.ReadAllLines("/proc/self/mountinfo"); }
             catch (IOException) { lines = Array.Empty<string>(); }
             foreach (var line in lines)
             {
-                // id parent major:minor root mountpoint ...; an nsfs mount's root is "net:[INODE]".
+                // id parent major:minor root mountpoint options [optional fields...] - fstype ...;
+                // an nsfs mount's root is "net:[INODE]", its optional fields its propagation.
                 var f = line.Split(' ');
-                if (f.Length < 5 || !f[3].StartsWith("net:[", StringComparison.Ordinal)) continue;
+                if (f.Length < 7 || !f[3].StartsWith("net:[", StringComparison.Ordinal)) continue;
                 if (!ulong.TryParse(f[3].AsSpan(5, f[3].Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino)) continue;
-                if (!_mounts.TryGetValue(ino, out var list)) _mounts[ino] = list = new List<string>();
-                list.Add(UnescapeMountPath(f[4]));
+                if (!_mounts.TryGetValue(ino, out var list)) _mounts[ino] = list = new List<Mount>();
+                list.Add(new Mount(UnescapeMountPath(f[4]), f.Skip(6).TakeWhile(x => x != "-").ToArray()));
             }
         }
-        return _mounts.TryGetValue(inode, out var l) ? l : new List<string>();
+        return _mounts.TryGetValue(inode, out var l) ? l : new List<Mount>();
     }
 
     private void ForgetMount(ulong inode, string path)
     {
-        if (_mounts != null && _mounts.TryGetValue(inode, out var l)) l.RemoveAll(m => m == path);
+        if (_mounts != null && _mounts.TryGetValue(inode, out var l)) l.RemoveAll(m => m.Path == path);
     }
 
     /// <summary>mountinfo writes space, tab, newline and backslash as octal escapes (\040 ...).</summary>
