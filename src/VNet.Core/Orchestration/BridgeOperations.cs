@@ -18,10 +18,23 @@ public sealed class BridgeOperations
     /// <summary>
     /// Creates the bridge (see <see cref="BridgeService.Create"/>) and lets it switch under a FORWARD
     /// policy of DROP (see NatService.AllowSwitching); if that cannot be added, the bridge goes.
+    /// With <paramref name="reuseExisting"/> (New-NetBridge -Force) a bridge of that name that is
+    /// there already is brought to the same state instead (up, its accept in place: what a kill
+    /// between the two steps leaves out), and returned; a link of another kind is still LinkExists.
     /// </summary>
-    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true)
+    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true, bool reuseExisting = false)
     {
-        var link = _ctx.Bridges.Create(name, ns, mtu, macAddress, up);
+        NetLink link;
+        try
+        {
+            link = _ctx.Bridges.Create(name, ns, mtu, macAddress, up);
+        }
+        catch (VNetException e) when (reuseExisting && e.ErrorId == "LinkExists" && _ctx.Links.TryGet(name, ns) is { Kind: "bridge" } existing)
+        {
+            if (up && !existing.AdminUp) _ctx.Links.SetUp(name, true, ns);
+            _ctx.Nat.AllowSwitching(name, ns);
+            return _ctx.Links.Get(name, ns);
+        }
         try
         {
             _ctx.Nat.AllowSwitching(name, ns);

@@ -64,3 +64,21 @@ public class BoundedContextTests : LiveTest
         }
     }
 }
+
+/// <summary>A bridge cut short by a kill (made, not yet up) converges when made again with reuse.</summary>
+public class BridgeConvergenceTests : LiveTest
+{
+    [SkippableFact]
+    public void ABridgeThatExistsIsBroughtUpAndReturnedWithReuse()
+    {
+        string n = Ns("n"), br = L("br", n);
+        var first = Ctx.BridgeOperations.Create(br, n, up: false);
+        Assert.Equal("LinkExists", Assert.Throws<VNetException>(() => Ctx.BridgeOperations.Create(br, n)).ErrorId);
+        var again = Ctx.BridgeOperations.Create(br, n, reuseExisting: true);
+        Assert.Equal(first.Index, again.Index);
+        Assert.True(Ctx.Links.Get(br, n).AdminUp);
+        // Another kind of link under that name is not adopted.
+        Ctx.Veths.Create(new Links.VethSpec { Name = L("v", n), Namespace = n, PeerName = L("w", n), PeerNamespace = n });
+        Assert.Equal("LinkExists", Assert.Throws<VNetException>(() => Ctx.BridgeOperations.Create(L("v", n), n, reuseExisting: true)).ErrorId);
+    }
+}
