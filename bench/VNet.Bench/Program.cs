@@ -159,7 +159,7 @@ sealed class Bench
         {
             using var ctx = new NetContext();
             ctx.Namespaces.Create("bh");
-            ctx.Bridges.Create("br0", "bh");
+            ctx.BridgeOperations.Create("br0", "bh");
             ctx.Addresses.Add("br0", "2001:db8::1/64", "bh");
             for (int i = 1; i <= n; i++)
             {

@@ -12,11 +12,23 @@ namespace VNet.Core;
 /// <summary>
 /// The entry point of the core and the scope of one batch of operations (one cmdlet invocation,
 /// one benchmark run). It resolves namespace names to open handles and keeps one netlink socket per
-/// namespace, opened inside that namespace, until it is disposed. Not thread-safe.
+/// namespace, opened inside that namespace, for the namespaces it used last (at most
+/// <see cref="MaxOpenNamespaces"/>), so a call over 5,000 namespaces holds a bounded number of file
+/// descriptors and socket buffers rather than one set per namespace. Not thread-safe.
 /// </summary>
 public sealed class NetContext : IDisposable
 {
+    /// <summary>
+    /// How many namespaces keep their handle and sockets open at once. One operation touches at
+    /// most three (a veth's two ends and the caller's), so anything above that only saves reopening;
+    /// 64 keeps a bulk build in one namespace and its containers fast at under 200 descriptors.
+    /// </summary>
+    public const int MaxOpenNamespaces = 64;
+
     private readonly Dictionary<string, NamespaceHandle> _handles = new(StringComparer.Ordinal);
+    /// <summary>Names in <see cref="_handles"/>, most recently used first.</summary>
+    private readonly LinkedList<string> _recent = new();
+    private readonly Dictionary<string, LinkedListNode<string>> _recentNodes = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, NetlinkSocket> _sockets = new();
     private readonly Dictionary<ulong, IntPtr> _nft = new();
     private readonly Dictionary<ulong, NetlinkSocket> _netfilter = new();
@@ -48,6 +60,8 @@ public sealed class NetContext : IDisposable
         Ruleset = new Filter.RulesetService(this);
         Conntrack = new Filter.ConntrackService(this);
         Trace = new Filter.TraceService(this);
+        BridgeOperations = new Orchestration.BridgeOperations(this);
+        NamespaceOperations = new Orchestration.NamespaceOperations(this);
     }
 
     public NamespaceService Namespaces { get; }
@@ -65,6 +79,10 @@ public sealed class NetContext : IDisposable
     public Filter.RulesetService Ruleset { get; }
     public Filter.ConntrackService Conntrack { get; }
     public Filter.TraceService Trace { get; }
+    /// <summary>A bridge's creation and removal with their firewall follow-ups (Links and Filter together).</summary>
+    public Orchestration.BridgeOperations BridgeOperations { get; }
+    /// <summary>A namespace's removal with its interfaces (Namespaces and Links together).</summary>
+    public Orchestration.NamespaceOperations NamespaceOperations { get; }
 
     /// <summary>
     /// Opens (once per context) the namespace a user named: null or "" is the caller's own, a path
@@ -77,15 +95,54 @@ public sealed class NetContext : IDisposable
             if (_home == null) return _current ??= NamespaceHandle.OpenCurrent();
             ns = _home;
         }
-        if (_handles.TryGetValue(ns, out var h)) return h;
+        if (_handles.TryGetValue(ns, out var h))
+        {
+            Touch(ns);
+            return h;
+        }
         h = Namespaces.Open(ns);
-        _handles[ns] = h;
+        Keep(ns, h);
         return h;
     }
+
+    /// <summary>Caches a handle as the most recently used, closing the least recently used beyond the bound.</summary>
+    private void Keep(string ns, NamespaceHandle h)
+    {
+        _handles[ns] = h;
+        Touch(ns);
+        while (_recent.Count > MaxOpenNamespaces)
+        {
+            // The last one is never the one just kept, which callers are about to use.
+            Forget(_recent.Last!.Value);
+        }
+    }
+
+    private void Touch(string ns)
+    {
+        if (_recentNodes.TryGetValue(ns, out var node))
+        {
+            if (node != _recent.First) { _recent.Remove(node); _recent.AddFirst(node); }
+        }
+        else
+        {
+            _recentNodes[ns] = _recent.AddFirst(ns);
+        }
+    }
+
+    /// <summary>How many namespaces this context holds open now (for tests of the bound).</summary>
+    internal int OpenNamespaceCount => _handles.Count;
+
+    /// <summary>
+    /// A namespace is losing its name: what any context left open in it for a moment (deferred
+    /// firewall closes, see Filter/DeferredClose.cs) is closed now, so it does not keep it alive.
+    /// Here, in the composition root, so that Namespaces need not know Filter.
+    /// </summary>
+    internal void ReleaseNamespace(ulong inode) => Filter.DeferredClose.Flush(inode);
 
     /// <summary>Forgets a handle (after the namespace was removed) so a later call does not reuse it.</summary>
     internal void Forget(string ns)
     {
+        if (_recentNodes.Remove(ns, out var node)) _recent.Remove(node);
         if (_handles.Remove(ns, out var h))
         {
             if (_sockets.Remove(h.Inode, out var s)) s.Dispose();
@@ -118,7 +175,7 @@ public sealed class NetContext : IDisposable
 
     /// <summary>A netlink socket bound inside a namespace (through the worker unless the caller is already there).</summary>
     private static NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
-        h.IsCallersNamespace() ? new NetlinkSocket(protocol) : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(protocol));
+        NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol));
 
     /// <summary>
     /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by
@@ -127,9 +184,9 @@ public sealed class NetContext : IDisposable
     internal NamespaceHandle Adopt(string name, NamespaceHandle h, NetlinkSocket s)
     {
         Forget(name);
-        _handles[name] = h;
         if (_sockets.Remove(h.Inode, out var old)) old.Dispose();
         _sockets[h.Inode] = s;
+        Keep(name, h);
         return h;
     }
 
@@ -153,6 +210,8 @@ public sealed class NetContext : IDisposable
         _sockets.Clear();
         foreach (var h in _handles.Values) h.Dispose();
         _handles.Clear();
+        _recent.Clear();
+        _recentNodes.Clear();
         _current?.Dispose();
         _current = null;
     }

@@ -116,8 +116,11 @@ public static class Validation
         throw Messages.Error("InvalidIPAddress", VNetErrorCategory.InvalidArgument, text, text ?? "", parameter);
     }
 
-    /// <summary>Parses a MAC written aa:bb:cc:dd:ee:ff (or with '-'); rejects multicast addresses for a device.</summary>
-    public static byte[] MacAddress(string? text, bool allowMulticast = false)
+    /// <summary>
+    /// Parses a MAC written aa:bb:cc:dd:ee:ff (or with '-'); rejects multicast addresses and the
+    /// all-zeros address for a device (the kernel answers EADDRNOTAVAIL, which names nothing).
+    /// </summary>
+    public static byte[] MacAddress(string? text, bool allowMulticast = false, bool allowZero = false)
     {
         var parts = (text ?? "").Trim().Split(':', '-');
         var mac = new byte[6];
@@ -128,8 +131,55 @@ public static class Validation
             throw Messages.Error("InvalidMacAddress", VNetErrorCategory.InvalidArgument, text, text ?? "", "expected six hex bytes such as 02:42:c6:33:64:0a");
         if (!allowMulticast && (mac[0] & 1) != 0)
             throw Messages.Error("InvalidMacAddress", VNetErrorCategory.InvalidArgument, text, text, "it is a multicast address (lowest bit of the first byte set)");
+        if (!allowZero && mac.All(b => b == 0))
+            throw Messages.Error("InvalidMacAddress", VNetErrorCategory.InvalidArgument, text, text, "00:00:00:00:00:00 is not an address a device can have");
         return mac;
     }
+
+    /// <summary>A port number from 1 to 65535; the error names the parameter and the value.</summary>
+    public static int Port(int port, string parameter = "-Port")
+    {
+        if (port < 1 || port > 65535) throw PortError(port.ToString(CultureInfo.InvariantCulture), port, parameter);
+        return port;
+    }
+
+    /// <summary>InvalidPort (the stable id scripts match on), in words that name the parameter and the value.</summary>
+    private static VNetException PortError(string text, object target, string parameter) =>
+        new("InvalidPort", VNetErrorCategory.InvalidArgument, Messages.Format("InvalidPortValue", text, parameter), target);
+
+    /// <summary>
+    /// Parses "80" or "8000-8010" as given to a parameter (-PublishPort, -ToPort); every error names
+    /// the parameter and the value as typed, even when that is empty or blank: InvalidPortRange for
+    /// what is not PORT or FROM-TO, InvalidPort for a number outside 1..65535.
+    /// </summary>
+    public static (int From, int To) PortRange(string? text, string parameter)
+    {
+        var parts = (text ?? "").Split('-');
+        if (string.IsNullOrWhiteSpace(text) || parts.Length > 2 || parts.Any(p => p.Trim().Length == 0 || !p.Trim().All(char.IsAsciiDigit)))
+            throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text ?? "", parameter);
+        int[] ports = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ports[i]) || ports[i] < 1 || ports[i] > 65535)
+                throw PortError(text, text, parameter);
+        }
+        int from = ports[0], to = ports[^1];
+        if (to < from) throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);
+        return (from, to);
+    }
+
+    /// <summary>
+    /// Two addresses that must be of one family (a tunnel's local and remote ends, a route's
+    /// destination and gateway): the error names both, with the message <paramref name="messageKey"/>.
+    /// </summary>
+    public static void SameFamily(IPAddress a, string aText, IPAddress b, string bText, string messageKey)
+    {
+        if (a.AddressFamily == b.AddressFamily) return;
+        throw new VNetException("AddressFamilyMismatch", VNetErrorCategory.InvalidArgument,
+            Messages.Format(messageKey, aText, bText, Family(a), Family(b)), aText);
+    }
+
+    public static string Family(IPAddress a) => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
     public static string FormatMac(ReadOnlySpan<byte> mac)
     {

@@ -25,6 +25,12 @@ public abstract class VNetCmdlet : PSCmdlet, IDisposable
         {
             WriteError(ToErrorRecord(e));
         }
+        catch (VNet.Core.Native.SystemCallException e)
+        {
+            // The core turns the system calls users can trip over into VNetExceptions; any other
+            // still gets a stable ErrorId and category from its errno rather than NotSpecified.
+            WriteError(ToErrorRecord(VNetException.FromSystemCall(e, e.Call, null)));
+        }
     }
 
     internal static ErrorRecord ToErrorRecord(VNetException e)

@@ -240,7 +240,7 @@ public class RunbookTests : PowerShellTest
         Assert.Equal("/dev/null", new FileInfo($"/proc/{proc.Id}/fd/1").LinkTarget);
         var (output, errors) = Ps("Remove-NetNamespace $args[0] -WhatIf; Remove-NetNamespace $args[0] -WarningVariable w -WarningAction SilentlyContinue; $w", a);
         Assert.Empty(errors);
-        Assert.Contains(output, o => o.BaseObject is WarningRecord w && w.Message.Contains($"{proc.Id}/sleep", StringComparison.Ordinal));
+        Assert.Contains(output, o => o.BaseObject is WarningRecord w && w.Message.Contains($"process {proc.Id} (sleep)", StringComparison.Ordinal));
         Assert.False(proc.HasExited); // warned, not ended
         Ok("New-NetNamespace $args[0] | Out-Null", a);
         var q = (System.Diagnostics.Process)Ok("Start-NetNamespaceProcess $args[0] sleep 300", a)[0].BaseObject;

@@ -91,7 +91,7 @@ publish-tcp-203.0.113.1-10080.
         'InvalidIPAddress: -ToAddress or -HostAddress is not an IP address.'
         'IPv6NatNotSupported: an address is IPv6; VNet''s NAT is IPv4 only.'
         'InvalidPort: a port is not a number from 1 to 65535.'
-        'InvalidPortRange: -PublishPort or -ToPort is not PORT or FROM-TO with FROM not above TO.'
+        'InvalidPortRange: -PublishPort or -ToPort is not PORT or FROM-TO with FROM not above TO, each from 1 to 65535; the message names the parameter and the value as typed.'
         'PortRangeMismatch: -ToPort is a range of another length than -PublishPort.'
         'NatRuleExists: a masquerade or SNAT rule with the same Id exists.'
         'PublishExists: a port of -PublishPort is already published (on the same host address); the message names the rule that has it.'

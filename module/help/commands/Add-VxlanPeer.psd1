@@ -18,6 +18,7 @@ Add-VxlanPeer adds a forwarding entry to a tunnel. Without -MacAddress, it is a 
         'InvalidIPAddress: -Remote is not an address.'
         'InvalidMacAddress: -MacAddress is not a unicast MAC.'
         'PeerExists: that entry is already there.'
+        'AddressFamilyMismatch: -Remote is of another address family than the tunnel (an IPv6 peer on an IPv4 tunnel); refused before anything reaches the kernel.'
         'LinkNotFound, NotAVxlan: the tunnel does not exist or is not a VXLAN device.'
     )
     Examples = @(

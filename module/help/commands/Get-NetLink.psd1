@@ -25,6 +25,7 @@ LinkNotFound error, and the other names are still listed.
         'LinkNotFound: a -Name without wildcards does not exist in the namespace.'
         'NamespaceNotFound: -Namespace does not exist.'
         'InvalidNamespaceName, NamespaceStale: the namespace name is not valid, or is an empty file.'
+        'PermissionDenied: entering -Namespace needs CAP_SYS_ADMIN (the message names it).'
     )
     Examples = @(
         @{

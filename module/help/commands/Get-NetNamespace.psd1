@@ -38,10 +38,10 @@ Get-Process) bind by property name.
     }
     Inputs = 'Get-Process output binds to -ProcessId through its Id property.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Namespaces.NetNamespace'; Description = 'Name (empty when it has none), Path (a path that opens it: /run/netns/NAME, Docker''s file, or /proc/PID/ns/net), Inode, Source, DockerPath, ProcessIds, Processes (process id and command), IsCurrent, and Namespace (the value to pass as -Namespace: Name, else Path).' }
+        @{ Type = 'VNet.Core.Namespaces.NetNamespace'; Description = 'Name (empty when it has none), Path (a path that opens it: /run/netns/NAME, Docker''s file, or /proc/PID/ns/net), Inode, Source, DockerPath, ProcessIds, Processes (process id and command), IsCurrent, State (Ready, or Stale for a /run/netns name with nothing mounted on it, shown as STALE in the Inode column; New-NetNamespace -Force repairs it), and Namespace (the value to pass as -Namespace: Name, else Path).' }
     )
     Errors = @(
-        'NamespaceNotFound: a -Name without wildcards matches no named namespace.'
+        'NamespaceNotFound: a -Name without wildcards matches no named namespace (a stale name is found, with the State Stale).'
         'ProcessNotFound: no process has a -ProcessId (or its namespace cannot be read).'
     )
     Examples = @(

@@ -9,14 +9,21 @@ A new namespace is an empty network stack: its own interfaces, addresses, routes
 sysctls. VNet brings its loopback interface (lo) up; `ip netns add` leaves it down. IP forwarding
 is off (see Set-NetIPForwarding) and there are no firewall rules.
 
-Each name is handled on its own: a name that fails (invalid, or already taken) is reported and
-leaves nothing behind, and the other names are still created. A name is a file name under
+Every name of the list is checked first: if one is invalid, it is reported and no namespace is
+made. Then each name is handled on its own: a name that fails (already taken, say) is reported
+and leaves nothing behind, and the other names are still created. A name is a file name under
 /run/netns: not empty, no '/', no whitespace, no '..', at most 255 bytes.
+
+A name is made in two steps, the file and then the bind mount on it. A session killed between the
+two leaves an empty file: Get-NetNamespace shows it with the State Stale, and
+`New-NetNamespace -Force` mounts a new namespace on it. With -Force a re-run of a script
+converges: names that exist already are returned as they are.
 '@
     Parameters = @{
         Container = 'Give a /run/netns name to the namespace of this running Docker container (name or ID), found through the Docker Engine API: what `ln -s /var/run/docker/netns/ID /var/run/netns/NAME` does by hand. Removing the name never ends the container''s namespace.'
         Path = 'Give a /run/netns name to the namespace at this path (/run/docker/netns/ID, /proc/PID/ns/net).'
         ProcessId = 'Give a /run/netns name to the namespace of this process.'
+        Force = 'Converge instead of failing: a namespace that exists already is returned as it is (lo brought up) without an error, and a stale name (an empty file with nothing mounted on it, as a killed session leaves) gets a new namespace mounted on it.'
         Name = @'
 The names of the namespaces to create. Each becomes /run/netns/NAME. You can pipe names, or
 objects with a Name property.
@@ -27,8 +34,9 @@ objects with a Name property.
     )
     Errors = @(
         'InvalidNamespaceName: the name is empty, contains ''/'', whitespace or ''..'', or is longer than 255 bytes.'
-        'NamespaceExists: /run/netns/NAME already exists (made by VNet, `ip netns add` or anyone else).'
-        'PermissionDenied: the session lacks root or CAP_SYS_ADMIN (needed to unshare and bind-mount the namespace).'
+        'NamespaceExists: /run/netns/NAME already exists (made by VNet, `ip netns add` or anyone else). -Force returns it instead.'
+        'NamespaceStale: /run/netns/NAME is an empty file with no namespace mounted on it. -Force repairs it.'
+        'PermissionDenied: the session lacks root or CAP_SYS_ADMIN (needed to unshare and bind-mount the namespace); the message names the capability.'
     )
     Examples = @(
         @{

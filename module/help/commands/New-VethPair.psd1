@@ -44,7 +44,7 @@ checked first: if it does not exist or is not a bridge, nothing is made.
         'InvalidLinkName: a name is empty, ''.'' or ''..'', or contains ''/'', '':'' or whitespace.'
         'LinkNameTooLong: a name is longer than 15 bytes.'
         'InvalidMtu: -Mtu is outside 68..65535.'
-        'InvalidMacAddress: a MAC is not six hex bytes, or is a multicast address.'
+        'InvalidMacAddress: a MAC is not six hex bytes, is a multicast address, or is 00:00:00:00:00:00.'
         'NamespaceNotFound: -Namespace or -PeerNamespace does not exist (nothing is created).'
         'InvalidNamespaceName: a namespace name is not valid.'
         'NamespaceStale: a namespace name is an empty file under /run/netns, not a mounted namespace.'

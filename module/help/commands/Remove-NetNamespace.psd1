@@ -4,11 +4,16 @@
 Remove-NetNamespace unmounts /run/netns/NAME and deletes the file. The namespace itself ends when
 nothing else holds it: once no process lives in it and no file or handle keeps it open, the kernel
 destroys it with every interface in it (a veth in it takes its peer along, wherever the peer is).
-The kernel does that asynchronously, so its devices can take a moment to disappear.
+The kernel does that asynchronously; so when no process lives in the namespace and no other name
+or bind mount holds it, Remove-NetNamespace deletes its interfaces itself first, and returns once
+they are gone: a veth of the same host-side name can be made again at once. When something does
+keep the namespace alive, the cmdlet says so in a warning that names it, and leaves its
+interfaces alone.
 
 Removing a namespace that does not exist is not an error by default; -Strict makes it one.
-It also removes a stale name (an empty file left under /run/netns by a tool that ran in another
-mount namespace, the NamespaceStale case of the other cmdlets).
+It also removes a stale name (an empty file left under /run/netns by a killed session or by a tool
+that ran in another mount namespace, the NamespaceStale case of the other cmdlets). Every name of
+a list is checked before the first is removed.
 '@
     Parameters = @{
         Name = 'The /run/netns names to remove. Accepts names and Get-NetNamespace objects from the pipeline.'

@@ -21,6 +21,7 @@ When nothing matches, it does nothing quietly; -Strict makes that a RouteNotFoun
     Errors = @(
         'InvalidCidr, InvalidPrefixLength, RouteDestinationHasHostBits: -Destination is not valid.'
         'InvalidIPAddress: -Gateway is not an IP address.'
+        'AddressFamilyMismatch: -Gateway is of another family than -Destination (as New-NetRoute refuses it).'
         'RouteNotFound: with -Strict, no route matches.'
         'NamespaceNotFound: -Namespace does not exist.'
         'PermissionDenied: the session lacks root or CAP_NET_ADMIN.'

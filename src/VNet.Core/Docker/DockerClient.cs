@@ -86,6 +86,12 @@ public static class DockerClient
             ?? throw Messages.Error("ContainerNotFound", VNetErrorCategory.ObjectNotFound, nameOrId, nameOrId, SocketPath);
     }
 
+    /// <summary>
+    /// The network namespace of a running container (name or ID), as a path -Namespace takes: what
+    /// every cmdlet with -Container resolves it to.
+    /// </summary>
+    public static string NamespaceOf(string nameOrId) => Find(nameOrId).NamespacePath;
+
     /// <summary>Each running container keyed by the inode of its network namespace.</summary>
     public static Dictionary<ulong, DockerContainer> ByNamespaceInode()
     {

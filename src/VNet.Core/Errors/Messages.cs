@@ -11,7 +11,9 @@ public static class Messages
     public static string Format(string key, params object?[] args)
     {
         string? template = Resources.GetString(key, CultureInfo.CurrentUICulture);
-        if (template == null) return key + ": " + string.Join(", ", args);
+        // Never a crash for a user; but plainly marked, and Unit/MessageKeyTests.cs fails on any key
+        // the code uses that Messages.resx lacks.
+        if (template == null) return $"[missing message {key}] " + string.Join(", ", args);
         return string.Format(CultureInfo.CurrentCulture, template, args);
     }
 

@@ -38,6 +38,10 @@ internal static class Nftables
         var h = ctx.Resolve(ns);
         (int rc, string output, string error) Work()
         {
+            // Without CAP_NET_ADMIN libnftables writes to stderr behind PowerShell's back; refuse first.
+            if (!Native.Capabilities.Has(Native.Capabilities.CAP_NET_ADMIN))
+                throw new VNetException("PermissionDenied", VNetErrorCategory.PermissionDenied,
+                    Messages.Format("PermissionDeniedNetAdmin", doing ?? "change the firewall", Native.Sys.StrError(Native.Sys.EPERM)), target, Native.Sys.EPERM);
             IntPtr c = ctx.NftContext(h.Inode, () =>
             {
                 IntPtr n;
@@ -56,7 +60,7 @@ internal static class Nftables
             // Reading a buffer also rewinds it for the next command.
             return (rc, Marshal.PtrToStringUTF8(nft_ctx_get_output_buffer(c)) ?? "", Marshal.PtrToStringUTF8(nft_ctx_get_error_buffer(c)) ?? "");
         }
-        var (rc, output, error) = h.IsCallersNamespace() ? Work() : NamespaceThread.Run(h.Fd, Work);
+        var (rc, output, error) = NamespaceThread.RunIn(h, Work);
         if (rc != 0)
         {
             string text = FirstErrorLine(error);

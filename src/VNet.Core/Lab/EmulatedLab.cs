@@ -58,7 +58,7 @@ public static class EmulatedLab
         try
         {
             ctx.Namespaces.Create(sw);
-            ctx.Bridges.Create("ul0", sw, mtu: def.Underlay.Mtu);
+            ctx.BridgeOperations.Create("ul0", sw, mtu: def.Underlay.Mtu);
             int prefix = Validation.Cidr(def.Underlay.Subnet).PrefixLength;
             foreach (var h in def.Hosts)
             {

@@ -27,23 +27,11 @@ public sealed class BridgeService
     /// locally administered one of its own (as Docker gives docker0): a bridge left to the kernel
     /// takes the lowest MAC of its ports and changes it when that port leaves (a container
     /// detached), and every neighbour's ARP entry for the gateway goes stale for seconds.
-    /// Under an iptables FORWARD policy of DROP (Docker's), it also gets the accept that lets it switch
-    /// between its own ports (see NatService.AllowSwitching); if that cannot be added, the bridge goes.
+    /// The link only: its firewall follow-ups (switching under a FORWARD policy of DROP) are
+    /// Orchestration/BridgeOperations' job, which is what the cmdlets call.
     /// </summary>
-    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true)
-    {
-        var link = _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress ?? RandomMac(), up);
-        try
-        {
-            _ctx.Nat.AllowSwitching(name, ns);
-        }
-        catch
-        {
-            try { _ctx.Links.Remove(name, ns); } catch (VNetException) { } // the first error is the one to report
-            throw;
-        }
-        return link;
-    }
+    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true) =>
+        _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress ?? RandomMac(), up);
 
     /// <summary>A random unicast, locally administered MAC (first octet xxxxxx10).</summary>
     internal static string RandomMac()
@@ -57,12 +45,8 @@ public sealed class BridgeService
     /// <summary>Plugs an interface into a bridge (and brings the port up, as a switch port is useless down).</summary>
     public BridgePort AddPort(string bridge, string iface, string? ns = null)
     {
-        Validation.LinkName(bridge, "Bridge");
         Validation.LinkName(iface, "Interface");
-        var br = _ctx.Links.TryGet(bridge, ns, resolveMaster: false)
-            ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, bridge, bridge, LinkService.NsText(ns));
-        if (br.Kind != "bridge")
-            throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, bridge, bridge, br.Kind);
+        var br = _ctx.Links.GetBridge(bridge, ns);
         var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
         Notes.Clear();
         // One request for master and up: this runs once per container in a bulk build.

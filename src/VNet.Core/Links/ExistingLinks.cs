@@ -46,8 +46,10 @@ public static class ExistingLinks
                 if (spec.PeerMacAddress != null && !SameMac(pair.PeerMacAddress, spec.PeerMacAddress))
                     diffs.Add($"its peer's MAC address is {pair.PeerMacAddress}, not {spec.PeerMacAddress}");
             }
-            if (spec.Bridge != null && link.Master != spec.Bridge)
-                diffs.Add(link.Master == null ? $"it is on no bridge, not on '{spec.Bridge}'" : $"it is on bridge '{link.Master}', not '{spec.Bridge}'");
+            // On no bridge yet is what a build killed between the pair and its port leaves: VethService
+            // converges that (ReuseExisting). On another bridge is a real difference.
+            if (spec.Bridge != null && link.Master != null && link.Master != spec.Bridge)
+                diffs.Add($"it is on bridge '{link.Master}', not '{spec.Bridge}'");
         }
         return Check(pair, link.Kind == "veth" ? "Veth pair" : "An interface", spec.Name, spec.Namespace, diffs);
     }

@@ -49,7 +49,7 @@ public sealed class LinkService
             return one != null && (kind == null || string.Equals(one.Kind, kind, StringComparison.OrdinalIgnoreCase)) ? new List<NetLink> { one } : new List<NetLink>();
         }
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST | Nl.F_DUMP);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         var msgs = sock.Dump(req, "list links", ns);
         var all = new List<NetLink>(msgs.Count);
@@ -64,11 +64,7 @@ public sealed class LinkService
         var result = new List<NetLink>(all.Count);
         foreach (var link in all)
         {
-            if (link.MasterIndex is int mi && byIndex.TryGetValue(mi, out var master))
-            {
-                link.Master = master.Name;
-                link.MasterKind ??= master.Kind;
-            }
+            if (link.MasterIndex is int mi) NameMaster(link, byIndex.GetValueOrDefault(mi));
             if (link.LinkNetnsId == null && link.LinkIndex is int li && byIndex.TryGetValue(li, out var lower)) link.LinkName = lower.Name;
             if (namePattern != null && !Wildcard.IsMatch(link.Name, namePattern)) continue;
             if (kind != null && !string.Equals(link.Kind, kind, StringComparison.OrdinalIgnoreCase)) continue;
@@ -81,7 +77,7 @@ public sealed class LinkService
     internal List<(NetLink Link, AttributeSet? Data)> ListWithData(string? ns, string kind)
     {
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST | Nl.F_DUMP);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         int li = req.BeginNested(Ifla.LINKINFO);
         req.AttrString(Ifla.INFO_KIND, kind); // the kernel filters the dump by kind
@@ -100,7 +96,7 @@ public sealed class LinkService
         {
             var names = List(ns).ToDictionary(l => l.Index, l => l);
             foreach (var (l, _) in result)
-                if (l.MasterIndex is int mi && names.TryGetValue(mi, out var master)) { l.Master = master.Name; l.MasterKind ??= master.Kind; }
+                if (l.MasterIndex is int mi) NameMaster(l, names.GetValueOrDefault(mi));
         }
         return result;
     }
@@ -119,7 +115,7 @@ public sealed class LinkService
     {
         Validation.LinkName(name);
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         req.AttrString(Ifla.IFNAME, name);
         return GetOne(req, ns, name, resolveMaster);
@@ -131,7 +127,7 @@ public sealed class LinkService
     public NetLink? TryGetByIndex(int index, string? ns = null)
     {
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST);
-        BinaryPrimitives.WriteInt32LittleEndian(req.Reserve(Ifla.IfInfoMsgLength).Slice(4), index);
+        IfInfoMsg.Write(req, index);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
         return GetOne(req, ns, index);
     }
@@ -151,14 +147,31 @@ public sealed class LinkService
         {
             if (m.Type != Rtm.NEWLINK) continue;
             var link = Parse(m, ns, null);
-            if (resolveMaster && link.MasterIndex is int mi && TryGetByIndex(mi, ns) is NetLink master)
-            {
-                link.Master = master.Name;
-                link.MasterKind ??= master.Kind;
-            }
+            if (resolveMaster && link.MasterIndex is int mi) NameMaster(link, TryGetByIndex(mi, ns));
             return link;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A bridge by name, for everything that plugs into one (ports, veths, tunnels, masters):
+    /// BridgeNotFound or NotABridge naming it otherwise.
+    /// </summary>
+    internal NetLink GetBridge(string name, string? ns, string parameter = "Bridge")
+    {
+        Validation.LinkName(name, parameter);
+        var br = TryGet(name, ns, resolveMaster: false)
+            ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
+        if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, name, name, br.Kind);
+        return br;
+    }
+
+    /// <summary>Fills in a link's master (name, and kind when the link did not say) from the master link.</summary>
+    private static void NameMaster(NetLink link, NetLink? master)
+    {
+        if (master == null) return;
+        link.Master = master.Name;
+        link.MasterKind ??= master.Kind;
     }
 
     /// <summary>Resolves a link name to its ifindex in a namespace.</summary>
@@ -172,7 +185,7 @@ public sealed class LinkService
     {
         Validation.LinkName(name);
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, up: up);
+        IfInfoMsg.Write(req, up: up);
         req.AttrString(Ifla.IFNAME, name);
         try
         {
@@ -198,21 +211,14 @@ public sealed class LinkService
         if (change.Master != null)
         {
             if (change.Master.Length == 0) masterIndex = 0;
-            else
-            {
-                var master = TryGet(change.Master, ns)
-                    ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, change.Master, change.Master, NsText(ns));
-                if (master.Kind != "bridge")
-                    throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, change.Master, change.Master, master.Kind);
-                masterIndex = master.Index;
-            }
+            else masterIndex = GetBridge(change.Master, ns, "Master").Index;
         }
         NamespaceHandle? target = change.ToNamespace != null ? _ctx.Resolve(change.ToNamespace) : null;
         if (change.NewName != null && change.NewName != name && TryGet(change.NewName, ns) != null)
             throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, change.NewName, change.NewName, NsText(ns));
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, link.Index, change.Up);
+        IfInfoMsg.Write(req, link.Index, change.Up);
         bool any = change.Up != null;
         if (change.Mtu is int m) { req.AttrU32(Ifla.MTU, (uint)m); any = true; }
         if (change.NewName != null && change.NewName != name) { req.AttrString(Ifla.IFNAME, change.NewName); any = true; }
@@ -235,7 +241,7 @@ public sealed class LinkService
         if (target != null)
         {
             var mv = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-            BinaryPrimitives.WriteInt32LittleEndian(mv.Reserve(Ifla.IfInfoMsgLength).Slice(4), link.Index);
+            IfInfoMsg.Write(mv, link.Index);
             mv.AttrU32(Ifla.NET_NS_FD, (uint)target.Fd);
             try
             {
@@ -257,43 +263,28 @@ public sealed class LinkService
     internal void SetMaster(int index, int masterIndex, bool up, string? ns, string name)
     {
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, index, up ? true : null);
+        IfInfoMsg.Write(req, index, up ? true : null);
         req.AttrU32(Ifla.MASTER, (uint)masterIndex);
         _ctx.Socket(ns).Request(req, $"change link '{name}'", name);
-    }
-
-    /// <summary>
-    /// The ifinfomsg header of a link request: the link's index (0: named by IFLA_IFNAME instead) and,
-    /// when <paramref name="up"/> is given, the UP flag with it in the change mask, so the kernel
-    /// touches no other flag. Without it the request leaves the link's state alone.
-    /// </summary>
-    internal static void WriteIfInfo(NetlinkWriter req, int index = 0, bool? up = null)
-    {
-        var ifi = req.Reserve(Ifla.IfInfoMsgLength);
-        BinaryPrimitives.WriteInt32LittleEndian(ifi.Slice(4), index);
-        if (up is not bool u) return;
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(8), u ? Iff.UP : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(ifi.Slice(12), Iff.UP);
     }
 
     private void SetFlags(int index, bool up, string? ns, string name)
     {
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-        WriteIfInfo(req, index, up);
+        IfInfoMsg.Write(req, index, up);
         _ctx.Socket(ns).Request(req, $"set link '{name}' {(up ? "up" : "down")}", name);
     }
 
     /// <summary>
     /// Deletes a link (for a veth, both ends go). Returns false when it was already gone; with
-    /// strict, that is a LinkNotFound error.
+    /// strict, that is a LinkNotFound error. The link only: a bridge's firewall state goes with
+    /// Orchestration/BridgeOperations.RemoveLink.
     /// </summary>
     public bool Remove(string name, string? ns = null, bool strict = false)
     {
         Validation.LinkName(name);
-        // A bridge leaves things behind in the firewall (isolation, accepts): know it is one.
-        bool bridge = TryGet(name, ns, resolveMaster: false)?.Kind == "bridge";
         var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
-        req.Reserve(Ifla.IfInfoMsgLength);
+        IfInfoMsg.Write(req);
         req.AttrString(Ifla.IFNAME, name);
         try
         {
@@ -304,8 +295,23 @@ public sealed class LinkService
             if (strict) throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
             return false;
         }
-        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns);
         return true;
+    }
+
+    /// <summary>Deletes a link by index in one request; false when it was gone already.</summary>
+    internal bool DeleteIndex(int index, string? ns)
+    {
+        var req = new NetlinkWriter(Rtm.DELLINK, Nl.F_REQUEST | Nl.F_ACK);
+        IfInfoMsg.Write(req, index);
+        try
+        {
+            _ctx.Socket(ns).Request(req, $"delete link {index}", index);
+            return true;
+        }
+        catch (VNetException e) when (e.Errno == Sys.ENODEV)
+        {
+            return false;
+        }
     }
 
     /// <summary>Creates a link of a kind that needs only a name and an optional MTU/MAC (bridge and friends).</summary>
@@ -316,7 +322,7 @@ public sealed class LinkService
         if (mtu is int m) Validation.Mtu(m);
         byte[]? mac = macAddress != null ? Validation.MacAddress(macAddress) : null;
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL);
-        WriteIfInfo(req, up: up ? true : null);
+        IfInfoMsg.Write(req, up: up ? true : null);
         req.AttrString(Ifla.IFNAME, name);
         if (mtu is int mm) req.AttrU32(Ifla.MTU, (uint)mm);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);

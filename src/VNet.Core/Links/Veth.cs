@@ -18,6 +18,13 @@ public sealed class VethSpec
     public bool Up { get; set; } = true;
     /// <summary>A bridge (in Namespace) to plug the first end into, in the same request (`ip link add ... master BR`).</summary>
     public string? Bridge { get; set; }
+    /// <summary>
+    /// Converge instead of failing (New-VethPair -Force): when this very pair exists already (the
+    /// two names, each end in its namespace, joined to each other), bring it to the spec (ends up,
+    /// first end on the bridge) and return it. A pair cut short by a kill between the create and
+    /// the peer's "up" (the kernel cannot bring the peer up in the create, see Create) is repaired so.
+    /// </summary>
+    public bool ReuseExisting { get; set; }
 }
 
 /// <summary>A veth end and what is on the other side of it, across namespaces.</summary>
@@ -75,16 +82,13 @@ public sealed class VethService
         int? master = null;
         if (spec.Bridge != null)
         {
-            Validation.LinkName(spec.Bridge, "Bridge");
-            var br = _ctx.Links.TryGet(spec.Bridge, spec.Namespace, resolveMaster: false)
-                ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, spec.Bridge, spec.Bridge, LinkService.NsText(spec.Namespace));
-            if (br.Kind != "bridge") throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, spec.Bridge, spec.Bridge, br.Kind);
+            var br = _ctx.Links.GetBridge(spec.Bridge, spec.Namespace);
             master = br.Index;
             spec.Mtu = BridgeService.FitPortMtu(_ctx, br, spec.Mtu, spec.Namespace);
         }
 
         var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, 256);
-        LinkService.WriteIfInfo(req, up: spec.Up ? true : null);
+        IfInfoMsg.Write(req, up: spec.Up ? true : null);
         req.AttrString(Ifla.IFNAME, spec.Name);
         if (spec.Mtu is int m1) req.AttrU32(Ifla.MTU, (uint)m1);
         if (mac != null) req.Attr(Ifla.ADDRESS, mac);
@@ -95,7 +99,7 @@ public sealed class VethService
         int peer = req.BeginNested(Ifla.VETH_INFO_PEER);
         // The peer cannot be brought up inside this message: the kernel opens it before the two ends
         // are joined and answers ENOTCONN. It comes up in a second message below.
-        LinkService.WriteIfInfo(req);
+        IfInfoMsg.Write(req);
         req.AttrString(Ifla.IFNAME, spec.PeerName);
         if (spec.Mtu is int m2) req.AttrU32(Ifla.MTU, (uint)m2);
         if (peerMac != null) req.Attr(Ifla.ADDRESS, peerMac);
@@ -106,6 +110,10 @@ public sealed class VethService
         try
         {
             _ctx.Socket(home).Request(req, $"create veth pair '{spec.Name}'/'{spec.PeerName}'", spec.Name);
+        }
+        catch (VNetException e) when (e.Errno == Sys.EEXIST && spec.ReuseExisting && Existing(spec, samens) is { } pair)
+        {
+            return Converge(spec, pair.A, pair.B, master, samens, peerNs);
         }
         catch (VNetException e) when (e.Errno == Sys.EEXIST)
         {
@@ -129,6 +137,34 @@ public sealed class VethService
         }
         var a = _ctx.Links.Get(spec.Name, spec.Namespace);
         var b = _ctx.Links.Get(spec.PeerName, spec.PeerNamespace);
+        return new VethPair
+        {
+            Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State, Master = a.Master,
+            PeerName = b.Name, PeerNamespace = samens ? spec.Namespace : spec.PeerNamespace, PeerNamespaceInode = peerNs.Inode,
+            PeerIndex = b.Index, PeerMacAddress = b.MacAddress, PeerResolved = true,
+        };
+    }
+
+    /// <summary>The two ends of this spec's pair when they exist and are joined to each other, else null.</summary>
+    private (NetLink A, NetLink B)? Existing(VethSpec spec, bool samens)
+    {
+        var a = _ctx.Links.TryGet(spec.Name, spec.Namespace, resolveMaster: false);
+        var b = _ctx.Links.TryGet(spec.PeerName, samens ? spec.Namespace : spec.PeerNamespace, resolveMaster: false);
+        if (a is not { Kind: "veth" } || b is not { Kind: "veth" }) return null;
+        // Each end names the other's index; across namespaces each also has a link-netns id.
+        bool joined = a.LinkIndex == b.Index && b.LinkIndex == a.Index && (samens == (a.LinkNetnsId == null));
+        return joined ? (a, b) : null;
+    }
+
+    /// <summary>Brings an existing pair to the spec: on the bridge, both ends up.</summary>
+    private VethPair Converge(VethSpec spec, NetLink a, NetLink b, int? master, bool samens, NamespaceHandle peerNs)
+    {
+        string? bNs = samens ? spec.Namespace : spec.PeerNamespace;
+        if (master is int m && a.MasterIndex != m) _ctx.Links.SetMaster(a.Index, m, up: spec.Up && !a.AdminUp, spec.Namespace, a.Name);
+        else if (spec.Up && !a.AdminUp) _ctx.Links.SetUp(a.Name, true, spec.Namespace);
+        if (spec.Up && !b.AdminUp) _ctx.Links.SetUp(b.Name, true, bNs);
+        a = _ctx.Links.Get(spec.Name, spec.Namespace);
+        b = _ctx.Links.Get(spec.PeerName, bNs);
         return new VethPair
         {
             Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State, Master = a.Master,
@@ -211,7 +247,7 @@ public sealed class VethService
         var sock = _ctx.Socket(here);
         foreach (var c in candidates)
         {
-            if (c.Inode == here.Inode || map.Values.Any(v => v.Inode == c.Inode)) continue;
+            if (c.State != NamespaceStates.Ready || c.Inode == here.Inode || map.Values.Any(v => v.Inode == c.Inode)) continue;
             int fd;
             try { fd = Sys.Open(c.Path, Sys.O_RDONLY); }
             catch (SystemCallException) { continue; } // the process ended meanwhile

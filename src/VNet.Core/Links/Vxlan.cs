@@ -81,11 +81,7 @@ public sealed class VxlanService
             throw Messages.Error("InvalidVni", VNetErrorCategory.InvalidArgument, vni, vni, MaxVni);
     }
 
-    public static void CheckPort(int port)
-    {
-        if (port < 1 || port > 65535)
-            throw Messages.Error("InvalidPort", VNetErrorCategory.InvalidArgument, port, port);
-    }
+    public static void CheckPort(int port) => Validation.Port(port, "-Port");
 
     /// <summary>
     /// Creates the tunnel. Its MTU is the underlay's minus the encapsulation unless given; when it
@@ -110,8 +106,8 @@ public sealed class VxlanService
             throw Messages.Error("GroupNotMulticast", VNetErrorCategory.InvalidArgument, spec.Group, spec.Group);
         var dst = remote ?? group;
         bool v6 = (dst ?? local)?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        if (local != null && dst != null && local.AddressFamily != dst.AddressFamily)
-            throw Messages.Error("AddressFamilyMismatch", VNetErrorCategory.InvalidArgument, spec.Local, spec.Local, dst.ToString());
+        if (local != null && dst != null)
+            Validation.SameFamily(local, spec.Local!, dst, (spec.Remote ?? spec.Group)!, "VxlanAddressFamilyMismatch");
         if (group != null && spec.Device == null)
             throw Messages.Error("GroupNeedsDevice", VNetErrorCategory.InvalidArgument, spec.Group, spec.Group);
 
@@ -127,26 +123,30 @@ public sealed class VxlanService
             var owner = _ctx.Addresses.List(spec.Namespace).FirstOrDefault(a => IPAddress.Parse(a.IPAddress).Equals(local));
             if (owner != null) device = _ctx.Links.TryGet(owner.InterfaceName, spec.Namespace);
         }
-        NetLink? bridge = null;
-        if (spec.Bridge != null)
-        {
-            bridge = _ctx.Links.TryGet(spec.Bridge, spec.Namespace)
-                ?? throw Messages.Error("BridgeNotFound", VNetErrorCategory.ObjectNotFound, spec.Bridge, spec.Bridge, LinkService.NsText(spec.Namespace));
-            if (bridge.Kind != "bridge")
-                throw Messages.Error("NotABridge", VNetErrorCategory.InvalidArgument, spec.Bridge, spec.Bridge, bridge.Kind);
-        }
+        NetLink? bridge = spec.Bridge != null ? _ctx.Links.GetBridge(spec.Bridge, spec.Namespace) : null;
         int mtu = spec.Mtu ?? (device?.Mtu ?? 1500) - (v6 ? OverheadIPv6 : OverheadIPv4);
         Validation.Mtu(mtu);
 
-        _ctx.Links.CreateSimple(spec.Name, "vxlan", spec.Namespace, mtu, null, up: false, infoData: w =>
+        try
         {
-            w.AttrU32(ID, (uint)spec.Vni);
-            if (dst != null) w.Attr(v6 ? GROUP6 : GROUP, dst.GetAddressBytes());
-            if (local != null) w.Attr(v6 ? LOCAL6 : LOCAL, local.GetAddressBytes());
-            if (device != null) w.AttrU32(LINK, (uint)device.Index);
-            w.AttrBe16(PORT, (ushort)spec.Port);
-            w.AttrU8(LEARNING, spec.Learning ? (byte)1 : (byte)0);
-        });
+            _ctx.Links.CreateSimple(spec.Name, "vxlan", spec.Namespace, mtu, null, up: false, infoData: w =>
+            {
+                w.AttrU32(ID, (uint)spec.Vni);
+                if (dst != null) w.Attr(v6 ? GROUP6 : GROUP, dst.GetAddressBytes());
+                if (local != null) w.Attr(v6 ? LOCAL6 : LOCAL, local.GetAddressBytes());
+                if (device != null) w.AttrU32(LINK, (uint)device.Index);
+                w.AttrBe16(PORT, (ushort)spec.Port);
+                w.AttrU8(LEARNING, spec.Learning ? (byte)1 : (byte)0);
+            });
+        }
+        catch (VNetException e) when (e.ErrorId == "LinkExists" && _ctx.Links.TryGet(spec.Name, spec.Namespace, resolveMaster: false) == null)
+        {
+            // The kernel answers EEXIST too when another tunnel already carries this VNI on this port.
+            var holder = List(spec.Namespace).FirstOrDefault(t => t.Vni == spec.Vni && t.Port == spec.Port)
+                ?? List(spec.Namespace).FirstOrDefault(t => t.Vni == spec.Vni);
+            if (holder == null) throw;
+            throw Messages.Error("VniInUse", VNetErrorCategory.ResourceExists, spec.Vni, spec.Vni, holder.Name, holder.Port, LinkService.NsText(spec.Namespace));
+        }
         var adjusted = new List<string>();
         try
         {
@@ -220,7 +220,7 @@ public sealed class VxlanService
         if (learning is bool l)
         {
             var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
-            BinaryPrimitives.WriteInt32LittleEndian(req.Reserve(Ifla.IfInfoMsgLength).Slice(4), t.Index);
+            IfInfoMsg.Write(req, t.Index);
             int li = req.BeginNested(Ifla.LINKINFO);
             req.AttrString(Ifla.INFO_KIND, "vxlan");
             int d = req.BeginNested(Ifla.INFO_DATA);
@@ -256,7 +256,11 @@ public sealed class VxlanService
     {
         var t = Get(tunnel, ns);
         var dst = Validation.Address(remote, "Remote");
-        byte[] lladdr = mac != null ? Validation.MacAddress(mac) : ZeroMac;
+        // The tunnel's own family (from its local or default remote): the kernel would take a peer of
+        // the other family and fail only as KernelRejected, naming nothing.
+        var own = t.Local ?? t.Remote ?? t.Group;
+        if (own != null) Validation.SameFamily(dst, remote, IPAddress.Parse(own), tunnel, "PeerAddressFamilyMismatch");
+        byte[] lladdr = mac != null ? Validation.MacAddress(mac, allowZero: true) : ZeroMac;
         var req = Neigh(Rtm.NEWNEIGH, (ushort)(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | (mac == null ? Nl.F_APPEND : Nl.F_REPLACE)), t.Index, lladdr, dst);
         try
         {
@@ -295,7 +299,7 @@ public sealed class VxlanService
         if (mac == null && t.Remote != null && IPAddress.Parse(t.Remote).Equals(dst))
             throw Messages.Error("PeerIsDefaultRemote", VNetErrorCategory.InvalidOperation, remote, remote, tunnel);
         var targets = ListPeers(tunnel, ns).Where(p => IPAddress.Parse(p.Remote).Equals(dst) &&
-            (mac == null || p.MacAddress == Validation.FormatMac(Validation.MacAddress(mac)))).ToList();
+            (mac == null || p.MacAddress == Validation.FormatMac(Validation.MacAddress(mac, allowZero: true)))).ToList();
         if (targets.Count == 0)
         {
             if (strict) throw Messages.Error("PeerNotFound", VNetErrorCategory.ObjectNotFound, remote, remote, tunnel);
@@ -303,7 +307,7 @@ public sealed class VxlanService
         }
         foreach (var p in targets)
         {
-            var req = Neigh(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, t.Index, Validation.MacAddress(p.MacAddress, allowMulticast: true), dst);
+            var req = Neigh(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, t.Index, Validation.MacAddress(p.MacAddress, allowMulticast: true, allowZero: true), dst);
             try
             {
                 _ctx.Socket(ns).Request(req, $"remove peer {remote} from '{tunnel}'", remote);

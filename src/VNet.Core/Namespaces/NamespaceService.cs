@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using VNet.Core.Links;
 using VNet.Core.Native;
 using VNet.Core.Netlink;
 
@@ -73,25 +72,39 @@ public sealed class NamespaceService
     internal static ulong NsfsDevice => s_nsfsDev ??= Sys.StatPath("/proc/self/ns/net")?.Dev ?? 0;
 
     /// <summary>Creates /run/netns/NAME holding a new namespace with lo up, like `ip netns add` (which leaves lo down).</summary>
-    public NetNamespace Create(string name)
+    public NetNamespace Create(string name) => Create(name, force: false);
+
+    /// <summary>
+    /// Creates a named namespace. With <paramref name="force"/> a re-run converges: a namespace
+    /// that exists already is returned as it is (lo brought up), and a stale name (an empty file
+    /// with nothing mounted on it, what a kill between the two steps below leaves) gets a new
+    /// namespace mounted on it. Without it, both are errors that say which.
+    /// </summary>
+    public NetNamespace Create(string name, bool force)
     {
         Validation.NamespaceName(name);
         string path = System.IO.Path.Combine(NetnsDir, name);
         EnsureSharedNetnsDir();
-        int fd;
+        // The name is a file made first and a bind mount put on it second (the mount needs a file
+        // to land on, and a mount point cannot be renamed into place). A kill between the two
+        // leaves an empty file: List shows it as Stale, and force repairs it.
+        bool repair = false;
         try
         {
-            fd = Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0);
+            Sys.Close(Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0));
         }
         catch (SystemCallException e) when (e.Errno == Sys.EEXIST)
         {
-            throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+            bool live = Sys.StatPath(path) is { } st && st.Dev == NsfsDevice;
+            if (live && force) return Existing(name, path);
+            if (live) throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+            if (!force) throw Messages.Error("NamespaceStale", VNetErrorCategory.InvalidOperation, name, name, path);
+            repair = true;
         }
         catch (SystemCallException e)
         {
             throw VNetException.FromSystemCall(e, $"create {path}", name);
         }
-        Sys.Close(fd);
         NetlinkSocket? sock = null;
         int nsFd = -1;
         try
@@ -107,22 +120,18 @@ public sealed class NamespaceService
                 catch { Sys.Close(self); throw; }
             });
         }
-        catch (SystemCallException e)
+        catch (Exception e)
         {
             Sys.Umount(path, Sys.MNT_DETACH);
-            File.Delete(path);
-            throw VNetException.FromSystemCall(e, $"create namespace '{name}'", name);
-        }
-        catch
-        {
-            Sys.Umount(path, Sys.MNT_DETACH);
-            File.Delete(path);
+            // A stale name being repaired was there before: leave it as it was found.
+            if (!repair) File.Delete(path);
+            if (e is SystemCallException sc) throw VNetException.FromSystemCall(sc, $"create namespace '{name}'", name);
             throw;
         }
         var handle = _ctx.Adopt(name, new NamespaceHandle(nsFd, name, path), sock);
         try
         {
-            _ctx.Links.SetUp("lo", true, name);
+            LoopbackUp(name);
         }
         catch
         {
@@ -136,10 +145,56 @@ public sealed class NamespaceService
     }
 
     /// <summary>
+    /// Brings lo up. It is always index 1 in its namespace; one request by index, sent here rather
+    /// than through Links, which sits above Namespaces.
+    /// </summary>
+    private void LoopbackUp(string name)
+    {
+        var req = new NetlinkWriter(Rtm.NEWLINK, Nl.F_REQUEST | Nl.F_ACK);
+        IfInfoMsg.Write(req, LoopbackIndex, up: true);
+        _ctx.Socket(name).Request(req, $"bring lo up in namespace '{name}'", name);
+    }
+
+    private const int LoopbackIndex = 1;
+
+    /// <summary>A namespace that is there already, as -Force returns it: lo up, as Create leaves it.</summary>
+    private NetNamespace Existing(string name, string path)
+    {
+        var h = _ctx.Resolve(name);
+        LoopbackUp(name);
+        return new NetNamespace { Name = name, Path = path, Inode = h.Inode, Source = nameof(NamespaceSource.Named) };
+    }
+
+    /// <summary>
     /// Removes a /run/netns name (unmount and delete the file). The namespace itself ends when nothing
     /// else holds it. Returns false if there was nothing to remove; with strict, that is an error.
     /// </summary>
-    public bool Remove(string name, bool strict)
+    public bool Remove(string name, bool strict) => RemoveName(name, strict).Removed;
+
+    /// <summary>
+    /// What keeps a named namespace alive besides its name: the processes living in it and its
+    /// other names or bind mounts (Docker's file, a second /run/netns name). Null when the name
+    /// holds no namespace (gone, stale, or a symlink).
+    /// </summary>
+    public NamespaceRemoval? Holders(string name)
+    {
+        Validation.NamespaceName(name);
+        string path = System.IO.Path.Combine(NetnsDir, name);
+        if (new FileInfo(path).LinkTarget != null) return null;
+        if (Sys.StatPath(path) is not { } st || st.Dev != NsfsDevice) return null;
+        return new NamespaceRemoval
+        {
+            KeptByProcesses = ProcessesIn(st.Ino),
+            KeptByMounts = OtherMounts(st.Ino, path),
+        };
+    }
+
+    /// <summary>
+    /// Removes a /run/netns name (unmount and delete the file), as `ip netns delete` does; the
+    /// namespace ends when nothing else holds it (Orchestration/NamespaceOperations also deletes
+    /// its interfaces first). Returns whether a name was removed; strict makes "gone" an error.
+    /// </summary>
+    public NamespaceRemoval RemoveName(string name, bool strict)
     {
         Validation.NamespaceName(name);
         string path = System.IO.Path.Combine(NetnsDir, name);
@@ -151,19 +206,29 @@ public sealed class NamespaceService
         bool isLink = info.LinkTarget != null;
         if (!info.Exists && !isLink)
         {
+            _ctx.Forget(name);
             if (strict) throw Messages.Error("NamespaceNotFound", VNetErrorCategory.ObjectNotFound, name, name, path);
-            return false;
+            return new NamespaceRemoval { Removed = false };
         }
         // A symlink (how seed 000 names Docker's namespaces by hand) is only a name: unlink it, and
         // never unmount through it, which would tear down the bind mount it points at.
         if (!isLink)
         {
-            // Sockets other contexts left open in it for a moment would keep it (and its
-            // interfaces) alive after the name goes.
-            if (Sys.StatPath(path) is { } st && st.Dev == NsfsDevice) Filter.DeferredClose.Flush(st.Ino);
+            if (Sys.StatPath(path) is { } st && st.Dev == NsfsDevice)
+            {
+                // Sockets other contexts left open in it for a moment would keep it (and its
+                // interfaces) alive after the name goes.
+                _ctx.ReleaseNamespace(st.Ino);
+                ForgetMount(st.Ino, path);
+            }
+            _ctx.Forget(name);
             int err = Sys.Umount(path, Sys.MNT_DETACH | Sys.UMOUNT_NOFOLLOW);
             if (err is Sys.EPERM or Sys.EACCES)
                 throw VNetException.FromErrno(err, $"remove namespace '{name}'", name);
+        }
+        else
+        {
+            _ctx.Forget(name);
         }
         try
         {
@@ -173,7 +238,82 @@ public sealed class NamespaceService
         {
             throw VNetException.FromErrno(Sys.EACCES, $"remove namespace '{name}'", name);
         }
-        return true;
+        return new NamespaceRemoval { Removed = true };
+    }
+
+    private Dictionary<ulong, List<NetProcess>>? _processes;
+    private Dictionary<ulong, List<Mount>>? _mounts;
+
+    /// <summary>An nsfs mount from mountinfo: where, and its propagation tags (shared:N, master:N).</summary>
+    private sealed record Mount(string Path, string[] Tags);
+
+    /// <summary>
+    /// The mounts of a namespace that keep it alive once <paramref name="path"/> is unmounted: not
+    /// the name itself, and not its propagation copies (a mount in the same shared peer group, or
+    /// a slave of it, such as an emulated host's view of /run/netns), which go with it.
+    /// </summary>
+    private string[] OtherMounts(ulong inode, string path)
+    {
+        var all = MountsOf(inode);
+        var groups = all.Where(m => m.Path == path).SelectMany(m => m.Tags)
+            .Where(t => t.StartsWith("shared:", StringComparison.Ordinal)).Select(t => t[7..]).ToHashSet();
+        return all.Where(m => m.Path != path)
+            .Where(m => !m.Tags.Any(t => (t.StartsWith("shared:", StringComparison.Ordinal) && groups.Contains(t[7..]))
+                                      || (t.StartsWith("master:", StringComparison.Ordinal) && groups.Contains(t[7..]))))
+            .Select(m => m.Path).Distinct().ToArray();
+    }
+
+    /// <summary>The processes living in a namespace (/proc scanned once per context: a bulk removal asks for each name).</summary>
+    private NetProcess[] ProcessesIn(ulong inode)
+    {
+        _processes ??= ScanProcesses();
+        // The scan is as old as the context (one cmdlet call): good enough for a bulk removal.
+        return _processes.TryGetValue(inode, out var l) ? l.ToArray() : Array.Empty<NetProcess>();
+    }
+
+    /// <summary>Every mount point of a namespace (its /run/netns names, Docker's file, other bind mounts), from mountinfo.</summary>
+    private List<Mount> MountsOf(ulong inode)
+    {
+        if (_mounts == null)
+        {
+            _mounts = new Dictionary<ulong, List<Mount>>();
+            string[] lines;
+            try { lines = File.ReadAllLines("/proc/self/mountinfo"); }
+            catch (IOException) { lines = Array.Empty<string>(); }
+            foreach (var line in lines)
+            {
+                // id parent major:minor root mountpoint options [optional fields...] - fstype ...;
+                // an nsfs mount's root is "net:[INODE]", its optional fields its propagation.
+                var f = line.Split(' ');
+                if (f.Length < 7 || !f[3].StartsWith("net:[", StringComparison.Ordinal)) continue;
+                if (!ulong.TryParse(f[3].AsSpan(5, f[3].Length - 6), NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino)) continue;
+                if (!_mounts.TryGetValue(ino, out var list)) _mounts[ino] = list = new List<Mount>();
+                list.Add(new Mount(UnescapeMountPath(f[4]), f.Skip(6).TakeWhile(x => x != "-").ToArray()));
+            }
+        }
+        return _mounts.TryGetValue(inode, out var l) ? l : new List<Mount>();
+    }
+
+    private void ForgetMount(ulong inode, string path)
+    {
+        if (_mounts != null && _mounts.TryGetValue(inode, out var l)) l.RemoveAll(m => m.Path == path);
+    }
+
+    /// <summary>mountinfo writes space, tab, newline and backslash as octal escapes (\040 ...).</summary>
+    private static string UnescapeMountPath(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 3 < s.Length && int.TryParse(s.AsSpan(i + 1, 3), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                sb.Append((char)Convert.ToInt32(s.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else sb.Append(s[i]);
+        }
+        return sb.ToString();
     }
 
     /// <summary>Gives an existing namespace (a path such as Docker's, or /proc/PID/ns/net) a /run/netns name, as a bind mount.</summary>
@@ -200,6 +340,7 @@ public sealed class NamespaceService
             File.Delete(path);
             throw VNetException.FromSystemCall(e, $"name namespace {sourcePath} as '{name}'", name);
         }
+        _mounts = null; // a second name now holds that namespace: Holders must see it
         return new NetNamespace { Name = name, Path = path, Inode = src.Inode, Source = nameof(NamespaceSource.Named) };
     }
 
@@ -245,6 +386,7 @@ public sealed class NamespaceService
     public List<NetNamespace> List(string[]? names = null, int[]? processIds = null, bool includeProcesses = true)
     {
         var byInode = new Dictionary<ulong, Builder>();
+        var stale = new List<string>();
         Builder For(ulong ino) => byInode.TryGetValue(ino, out var b) ? b : byInode[ino] = new Builder { Inode = ino };
 
         ulong nsfs = NsfsDevice;
@@ -253,7 +395,13 @@ public sealed class NamespaceService
             foreach (var file in Directory.EnumerateFileSystemEntries(NetnsDir).Order(StringComparer.Ordinal))
             {
                 var st = Sys.StatPath(file);
-                if (st == null || st.Value.Dev != nsfs) continue; // stale or not a namespace
+                if (st == null || st.Value.Dev != nsfs)
+                {
+                    // Nothing mounted on the name: shown as Stale, never hidden (New-NetNamespace
+                    // would trip over it, and -Force or Remove-NetNamespace clears it).
+                    if (st != null || new FileInfo(file).LinkTarget != null) stale.Add(System.IO.Path.GetFileName(file));
+                    continue;
+                }
                 var b = For(st.Value.Ino);
                 b.Names.Add(System.IO.Path.GetFileName(file));
             }
@@ -306,6 +454,14 @@ public sealed class NamespaceService
                 });
             }
         }
+        foreach (var name in stale)
+        {
+            result.Add(new NetNamespace
+            {
+                Name = name, Path = System.IO.Path.Combine(NetnsDir, name), Source = nameof(NamespaceSource.Named),
+                State = NamespaceStates.Stale,
+            });
+        }
         IEnumerable<NetNamespace> q = result;
         if (names is { Length: > 0 })
             q = q.Where(n => n.Name != null && names.Any(w => Wildcard.IsMatch(n.Name, w)));
@@ -355,10 +511,10 @@ public sealed class NamespaceService
     public Process StartProcess(string? ns, ProcessStartInfo psi)
     {
         var h = _ctx.Resolve(ns);
-        if (h.IsCallersNamespace()) return Process.Start(psi) ?? throw new InvalidOperationException("process did not start");
+        _processes = null; // a process now lives there: Holders must see it
         try
         {
-            return NamespaceThread.Run(h.Fd, () => Process.Start(psi) ?? throw new InvalidOperationException("process did not start"));
+            return NamespaceThread.RunIn(h, () => Process.Start(psi) ?? throw new InvalidOperationException("process did not start"));
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -382,7 +538,7 @@ public sealed class NamespaceService
     public T RunInside<T>(string? ns, Func<T> work)
     {
         var h = _ctx.Resolve(ns);
-        return NamespaceThread.RunDedicated(h.Fd, work);
+        return NamespaceThread.RunDedicated(h.Fd, work, h.Display);
     }
 
     private sealed class Builder

@@ -16,6 +16,8 @@ public static class NamespaceThread
     private sealed class Worker
     {
         public readonly BlockingCollection<Action> Queue = new();
+        /// <summary>Set once the worker knows whether it reached home (see <see cref="HomeError"/>).</summary>
+        public readonly ManualResetEventSlim Started = new();
         public readonly Thread Thread;
         public int HomeFd = -1;
         public int ManagedThreadId => Thread.ManagedThreadId;
@@ -28,11 +30,29 @@ public static class NamespaceThread
         private void Loop()
         {
             // Home is the namespace of the process (its main thread), which nothing in VNet switches.
-            HomeFd = Sys.Open("/proc/self/ns/net", Sys.O_RDONLY);
-            Sys.SetNs(HomeFd, Sys.CLONE_NEWNET);
+            // The worker starts in the namespace of whoever started it, which is home unless a
+            // script block inside another namespace called VNet first; only then is a setns needed.
+            // Nothing may escape this thread: an unhandled exception here ends the user's pwsh.
+            try
+            {
+                HomeFd = Sys.Open("/proc/self/ns/net", Sys.O_RDONLY);
+                if (Sys.StatPath("/proc/thread-self/ns/net")?.Ino != Sys.FStat(HomeFd).Ino) Sys.SetNs(HomeFd, Sys.CLONE_NEWNET);
+            }
+            catch (SystemCallException e)
+            {
+                HomeError = EnterError(e, null, "return the namespace worker to the process's namespace");
+            }
+            finally { Started.Set(); }
             // A retired worker still drains what was queued: every item enters its own namespace first.
-            foreach (var work in Queue.GetConsumingEnumerable()) work();
+            foreach (var work in Queue.GetConsumingEnumerable())
+            {
+                try { work(); }
+                catch (Exception) { } // each item reports its own errors to its caller
+            }
         }
+
+        /// <summary>Why this worker cannot work (it could not reach its home namespace), or null.</summary>
+        public VNetException? HomeError;
     }
 
     private static readonly object Gate = new();
@@ -55,10 +75,41 @@ public static class NamespaceThread
     private static bool OnWorker => s_worker != null && Environment.CurrentManagedThreadId == s_worker.ManagedThreadId;
 
     /// <summary>Runs <paramref name="work"/> on the worker while it is inside the namespace open on <paramref name="nsFd"/>.</summary>
-    public static T Run<T>(int nsFd, Func<T> work) => RunOnWorker(() => Sys.SetNs(nsFd, Sys.CLONE_NEWNET), work);
+    public static T Run<T>(int nsFd, Func<T> work, string? display = null) =>
+        RunOnWorker(() => Enter(nsFd, display), work);
+
+    /// <summary>
+    /// Runs work inside a namespace: right here when the calling thread is already in it (no hop, no
+    /// setns), else on the worker.
+    /// </summary>
+    public static T RunIn<T>(NamespaceHandle h, Func<T> work) =>
+        h.IsCallersNamespace() ? work() : Run(h.Fd, work, h.Display);
 
     /// <summary>Runs work on the worker after it has unshared into a brand-new network namespace.</summary>
-    internal static T RunInNewNamespace<T>(Func<T> work) => RunOnWorker(() => Sys.Unshare(Sys.CLONE_NEWNET), work);
+    internal static T RunInNewNamespace<T>(Func<T> work) => RunOnWorker(() =>
+    {
+        try { Sys.Unshare(Sys.CLONE_NEWNET); }
+        catch (SystemCallException e) { throw EnterError(e, null, "create a network namespace"); }
+    }, work);
+
+    private static void Enter(int nsFd, string? display)
+    {
+        try { Sys.SetNs(nsFd, Sys.CLONE_NEWNET); }
+        catch (SystemCallException e) { throw EnterError(e, display); }
+    }
+
+    /// <summary>
+    /// setns and unshare need CAP_SYS_ADMIN (besides CAP_NET_ADMIN over the namespace): say so with
+    /// the stable PermissionDenied id rather than a bare system-call exception.
+    /// </summary>
+    private static VNetException EnterError(SystemCallException e, string? display, string? doing = null)
+    {
+        doing ??= display != null ? $"enter namespace '{display}'" : "enter a network namespace";
+        if (e.Errno is Sys.EPERM or Sys.EACCES)
+            return new VNetException("PermissionDenied", VNetErrorCategory.PermissionDenied,
+                Messages.Format("PermissionDeniedSysAdmin", doing, Sys.StrError(e.Errno)), display, e.Errno, inner: e);
+        return VNetException.FromSystemCall(e, doing, display);
+    }
 
     /// <summary>
     /// Hands work to the worker and waits: <paramref name="enter"/> takes the worker into a namespace,
@@ -68,6 +119,8 @@ public static class NamespaceThread
     {
         if (OnWorker) throw new InvalidOperationException("NamespaceThread work is not reentrant");
         var worker = Get();
+        worker.Started.Wait();
+        if (worker.HomeError != null) throw worker.HomeError;
         T result = default!;
         ExceptionDispatchInfo? error = null;
         using var done = new ManualResetEventSlim();
@@ -91,7 +144,7 @@ public static class NamespaceThread
     /// Runs work on a new thread of its own inside the namespace, for work that may take long or
     /// re-enter VNet (a PowerShell script block): the thread enters, runs, leaves and ends.
     /// </summary>
-    public static T RunDedicated<T>(int nsFd, Func<T> work)
+    public static T RunDedicated<T>(int nsFd, Func<T> work, string? display = null)
     {
         T result = default!;
         ExceptionDispatchInfo? error = null;
@@ -101,10 +154,13 @@ public static class NamespaceThread
             try
             {
                 home = Sys.Open("/proc/thread-self/ns/net", Sys.O_RDONLY);
-                Sys.SetNs(nsFd, Sys.CLONE_NEWNET);
+                Enter(nsFd, display);
+                // The thread ends right after; going home only matters to a pooled thread, and a
+                // failure there must not hide the work's own result or error.
                 try { result = work(); }
-                finally { Sys.SetNs(home, Sys.CLONE_NEWNET); }
+                finally { try { Sys.SetNs(home, Sys.CLONE_NEWNET); } catch (SystemCallException) { } }
             }
+            catch (SystemCallException e) { error = ExceptionDispatchInfo.Capture(VNetException.FromSystemCall(e, "run inside a namespace", display)); }
             catch (Exception e) { error = ExceptionDispatchInfo.Capture(e); }
             finally { Sys.Close(home); }
         }, 16 * 1024 * 1024) { IsBackground = true, Name = "VNet namespace session" };

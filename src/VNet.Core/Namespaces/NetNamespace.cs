@@ -13,6 +13,24 @@ public enum NamespaceSource
     Process = 4,
 }
 
+/// <summary>The values of <see cref="NetNamespace.State"/>.</summary>
+public static class NamespaceStates
+{
+    public const string Ready = "Ready";
+    public const string Stale = "Stale";
+}
+
+/// <summary>What Remove-NetNamespace did: whether a name was removed, and what still keeps the namespace alive.</summary>
+public sealed class NamespaceRemoval
+{
+    public bool Removed { get; init; }
+    /// <summary>Processes living in it: it and its interfaces stay until they end.</summary>
+    public NetProcess[] KeptByProcesses { get; init; } = Array.Empty<NetProcess>();
+    /// <summary>Other names or bind mounts of it that keep it (and its interfaces) alive.</summary>
+    public string[] KeptByMounts { get; init; } = Array.Empty<string>();
+    public bool KeptAlive => KeptByProcesses.Length > 0 || KeptByMounts.Length > 0;
+}
+
 /// <summary>A process living in a namespace.</summary>
 public sealed record NetProcess(int ProcessId, string Command);
 
@@ -34,6 +52,12 @@ public sealed class NetNamespace
     public string? ContainerName { get; init; }
     public string? ContainerId { get; init; }
     public string? ContainerImage { get; init; }
+    /// <summary>
+    /// Ready, or Stale: a /run/netns name with no namespace mounted on it (what a kill between the
+    /// file and its bind mount leaves, or `ip netns add` inside another mount namespace); Remove- or
+    /// New-NetNamespace -Force clears it.
+    /// </summary>
+    public string State { get; init; } = NamespaceStates.Ready;
     /// <summary>True for the namespace the caller is in (the host's, outside any container).</summary>
     public bool IsCurrent { get; init; }
     /// <summary>The value to pass as -Namespace to reach this namespace: its name, else its path.</summary>

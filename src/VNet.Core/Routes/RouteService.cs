@@ -134,6 +134,9 @@ public sealed class RouteService
     {
         var gw = spec.Gateway != null ? Validation.Address(spec.Gateway, "Gateway") : null;
         var dst = ParseDestination(spec.Destination, gw);
+        // The same refusal as Add: such a route cannot exist, and "nothing matched" would hide the typo.
+        if (gw != null && gw.AddressFamily != dst.Address.AddressFamily)
+            throw Messages.Error("AddressFamilyMismatch", VNetErrorCategory.InvalidArgument, spec.Gateway, spec.Gateway, spec.Destination);
         string want = dst.PrefixLength == 0 ? "default" : dst.ToString();
         var matches = List(spec.Namespace).Where(r => r.Destination == want && r.Table == Rta.TABLE_MAIN &&
             r.AddressFamily == (dst.IsIPv6 ? "IPv6" : "IPv4") &&

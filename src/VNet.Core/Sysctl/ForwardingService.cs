@@ -62,6 +62,6 @@ public sealed class ForwardingService
     private T Inside<T>(string? ns, Func<T> work)
     {
         var h = _ctx.Resolve(ns);
-        return h.IsCallersNamespace() ? work() : NamespaceThread.Run(h.Fd, work);
+        return NamespaceThread.RunIn(h, work);
     }
 }

@@ -69,6 +69,12 @@ public sealed class AddNatRuleCommand : VNetCmdlet
         };
         Try(() =>
         {
+            // Checked here, naming the parameter and the value as typed, before the NAT code sees it.
+            if (ParameterSetName == "Publish")
+            {
+                VNet.Core.Validation.PortRange(PublishPort, "-PublishPort");
+                if (ToPort != null) VNet.Core.Validation.PortRange(ToPort, "-ToPort");
+            }
             if (Force && FindExisting(spec) is NatRule existing)
             {
                 WriteVerbose($"NAT rule '{existing.Id}' is already there.");

@@ -35,16 +35,17 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
                 if (Force && ExistingLinks.Bridge(Ctx, n, Namespace, Mtu, MacAddress, Isolated.IsPresent) is NetLink existing)
                 {
                     WriteVerbose($"Bridge '{n}' is already there{In(Namespace)}.");
-                    WriteObject(existing);
+                    // A bridge a kill left before it came up or got its switching accept is finished.
+                    WriteObject(Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent, reuseExisting: true));
                     return;
                 }
                 if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) return;
-                var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
+                var br = Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
                 foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 if (Isolated)
                 {
                     try { Ctx.Nat.SetIsolated(n, true, Namespace); }
-                    catch { Ctx.Links.Remove(n, Namespace); throw; } // nothing half-made
+                    catch { Ctx.BridgeOperations.RemoveLink(n, Namespace); throw; } // nothing half-made
                     foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 }
                 WriteObject(br);

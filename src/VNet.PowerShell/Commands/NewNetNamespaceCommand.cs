@@ -33,14 +33,29 @@ public sealed class NewNetNamespaceCommand : VNetCmdlet
     [Alias("Pid")]
     public int ProcessId { get; set; }
 
+    /// <summary>
+    /// Converge instead of failing: a namespace that exists is returned quietly, and a stale name
+    /// (nothing mounted on it, as a kill mid-creation leaves) gets a namespace mounted on it.
+    /// </summary>
+    [Parameter(ParameterSetName = "New")]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
+        // Every name of the list is checked before the first namespace is made.
+        bool valid = true;
+        foreach (var n in Name)
+        {
+            try { VNet.Core.Validation.NamespaceName(n); }
+            catch (VNet.Core.VNetException e) { WriteError(ToErrorRecord(e)); valid = false; }
+        }
+        if (!valid) return;
         foreach (var n in Name)
         {
             if (ParameterSetName == "New")
             {
                 if (!ShouldProcess(n, "Create network namespace")) continue;
-                Try(() => WriteObject(Ctx.Namespaces.Create(n)));
+                Try(() => WriteObject(Ctx.Namespaces.Create(n, Force.IsPresent)));
                 continue;
             }
             if (Name.Length > 1)
@@ -53,7 +68,7 @@ public sealed class NewNetNamespaceCommand : VNetCmdlet
             {
                 string source = ParameterSetName switch
                 {
-                    "Container" => DockerClient.Find(Container).NamespacePath,
+                    "Container" => DockerClient.NamespaceOf(Container),
                     "ProcessId" => $"/proc/{ProcessId}/ns/net",
                     _ => Path,
                 };

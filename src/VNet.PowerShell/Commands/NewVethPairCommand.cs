@@ -54,17 +54,20 @@ public sealed class NewVethPairCommand : VNetCmdlet
     {
         Try(() =>
         {
-            string? ns = Container != null ? VNet.Core.Docker.DockerClient.Find(Container).NamespacePath : Namespace;
-            string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.Find(PeerContainer).NamespacePath : PeerNamespace;
+            string? ns = Container != null ? VNet.Core.Docker.DockerClient.NamespaceOf(Container) : Namespace;
+            string? peerNs = PeerContainer != null ? VNet.Core.Docker.DockerClient.NamespaceOf(PeerContainer) : PeerNamespace;
             var spec = new VethSpec
             {
                 Name = Name, Namespace = ns, PeerName = PeerName, PeerNamespace = peerNs,
                 Mtu = Mtu, MacAddress = MacAddress, PeerMacAddress = PeerMacAddress, Up = !Down.IsPresent, Bridge = Bridge,
             };
-            if (Force && ExistingLinks.Veth(Ctx, spec) is VethPair existing)
+            if (Force && ExistingLinks.Veth(Ctx, spec) is not null)
             {
+                // What differs was named above; a pair a kill cut short (an end down, not yet on its
+                // bridge) is brought to what was asked by the create below.
                 WriteVerbose($"Veth pair '{Name}' <-> '{PeerName}' is already there.");
-                WriteObject(existing);
+                spec.ReuseExisting = true;
+                WriteObject(Ctx.Veths.Create(spec));
                 return;
             }
             string target = $"{Name}{In(Container ?? ns)} <-> {PeerName}{In(PeerContainer ?? peerNs)}{(Bridge != null ? $" on bridge '{Bridge}'" : "")}";

@@ -31,7 +31,7 @@ public sealed class RemoveNetLinkCommand : LinkCmdlet
             Try(() =>
             {
                 // A bridge's isolation and accepts go with it (in the core); -Verbose says which.
-                if (!Ctx.Links.Remove(n, Namespace, Strict.IsPresent)) WriteVerbose($"Link '{n}' was already gone.");
+                if (!Ctx.BridgeOperations.RemoveLink(n, Namespace, Strict.IsPresent)) WriteVerbose($"Link '{n}' was already gone.");
                 else foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
                 Ctx.Nat.Notes.Clear(); // said once: the next name (not a bridge, say) must not repeat them
             });

@@ -25,27 +25,32 @@ public sealed class RemoveNetNamespaceCommand : VNetCmdlet
 
     protected override void ProcessRecord()
     {
+        // Every name of the list is checked before the first one is removed.
+        bool valid = true;
+        foreach (var n in Name)
+        {
+            try { VNet.Core.Validation.NamespaceName(n); }
+            catch (VNet.Core.VNetException e) { WriteError(ToErrorRecord(e)); valid = false; }
+        }
+        if (!valid) return;
         foreach (var n in Name)
         {
             if (!ShouldProcess(n, Force ? "End the processes in and remove network namespace" : "Remove network namespace")) continue;
             Try(() =>
             {
-                var inside = NamespaceProcesses.In(Ctx, n);
-                if (inside.Count > 0)
+                if (Force)
                 {
-                    if (Force)
-                    {
-                        foreach (var p in NamespaceProcesses.End(inside, TimeSpan.FromSeconds(2)))
-                            WriteVerbose($"Ended process {p.ProcessId} ({p.Command}) in namespace '{n}'.");
-                    }
-                    else
-                    {
-                        string list = string.Join(", ", inside.Take(5).Select(p => $"{p.ProcessId}/{p.Command}")) + (inside.Count > 5 ? ", ..." : "");
-                        WriteWarning(VNet.Core.Messages.Format("NamespaceHasProcesses", n, list));
-                    }
+                    foreach (var p in NamespaceProcesses.End(NamespaceProcesses.In(Ctx, n), TimeSpan.FromSeconds(2)))
+                        WriteVerbose($"Ended process {p.ProcessId} ({p.Command}) in namespace '{n}'.");
                 }
-                if (!Ctx.Namespaces.Remove(n, Strict.IsPresent))
-                    WriteVerbose($"Namespace '{n}' was already gone.");
+                var r = Ctx.NamespaceOperations.Remove(n, Strict.IsPresent);
+                if (!r.Removed) WriteVerbose($"Namespace '{n}' was already gone.");
+                else if (r.KeptAlive)
+                {
+                    // Said, not hidden: its interfaces (a veth's host end) stay until these let go.
+                    var by = r.KeptByProcesses.Select(p => $"process {p.ProcessId} ({p.Command})").Concat(r.KeptByMounts);
+                    WriteWarning(VNet.Core.Messages.Format("NamespaceKeptAlive", n, string.Join(", ", by)));
+                }
             });
         }
     }

@@ -125,7 +125,7 @@ public class DockerTests : LiveTest
         var web = DockerClient.Find("web");
         string routesBefore = Run("nsenter", $"--net={web.NamespacePath}", "ip", "route").Out;
         string br = L("br", _d.Host);
-        Ctx.Bridges.Create(br, _d.Host);
+        Ctx.BridgeOperations.Create(br, _d.Host);
         Ctx.Addresses.Add(br, "198.51.100.1/24", _d.Host);
         string c1 = Ns("c1");
         Ctx.Veths.Create(new VethSpec { Name = L("c1", _d.Host), Namespace = _d.Host, PeerName = "eth0", PeerNamespace = c1 });
@@ -148,7 +148,7 @@ public class DockerTests : LiveTest
         Assert.DoesNotContain("eth1", Run("nsenter", $"--net={web.NamespacePath}", "ip", "-br", "link").Out);
         Assert.Equal(routesBefore, Run("nsenter", $"--net={web.NamespacePath}", "ip", "route").Out);
         Assert.Equal("hello from vnet-busybox", Wget(_d.Host, "http://127.0.0.1:10080/"));
-        Assert.True(Ctx.Links.Remove(br, _d.Host));
+        Assert.True(Ctx.BridgeOperations.RemoveLink(br, _d.Host));
         Assert.DoesNotContain($"vnet:switch:{br}", RunIn(_d.Host, "iptables", "-S", "DOCKER-USER").Out);
     }
 
@@ -167,7 +167,7 @@ public class DockerTests : LiveTest
         Ctx.Addresses.Add("eth0", "192.0.2.2/24", o);
         // A VNet network with two containers, masquerade and a publish of its own.
         string br = L("br", _d.Host);
-        Ctx.Bridges.Create(br, _d.Host);
+        Ctx.BridgeOperations.Create(br, _d.Host);
         Ctx.Addresses.Add(br, "198.51.100.1/24", _d.Host);
         var cs = new[] { Ns("a"), Ns("b") };
         for (int i = 0; i < 2; i++)
@@ -196,7 +196,7 @@ public class DockerTests : LiveTest
         }
         finally { srv.Kill(); Directory.Delete(www, true); }
         Ctx.Nat.Remove(masq.Id, _d.Host);
-        Assert.True(Ctx.Links.Remove(br, _d.Host)); // the bridge's own switching accept goes with it
+        Assert.True(Ctx.BridgeOperations.RemoveLink(br, _d.Host)); // the bridge's own switching accept goes with it
         Assert.Equal(before, IptablesSave());
     }
 
@@ -204,7 +204,7 @@ public class DockerTests : LiveTest
     public void RestartingDockerdLeavesVNetNetworksWorking()
     {
         string br = L("br", _d.Host);
-        Ctx.Bridges.Create(br, _d.Host);
+        Ctx.BridgeOperations.Create(br, _d.Host);
         var cs = new[] { Ns("r1"), Ns("r2") };
         for (int i = 0; i < 2; i++)
         {
@@ -225,7 +225,7 @@ public class DockerTests : LiveTest
             Assert.True(Ping(cs[0], "198.51.100.31"), "and after it came back");
             Assert.Equal("hello from vnet-busybox", Wget(_d.Host, "http://127.0.0.1:10080/"));
         }
-        finally { Ctx.Links.Remove(br, _d.Host); }
+        finally { Ctx.BridgeOperations.RemoveLink(br, _d.Host); }
         Assert.DoesNotContain($"vnet:switch:{br}", RunIn(_d.Host, "iptables", "-S", "DOCKER-USER").Out);
     }
 

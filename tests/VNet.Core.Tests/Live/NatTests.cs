@@ -26,7 +26,7 @@ public class NatTests : LiveTest
     /// <summary>A bridge in H with containers; returns the container namespaces.</summary>
     private string[] Bridge(string h, string br, string net, params string[] names)
     {
-        Ctx.Bridges.Create(br, h);
+        Ctx.BridgeOperations.Create(br, h);
         Ctx.Addresses.Add(br, $"{net}.1/24", h);
         int i = 10;
         return names.Select(n =>
@@ -211,8 +211,8 @@ public class NatTests : LiveTest
         Ctx.Nat.Remove(m2.Id, h);
         Assert.DoesNotContain("table ip vnet", Ruleset(h));
         // ... and with the bridges removed too, Docker's rules are exactly as Docker left them.
-        Assert.True(Ctx.Links.Remove("br-a", h));
-        Assert.True(Ctx.Links.Remove("br-b", h));
+        Assert.True(Ctx.BridgeOperations.RemoveLink("br-a", h));
+        Assert.True(Ctx.BridgeOperations.RemoveLink("br-b", h));
         if (withDockerRules) Assert.Equal(before, IptablesSave(h));
     }
 
@@ -230,7 +230,7 @@ public class NatTests : LiveTest
         Assert.Contains(Ctx.Nat.Notes, n => n.Contains("br1") && n.Contains("FORWARD"));
         Assert.Contains("-A FORWARD -i br1 -o br1", RunIn(h, "iptables", "-S", "FORWARD").Out);
         Assert.True(Ping(d[0], "192.0.2.11"), "containers on one bridge talk under FORWARD DROP");
-        Assert.True(Ctx.Links.Remove("br1", h));
+        Assert.True(Ctx.BridgeOperations.RemoveLink("br1", h));
         Assert.DoesNotContain("vnet:", RunIn(h, "iptables", "-S").Out);
     }
 
@@ -241,10 +241,10 @@ public class NatTests : LiveTest
         Bridge(h, "br-x", "198.51.100", "iso");
         Ctx.Nat.SetIsolated("br-x", true, h);
         Assert.Contains("br-x", Ctx.Nat.IsolatedBridges(h));
-        Ctx.Links.Remove("br-x", h);
+        Ctx.BridgeOperations.RemoveLink("br-x", h);
         Ctx.Nat.PruneIsolated(h);
         Assert.DoesNotContain("table ip vnet", Ruleset(h));
-        Ctx.Bridges.Create("br-x", h); // a new bridge of that name starts out not isolated
+        Ctx.BridgeOperations.Create("br-x", h); // a new bridge of that name starts out not isolated
         Assert.Empty(Ctx.Nat.IsolatedBridges(h));
     }
 
