@@ -30,12 +30,12 @@ public sealed class BridgeService
     /// Under an iptables FORWARD policy of DROP (Docker's), it also gets the accept that lets it switch
     /// between its own ports (see NatService.AllowSwitching); if that cannot be added, the bridge goes.
     /// </summary>
-    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true)
+    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true, Diagnostics? diagnostics = null)
     {
         var link = _ctx.Links.CreateSimple(name, "bridge", ns, mtu, macAddress ?? RandomMac(), up);
         try
         {
-            _ctx.Nat.AllowSwitching(name, ns);
+            _ctx.Nat.AllowSwitching(name, ns, diagnostics);
         }
         catch
         {

@@ -273,7 +273,7 @@ public sealed class LinkService
     /// Deletes a link (for a veth, both ends go). Returns false when it was already gone; with
     /// strict, that is a LinkNotFound error.
     /// </summary>
-    public bool Remove(string name, string? ns = null, bool strict = false)
+    public bool Remove(string name, string? ns = null, bool strict = false, Diagnostics? diagnostics = null)
     {
         Validation.LinkName(name);
         // A bridge leaves things behind in the firewall (isolation, accepts): know it is one.
@@ -290,7 +290,7 @@ public sealed class LinkService
             if (strict) throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
             return false;
         }
-        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns);
+        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns, diagnostics);
         return true;
     }
 

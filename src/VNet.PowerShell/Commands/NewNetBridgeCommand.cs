@@ -30,13 +30,15 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
             if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) continue;
             Try(() =>
             {
-                var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
-                foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                var d = new VNet.Core.Diagnostics();
+                var br = Ctx.Bridges.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent, d);
+                foreach (var note in d.Notes) WriteVerbose(note);
                 if (Isolated)
                 {
-                    try { Ctx.Nat.SetIsolated(n, true, Namespace); }
+                    d = new VNet.Core.Diagnostics();
+                    try { Ctx.Nat.SetIsolated(n, true, Namespace, d); }
                     catch { Ctx.Links.Remove(n, Namespace); throw; } // nothing half-made
-                    foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                    foreach (var note in d.Notes) WriteVerbose(note);
                 }
                 WriteObject(br);
             });

@@ -28,8 +28,9 @@ public sealed class SetNetBridgeCommand : VNetCmdlet
             if (!ShouldProcess($"{n}{In(Namespace)}", Isolated ? "Isolate bridge" : "Stop isolating bridge")) continue;
             Try(() =>
             {
-                Ctx.Nat.SetIsolated(n, Isolated, Namespace);
-                foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                var d = new VNet.Core.Diagnostics();
+                Ctx.Nat.SetIsolated(n, Isolated, Namespace, d);
+                foreach (var note in d.Notes) WriteVerbose(note);
                 if (PassThru) WriteObject(Ctx.Links.Get(n, Namespace));
             });
         }
