@@ -13,7 +13,9 @@ namespace VNet.Core.Filter;
 /// </summary>
 internal sealed class NftablesLock
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    // Generous: a change holds it for milliseconds, but a busy host with many callers queues them (the
+    // lock is not fair: waiters poll), and a wait is better than a failed change.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private readonly Dictionary<ulong, (FileLock Lock, int Depth)> _held = new();
 
     /// <summary>Runs <paramref name="work"/> holding the lock of the namespace.</summary>
@@ -30,6 +32,7 @@ internal sealed class NftablesLock
         FileLock l;
         try { l = FileLock.Acquire(path, Timeout, $"VNet's firewall in {(string.IsNullOrEmpty(ns) ? "the current namespace" : $"namespace '{ns}'")}"); }
         catch (UnauthorizedAccessException) { throw VNetException.FromErrno(Sys.EACCES, "lock VNet's firewall state", path); }
+        catch (SystemCallException e) { throw VNetException.FromErrno(e.Errno, "lock VNet's firewall state", path); }
         _held[inode] = (l, 1);
         try { return work(); }
         finally
