@@ -8,7 +8,8 @@ namespace VNet.Core.Filter;
 /// Docker documents user rules go (DOCKER-USER), or at the top of FORWARD without Docker, and takes
 /// them out again when its bridges no longer need them. Never a global accept. Two kinds, each
 /// tagged in its comment: "forward" (a bridge VNet's NAT or isolation serves) and "switch" (a
-/// bridge's traffic between its own ports, which br_netfilter passes through FORWARD).
+/// bridge's traffic between its own ports, which br_netfilter passes through FORWARD). The same for
+/// IPv6 in ip6tables (Docker sets a DROP policy there too when it manages ip6tables).
 /// </summary>
 internal sealed class ForwardAccepts
 {
@@ -19,23 +20,32 @@ internal sealed class ForwardAccepts
     /// <summary>Makes the "forward" accepts match <paramref name="bridges"/> (computed only when a DROP policy needs it).</summary>
     public void Reconcile(string? ns, Func<HashSet<string>> bridges, Diagnostics d)
     {
-        var (chain, dropPolicy) = Policy(ns);
-        if (chain == null) return;
-        var want = dropPolicy ? bridges() : new HashSet<string>();
-        var have = Existing(ns, chain, "forward");
-        foreach (var b in want.Where(b => !have.Contains(b)))
+        HashSet<string>? wanted = null;
+        foreach (bool v6 in Families)
         {
-            Iptables(ns, ForwardRule("-I", chain, b, reply: true));
-            Iptables(ns, ForwardRule("-I", chain, b, reply: false));
-            d.Notes.Add(Messages.Format("ForwardAcceptAdded", b, chain));
-        }
-        foreach (var b in have.Where(b => !want.Contains(b)))
-        {
-            Iptables(ns, ForwardRule("-D", chain, b, reply: true));
-            Iptables(ns, ForwardRule("-D", chain, b, reply: false));
-            d.Notes.Add(Messages.Format("ForwardAcceptRemoved", b, chain));
+            var (chain, dropPolicy) = Policy(ns, v6);
+            if (chain == null) continue;
+            var want = dropPolicy ? wanted ??= bridges() : new HashSet<string>();
+            var have = Existing(ns, v6, chain, "forward");
+            foreach (var b in want.Where(b => !have.Contains(b)))
+            {
+                Iptables(ns, v6, ForwardRule("-I", chain, b, reply: true));
+                Iptables(ns, v6, ForwardRule("-I", chain, b, reply: false));
+                d.Notes.Add(Messages.Format("ForwardAcceptAdded", b, Where(chain, v6)));
+            }
+            foreach (var b in have.Where(b => !want.Contains(b)))
+            {
+                Iptables(ns, v6, ForwardRule("-D", chain, b, reply: true));
+                Iptables(ns, v6, ForwardRule("-D", chain, b, reply: false));
+                d.Notes.Add(Messages.Format("ForwardAcceptRemoved", b, Where(chain, v6)));
+            }
         }
     }
+
+    private static readonly bool[] Families = { false, true };
+
+    /// <summary>A chain as the notes name it: "DOCKER-USER", or "DOCKER-USER (ip6tables)".</summary>
+    private static string Where(string chain, bool v6) => v6 ? $"{chain} (ip6tables)" : chain;
 
     private static string[] ForwardRule(string op, string chain, string bridge, bool reply) => reply
         ? new[] { op, chain, "-o", bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-m", "comment", "--comment", $"{NatIds.Tag}forward:{bridge}", "-j", "ACCEPT" }
@@ -47,21 +57,24 @@ internal sealed class ForwardAccepts
     /// </summary>
     public void ReconcileSwitching(string? ns, string? bridge, Diagnostics d)
     {
-        var (chain, dropPolicy) = Policy(ns, quietWithoutNftables: true);
-        if (chain == null) return;
-        var have = Existing(ns, chain, "switch");
-        if (have.Count > 0)
+        foreach (bool v6 in Families)
         {
-            var existing = _ctx.Links.List(ns, kind: "bridge").Select(l => l.Name).ToHashSet();
-            foreach (var gone in have.Where(b => b != bridge && !existing.Contains(b)))
+            var (chain, dropPolicy) = Policy(ns, v6, quietWithoutNftables: true);
+            if (chain == null) continue;
+            var have = Existing(ns, v6, chain, "switch");
+            if (have.Count > 0)
             {
-                Iptables(ns, SwitchRule("-D", chain, gone));
-                d.Notes.Add(Messages.Format("SwitchAcceptRemoved", gone, chain));
+                var existing = _ctx.Links.List(ns, kind: "bridge").Select(l => l.Name).ToHashSet();
+                foreach (var gone in have.Where(b => b != bridge && !existing.Contains(b)))
+                {
+                    Iptables(ns, v6, SwitchRule("-D", chain, gone));
+                    d.Notes.Add(Messages.Format("SwitchAcceptRemoved", gone, Where(chain, v6)));
+                }
             }
+            if (bridge == null || !dropPolicy || have.Contains(bridge)) continue;
+            Iptables(ns, v6, SwitchRule("-I", chain, bridge));
+            d.Notes.Add(Messages.Format("SwitchAcceptAdded", bridge, Where(chain, v6)));
         }
-        if (bridge == null || !dropPolicy || have.Contains(bridge)) return;
-        Iptables(ns, SwitchRule("-I", chain, bridge));
-        d.Notes.Add(Messages.Format("SwitchAcceptAdded", bridge, chain));
     }
 
     private static string[] SwitchRule(string op, string chain, string bridge) =>
@@ -71,11 +84,11 @@ internal sealed class ForwardAccepts
     /// Where VNet's accepts go in a namespace's iptables filter table (DOCKER-USER where Docker made
     /// it, else FORWARD; null without a filter table) and whether FORWARD's policy is DROP.
     /// </summary>
-    private (string? Chain, bool DropPolicy) Policy(string? ns, bool quietWithoutNftables = false)
+    private (string? Chain, bool DropPolicy) Policy(string? ns, bool v6, bool quietWithoutNftables = false)
     {
-        if (!Nftables.TableExists(_ctx, ns, Nftables.FamilyIPv4, "filter")) return (null, false);
+        if (!Nftables.TableExists(_ctx, ns, v6 ? Nftables.FamilyIPv6 : Nftables.FamilyIPv4, "filter")) return (null, false);
         List<JsonElement> items;
-        try { items = Nftables.ListJson(_ctx, ns, "list table ip filter"); }
+        try { items = Nftables.ListJson(_ctx, ns, v6 ? "list table ip6 filter" : "list table ip filter"); }
         catch (VNetException e) when (quietWithoutNftables && e.ErrorId == "NftablesMissing")
         {
             return (null, false); // a plain bridge must not need libnftables
@@ -88,9 +101,9 @@ internal sealed class ForwardAccepts
     }
 
     /// <summary>The bridges named in VNet's accepts of one kind ("forward", "switch") in a chain.</summary>
-    private HashSet<string> Existing(string? ns, string chain, string kind)
+    private HashSet<string> Existing(string? ns, bool v6, string chain, string kind)
     {
-        var (_, output) = Iptables(ns, "-S", chain);
+        var (_, output) = Iptables(ns, v6, "-S", chain);
         var set = new HashSet<string>(StringComparer.Ordinal);
         string tag = $"{NatIds.Tag}{kind}:";
         foreach (var line in output.Split('\n'))
@@ -102,11 +115,12 @@ internal sealed class ForwardAccepts
         return set;
     }
 
-    private (int, string) Iptables(string? ns, params string[] args)
+    private (int, string) Iptables(string? ns, bool v6, params string[] args)
     {
-        var (code, o, e) = _ctx.Namespaces.Run(ns, "iptables", new[] { "-w" }.Concat(args).ToArray());
+        string tool = v6 ? "ip6tables" : "iptables";
+        var (code, o, e) = _ctx.Namespaces.Run(ns, tool, new[] { "-w" }.Concat(args).ToArray());
         if (code != 0 && args[0] != "-S")
-            throw new VNetException("IptablesRejected", VNetErrorCategory.InvalidOperation, Messages.Format("KernelError", "iptables " + string.Join(" ", args), e.Trim()), args);
+            throw new VNetException("IptablesRejected", VNetErrorCategory.InvalidOperation, Messages.Format("KernelError", tool + " " + string.Join(" ", args), e.Trim()), args);
         return (code, o);
     }
 }

@@ -96,7 +96,7 @@ internal static class Nftables
         return doc.RootElement.GetProperty("nftables").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
-    public const byte FamilyInet = 1, FamilyIPv4 = 2;
+    public const byte FamilyInet = 1, FamilyIPv4 = 2, FamilyIPv6 = 10;
 
     /// <summary>
     /// Whether an nftables table exists, asked over nfnetlink (one small NFT_MSG_GETTABLE dump of a

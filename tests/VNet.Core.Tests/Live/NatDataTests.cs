@@ -95,6 +95,21 @@ public class NatDataTests : LiveTest
     }
 
     [SkippableFact]
+    public void IPv6UnderAnIp6tablesForwardDropGetsItsOwnAcceptsAndTakesThemAway()
+    {
+        var (h, o, c) = Topology6();
+        Assert.Equal(0, RunIn(h, "ip6tables", "-P", "FORWARD", "DROP").Code); // what Docker sets with ip6tables on
+        Serve6(o, 7000, "outside");
+        var said = new Diagnostics();
+        var m = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "2001:db8:2::/64", Namespace = h }, said);
+        Assert.Contains(said.Notes, n => n.Contains("br6") && n.Contains("ip6tables"));
+        Assert.Contains("vnet:forward:br6", RunIn(h, "ip6tables", "-S", "FORWARD").Out);
+        Assert.Equal("outside-saw-[2001:db8:1::1]", Connect6(c, "2001:db8:1::2", 7000));
+        Assert.True(Ctx.Nat.Remove(m.Id, h));
+        Assert.DoesNotContain("vnet:", RunIn(h, "ip6tables", "-S").Out);
+    }
+
+    [SkippableFact]
     public void IPv6PublishedPortAnswersAndLeavesNothingWhenRemoved()
     {
         var (h, o, c) = Topology6();
