@@ -402,8 +402,13 @@ public sealed class NatService
     public void AllowSwitching(string bridge, string? ns = null, Diagnostics? diagnostics = null)
     {
         var d = diagnostics ?? Diagnostics.Discard;
+        if (!ForwardFilterExists(ns)) return; // the usual case: no iptables here, nothing to lock for
         _lock.Hold(_ctx, ns, () => _accepts.ReconcileSwitching(ns, bridge, d));
     }
+
+    /// <summary>Whether iptables-nft has a filter table here (IPv4 or IPv6), where VNet's accepts would go.</summary>
+    private bool ForwardFilterExists(string? ns) =>
+        Nftables.TableExists(_ctx, ns, Nftables.FamilyIPv4, "filter") || Nftables.TableExists(_ctx, ns, Nftables.FamilyIPv6, "filter");
 
     /// <summary>
     /// What a removed bridge leaves to tidy: its isolation, and the accepts VNet added for it
@@ -412,6 +417,7 @@ public sealed class NatService
     public void ForgetRemovedBridges(string? ns, Diagnostics? diagnostics = null)
     {
         var d = diagnostics ?? Diagnostics.Discard;
+        if (!TableExists(_ctx, ns) && !ForwardFilterExists(ns)) return;
         _lock.Hold(_ctx, ns, () =>
         {
             try { PruneIsolated(ns, d); }
