@@ -99,7 +99,7 @@ publish-tcp-203.0.113.1-10080.
     }
     Inputs = 'Objects with PublishPort, ToAddress, ToPort, Protocol, HostAddress, Source, OutInterface and Namespace properties bind by name; a pipeline of them is added as one change. Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'The new rule as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
+        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'The new rule as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), AddressFamily (IPv4 or IPv6), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
     )
     Errors = @(
         'InvalidCidr, InvalidPrefixLength: -Source is not an address with an optional prefix length.'

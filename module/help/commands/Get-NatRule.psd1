@@ -22,7 +22,7 @@ Wildcards (* and ?) are allowed: publish-* lists every published port. By defaul
     }
     Inputs = 'Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'One object per rule: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
+        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'One object per rule: Id, Kind (Masquerade, Snat or Publish), AddressFamily (IPv4 or IPv6), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
     )
     Errors = @(
         'NamespaceNotFound: -Namespace does not exist.'
