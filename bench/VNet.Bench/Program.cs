@@ -23,7 +23,8 @@ foreach (var w in opts.Workloads)
     {
         case "bridge": foreach (int n in opts.Quick ? new[] { 10, 100 } : new[] { 10, 100, 500 }) bench.BridgeN(n); break;
         case "list": bench.List2000(); break;
-        case "publish": bench.Publish1000(); break;
+        case "publish": bench.Publish1000(); bench.PublishDistinct(1000); break;
+        case "publish-distinct": bench.PublishDistinct(1000); break;
         case "import": bench.Import(); break;
         case "vxlan": bench.Vxlan(); break;
         case "dns": DnsBench.Run(opts.Quick); break;
@@ -259,6 +260,70 @@ sealed class Bench
             _results.Add(new Result("publish-1000", "add", impl, a.ToArray(), note));
             _results.Add(new Result("publish-1000", "remove", impl, d.ToArray(), note));
             Console.Error.WriteLine($"  publish-1000 {impl,-22} add {Med(a):F3}s remove {Med(d):F3}s");
+        }
+    }
+
+    /// <summary>Container addresses in the benchmarking range, one per publish: 198.18.0.1, 198.18.0.2, ...</summary>
+    private static string BenchAddress(int i) => $"198.18.{i / 250}.{i % 250 + 1}";
+
+    /// <summary>
+    /// publish-distinct-N: N publishes of one port each to N addresses, as users make them (one per
+    /// container). VNet's cmdlets as a pipeline (one transaction, committed in EndProcessing) and as
+    /// a loop of N calls, VNet's core (AddMany), against one `nft -f` of the same N elements.
+    /// </summary>
+    public void PublishDistinct(int n)
+    {
+        string w = $"publish-distinct-{n}";
+        Console.Error.WriteLine($"== {w}");
+        string nftFile = Tmp("pub-distinct.nft");
+        File.WriteAllText(nftFile,
+            "table ip bench {\n map pub { type inet_service : ipv4_addr . inet_service; }\n" +
+            " chain pre {\n  type nat hook prerouting priority dstnat;\n  fib daddr type local dnat ip to tcp dport map @pub\n }\n" +
+            $"}}\nadd element ip bench pub {{ {string.Join(", ", Enumerable.Range(0, n).Select(i => $"{20000 + i} : {BenchAddress(i)} . 80"))} }}\n");
+        string script = Path.Combine(Scripts, "publish_vnet.ps1"), manifest = Path.Combine(_o.Root, "VNet.psd1");
+        double InSession(string mode)
+        {
+            if (_o.Pwsh != null)
+            {
+                var (code, o) = Sh(_o.Pwsh, "-NoProfile", "-NonInteractive", "-File", script, "-N", n.ToString(CultureInfo.InvariantCulture), "-Manifest", manifest, "-Mode", mode);
+                if (code != 0) throw new InvalidOperationException($"{script} failed: {o}");
+                return double.Parse(o.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+            }
+            var iss = System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2();
+            using var rs = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(iss);
+            rs.Open();
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = rs;
+            ps.AddCommand(script).AddParameter("N", n).AddParameter("Manifest", manifest).AddParameter("Mode", mode);
+            var r = ps.Invoke();
+            if (ps.HadErrors) throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
+            return double.Parse(r[^1].ToString(), CultureInfo.InvariantCulture);
+        }
+        string where = _o.Pwsh != null ? "a fresh pwsh" : "the hosted engine";
+        var tests = new (string Impl, Func<double> Add, int Runs, string Note)[]
+        {
+            ("nft -f (map)", () => TimeProcess("nsenter", "--net=/run/netns/pub", "nft", "-f", nftFile), _o.Runs, "one nft -f of the same elements, whole process"),
+            ("vnet-core AddMany", () => Time(() =>
+            {
+                using var c = new NetContext();
+                c.Nat.AddMany(Enumerable.Range(0, n).Select(i => new NatSpec { Kind = "Publish", PublishPort = $"{20000 + i}", ToAddress = BenchAddress(i), ToPort = "80", Namespace = "pub" }).ToList());
+            }), _o.Runs, "in-process, one transaction"),
+            ("vnet cmdlets, pipeline", () => InSession("Pipeline"), _o.Runs, $"$list | Add-NatRule timed in {where} (JIT included)"),
+            ("vnet cmdlets, loop", () => InSession("Loop"), 1, $"{n} Add-NatRule calls timed in {where}; 1 run"),
+        };
+        foreach (var (impl, add, runs, note) in tests)
+        {
+            if (_o.Quick && impl.EndsWith("loop", StringComparison.Ordinal)) continue;
+            var a = new List<double>();
+            for (int r = 0; r < runs; r++)
+            {
+                Settle();
+                Sh("ip", "netns", "add", "pub");
+                a.Add(add());
+                Sh("ip", "netns", "del", "pub");
+            }
+            _results.Add(new Result(w, "add", impl, a.ToArray(), note));
+            Console.Error.WriteLine($"  {w} {impl,-24} add {Med(a):F3}s");
         }
     }
 

@@ -69,6 +69,6 @@ Describe 'S5: isolation between networks, under Docker''s FORWARD DROP' {
         Set-NetBridge br-a, br-b -Isolated $false -Namespace $h
         Remove-NetLink br-a, br-b -Namespace $h
         Save | Should -Be $dockerBefore
-        (Invoke-NetNamespace $h -- nft list ruleset 2>$null) -join "`n" | Should -Not -Match 'table ip vnet'
+        (Invoke-NetNamespace $h -- nft list ruleset 2>$null) -join "`n" | Should -Not -Match 'table inet vnet'
     }
 }

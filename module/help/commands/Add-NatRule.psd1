@@ -2,7 +2,7 @@
     Synopsis = 'Adds a NAT rule: masquerade or SNAT for a subnet (`iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`), or a published port (`docker run -p 10080:80`).'
     Description = @'
 Add-NatRule adds one rule of one of three kinds to a namespace, in VNet's own nftables table
-(`table ip vnet`, one per namespace), and returns it:
+(`table inet vnet`, one per namespace, for IPv4 and IPv6), and returns it:
 
 - -Masquerade: packets from -Source going to another network leave with the address of the
 interface they leave by (MASQUERADE). This is how containers behind a bridge reach the outside.
@@ -20,7 +20,21 @@ Remove-NatRule takes the Id and removes every piece of the rule.
 
 Each call is one nftables transaction (VNet runs its change through libnftables, the library
 behind `nft`): all of it lands or none of it does, and nothing outside VNet's table is flushed,
-edited or reordered. `nft list ruleset` shows VNet's rules, each with a comment "vnet:ID".
+edited or reordered. `nft list ruleset` shows VNet's rules, each with a comment "vnet:ID". VNet
+gives libnftables its rules as JSON data, so an interface name holding '"', ';' or '{' is just a
+name. Callers in other processes and runspaces changing one namespace at once take turns (a lock
+per namespace under /run/vnet that the kernel drops if its holder dies), so none of their rules is
+lost or made twice.
+
+Rules that come down the pipeline (objects with PublishPort, ToAddress, ToPort, ... properties,
+such as `Import-Csv ports.csv | Add-NatRule`) are gathered and added together when the pipeline
+ends: every one is checked first, against each other and what exists, and then all of them land
+in one transaction per namespace, or none does. 1,000 publishes cost about what one does.
+
+IPv6: a -Source, -ToAddress or -HostAddress that is IPv6 makes an IPv6 rule (ip6 saddr ...
+masquerade, or a publish to an IPv6 container, whose Id starts with publish6-, as
+publish6-tcp-10080). The addresses of one rule are of one family; a port can be published to an
+IPv4 and to an IPv6 container at once, as Docker does on a dual-stack network.
 
 Published ports are elements of a map, not rules: the table has one lookup per protocol, however
 many ports are published, so publishing 1,000 ports (-PublishPort 20000-20999) adds 1,000 map
@@ -30,8 +44,9 @@ A -Source with host bits set, such as the bridge address with its prefix that a 
 `iptables -t nat -A POSTROUTING -s 198.51.100.1/24 -j MASQUERADE` uses (198.51.100.1/24 here), is taken as its network (198.51.100.0/24), with a
 warning. A bare address is one host (/32).
 
-Forwarding: NAT needs IPv4 forwarding. If net.ipv4.ip_forward is off in the namespace (it is off
-in a new one), Add-NatRule turns it on and says so with a warning, as Docker does. It stays on
+Forwarding: NAT needs forwarding. If net.ipv4.ip_forward (for an IPv6 rule,
+net.ipv6.conf.all.forwarding) is off in the namespace (it is off in a new one), Add-NatRule turns
+it on and says so with a warning, as Docker does. It stays on
 after the rule is removed (Set-NetIPForwarding turns it off).
 
 A FORWARD policy of DROP (Docker sets one): VNet never does `iptables -P FORWARD ACCEPT`, the
@@ -55,7 +70,7 @@ above TO, each from 1 to 65535). Like the first number of `docker run -p 10080:8
 The subnet whose packets are translated, such as 198.51.100.0/24 (usually the subnet of a bridge).
 Packets from it to the same subnet are not translated. An address with host bits, such as
 198.51.100.1/24, is taken as its network, with a warning; a bare address is that one host. IPv4
-only.
+or IPv6 (2001:db8:2::/64).
 '@
         OutInterface = @'
 Translates only packets leaving by this interface, such as the uplink (`-o up0`). Without it,
@@ -65,7 +80,7 @@ same host. The interface must exist. The Id gets "-via-NAME".
         ToAddress = @'
 With -Snat: the address the source is rewritten to, usually an address of the host's uplink.
 With -PublishPort: the container's address that connections are forwarded to, such as
-198.51.100.11. IPv4 only.
+198.51.100.11 or 2001:db8:2::11. Of the same family as -Source or -HostAddress.
 '@
         Protocol = 'The protocol of the published port: tcp (the default) or udp.'
         ToPort = @'
@@ -82,14 +97,15 @@ publish-tcp-203.0.113.1-10080.
         PassThru = 'Returns the new rule (its Id is what Remove-NatRule takes). By default nothing is returned, as for every Add- and Set- cmdlet; Get-NatRule lists the rules at any time.'
         Force = 'Makes a re-run succeed: when the rule is already there as asked (the same source, kind and address; the same published ports, target and protocol), it is left alone (returned with -PassThru) instead of a NatRuleExists or PublishExists error. When the source''s rule or a published port is held by a rule of other settings, the error ExistsDifferently names the difference.'
     }
-    Inputs = 'Get-NetNamespace output binds through Namespace.'
+    Inputs = 'Objects with PublishPort, ToAddress, ToPort, Protocol, HostAddress, Source, OutInterface and Namespace properties bind by name; a pipeline of them is added as one change. Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'With -PassThru, the new rule as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
+        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'With -PassThru, the new rules as Get-NatRule shows it: Id, Kind (Masquerade, Snat or Publish), AddressFamily (IPv4 or IPv6), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
     )
     Errors = @(
         'InvalidCidr, InvalidPrefixLength: -Source is not an address with an optional prefix length.'
         'InvalidIPAddress: -ToAddress or -HostAddress is not an IP address.'
-        'IPv6NatNotSupported: an address is IPv6; VNet''s NAT is IPv4 only.'
+        'NatFamilyMismatch: the addresses of the rule are of different families (an IPv6 -Source with an IPv4 -ToAddress, say).'
+        'LockTimeout: another process held the namespace''s NAT lock for two minutes; the message names it.'
         'InvalidPort: a port is not a number from 1 to 65535.'
         'InvalidPortRange: -PublishPort or -ToPort is not PORT or FROM-TO with FROM not above TO, each from 1 to 65535; the message names the parameter and the value as typed.'
         'PortRangeMismatch: -ToPort is a range of another length than -PublishPort.'
@@ -199,15 +215,14 @@ publish-tcp-20000-20999            Publish    0        tcp dport 20000-20999 dna
 
 Family Table      Chain                  Handle Rule
 ------ -----      -----                  ------ ----
-ip     vnet       prerouting             12     dnat ip to ip daddr . tcp dport map @pub_tcp_addr
-ip     vnet       prerouting             13     dnat ip to ip daddr . udp dport map @pub_udp_addr
-ip     vnet       prerouting             14     fib daddr type local dnat ip to tcp dport map @pub_tcp
-ip     vnet       prerouting             15     fib daddr type local dnat ip to udp dport map @pub_udp
+inet   vnet       prerouting             22     meta nfproto ipv4 dnat ip to ip daddr . tcp dport map @pub_tcp_addr:ip daddr . tcp dport map @pub_tcp_addr_port
+inet   vnet       prerouting             24     meta nfproto ipv4 fib daddr type local dnat ip to tcp dport map @pub_tcp:tcp dport map @pub_tcp_port
+...
 '@
             Remarks = @'
 Port 20000 goes to 198.51.100.13:20000, 20001 to :20001, and so on. The ports are 1,000
-elements of the map pub_tcp, added in one transaction; the prerouting chain keeps the same four
-lookup rules, whatever the number of ports. Remove-NatRule publish-tcp-20000-20999 takes all 1,000 out.
+elements of the map pub_tcp (the address) and of pub_tcp_port (the port), added in one
+transaction; the prerouting chain keeps the same lookup rules, whatever the number of ports. Remove-NatRule publish-tcp-20000-20999 takes all 1,000 out.
 '@
         }
         @{
@@ -237,6 +252,44 @@ Add-NatRule -Snat -Source 192.0.2.0/24 -OutInterface up0 -ToAddress 203.0.113.1 
 In the emulated host hostA, traffic from 192.0.2.0/24 leaving by up0 gets the source 203.0.113.1;
 traffic to hostA's other bridges keeps its own source. The Id is
 snat-192.0.2.0/24-via-up0-to-203.0.113.1.
+'@
+        }
+        @{
+            Title = 'One publish per container, from a pipeline, in one transaction'
+            Code = @'
+$ports = 1..100 | ForEach-Object {
+    [pscustomobject]@{ PublishPort = 20000 + $_; ToAddress = "198.51.100.$($_ + 10)"; ToPort = 80 }
+}
+$ports | Add-NatRule | Measure-Object
+'@
+            Output = @'
+Count             : 100
+'@
+            Remarks = @'
+Each object binds by property name. Add-NatRule checks all 100 first and adds them when the
+pipeline ends, in one nftables transaction: if one is bad (a port already published, an address
+that is not one), none is added and the error names it.
+'@
+        }
+        @{
+            Title = 'IPv6: masquerade and publish for a dual-stack bridge'
+            Code = @'
+Add-NatRule -Masquerade -Source 2001:db8:2::/64 -OutInterface up0
+Add-NatRule -PublishPort 10080 -ToAddress 2001:db8:2::11 -ToPort 80
+Add-NatRule -PublishPort 10080 -ToAddress 198.51.100.11 -ToPort 80
+'@
+            Output = @'
+WARNING: IPv6 forwarding was off in the current namespace; VNet turned it on (net.ipv6.conf.all.forwarding=1), as NAT needs it.
+
+Id                                 Kind       Packets  Rule
+--                                 ----       -------  ----
+masquerade-2001:db8:2::/64-via-up0 Masquerade 0        ip6 saddr 2001:db8:2::/64 ip6 daddr != 2001:db8:2::/64 oifname "up0" masquerade
+publish6-tcp-10080                 Publish    0        tcp dport 10080 dnat to [2001:db8:2::11]:80 (map @pub6_tcp)
+publish-tcp-10080                  Publish    0        tcp dport 10080 dnat to 198.51.100.11:80 (map @pub_tcp)
+'@
+            Remarks = @'
+The container has 198.51.100.11 and 2001:db8:2::11 behind br0. Its IPv6 traffic leaves with the
+uplink's IPv6 address; port 10080 of the host reaches it over IPv4 and over IPv6.
 '@
         }
     )

@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Lists the NAT rules VNet made in a namespace, with their counters (VNet''s part of `iptables -t nat -L -v`).'
     Description = @'
-Get-NatRule reads VNet's nftables table (`table ip vnet`) of a namespace and returns one object
+Get-NatRule reads VNet's nftables table (`table inet vnet`) of a namespace and returns one object
 per rule that Add-NatRule made: each masquerade and SNAT rule, and each published port or range
 (all the map elements of one publish make one rule). VNet's own plumbing, the hairpin and
 isolation rules, is not listed; Get-NetFilterRule shows everything.
@@ -22,7 +22,7 @@ Wildcards (* and ?) are allowed: publish-* lists every published port. By defaul
     }
     Inputs = 'Get-NetNamespace output binds through Namespace.'
     Outputs = @(
-        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'One object per rule: Id, Kind (Masquerade, Snat or Publish), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
+        @{ Type = 'VNet.Core.Filter.NatRule'; Description = 'One object per rule: Id, Kind (Masquerade, Snat or Publish), AddressFamily (IPv4 or IPv6), Source, OutInterface, ToAddress, Protocol, PublishPort, ToPort, HostAddress, Packets, Bytes, Text (the rule as nft prints it) and Namespace. Id and Namespace pipe into Remove-NatRule.' }
     )
     Errors = @(
         'NamespaceNotFound: -Namespace does not exist.'

@@ -10,7 +10,7 @@ its container's entry in the hairpin set when no other publish still needs it.
 
 Then it takes out the FORWARD accept rules that VNet added for a bridge (in DOCKER-USER, or
 FORWARD) once no remaining rule and no isolation needs that bridge; -Verbose says so. When VNet
-has nothing left in the namespace (no NAT rule, no isolated bridge), its table (`table ip vnet`)
+has nothing left in the namespace (no NAT rule, no isolated bridge), its table (`table inet vnet`)
 is deleted, so `nft list ruleset` is as it was before VNet came.
 
 Nothing else is changed: other VNet rules, Docker's rules and anyone else's stay as they are, and
@@ -56,7 +56,7 @@ left in the ruleset. Other published ports and the masquerade rule keep working.
             Title = 'Remove everything, on a host with Docker''s rules'
             Code = @'
 Get-NatRule | Remove-NatRule -Verbose
-nft list table ip vnet
+nft list table inet vnet
 iptables -S DOCKER-USER
 '@
             Output = @'
@@ -64,7 +64,7 @@ VERBOSE: Performing the operation "Remove NAT rule" on target "publish-tcp-10080
 VERBOSE: Performing the operation "Remove NAT rule" on target "masquerade-198.51.100.0/24".
 VERBOSE: Removed the accept rules of bridge 'br0' from chain DOCKER-USER.
 Error: No such file or directory
-list table ip vnet
+list table inet vnet
               ^^^^
 -N DOCKER-USER
 -A DOCKER-USER -j RETURN

@@ -8,7 +8,7 @@ talk to each other. This is what Docker does between its
 networks with DOCKER-ISOLATION-STAGE-1 and -2. Bridges that are not isolated are
 not affected. -Isolated:$false lifts it.
 
-The isolation is VNet's: a set of bridge names in its own nftables table (`table ip vnet`) and
+The isolation is VNet's: a set of bridge names in its own nftables table (`table inet vnet`) and
 one drop rule in its forward chain, changed in one transaction. Docker's DOCKER-ISOLATION chains are
 not used or touched.
 

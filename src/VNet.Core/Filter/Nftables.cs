@@ -1,18 +1,20 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using VNet.Core.Namespaces;
+using VNet.Core.Netlink;
 
 namespace VNet.Core.Filter;
 
 /// <summary>
 /// The nftables backend. Design note: VNet changes rules through libnftables (Debian's
 /// libnftables1, the library behind `nft`) rather than speaking nf_tables netlink itself. A
-/// whole script given to nft_run_cmd_from_buffer is ONE kernel transaction (all of a cmdlet's
+/// whole command list given to nft_run_cmd_from_buffer is ONE kernel transaction (all of a cmdlet's
 /// change lands or none), the rules VNet writes are the ones `nft list ruleset` prints back, and
-/// the ruleset comes back as JSON to read. Conntrack dumps and trace events, which need no
-/// rule language, are read over VNet's own NETLINK_NETFILTER sockets.
-/// libnftables opens its netlink socket in the namespace of the thread that runs a command, so
-/// every call runs on the core's namespace worker inside the target namespace.
+/// the ruleset comes back as JSON to read. VNet's own changes go in as JSON too (libnftables-json),
+/// so no value is ever parsed as nft syntax. Whether a table exists is asked over VNet's own
+/// NETLINK_NETFILTER socket (an errno, not an English message), as are conntrack dumps and trace
+/// events. libnftables opens its netlink socket in the namespace of the thread that runs a command,
+/// so every call runs on the core's namespace worker inside the target namespace.
 /// </summary>
 internal static class Nftables
 {
@@ -29,9 +31,12 @@ internal static class Nftables
     [DllImport(Lib)] private static extern int nft_run_cmd_from_buffer(IntPtr ctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string buf);
 
     /// <summary>
-    /// Runs an nft script (one transaction) in a namespace; returns nft's output. The libnftables
-    /// context is kept per namespace for the life of the NetContext (its socket is opened inside the
-    /// namespace at first use, on the worker), so a batch of calls pays for it once.
+    /// Runs an nft command buffer (one transaction) in a namespace; returns nft's output. With
+    /// <paramref name="json"/> the output is JSON and the input is read as JSON first (libnftables
+    /// 1.0.6 has no input flag: a JSON output context parses its input as JSON, and only input that
+    /// is not JSON at all falls back to the nft language). The libnftables context is kept per
+    /// namespace for the life of the NetContext (its socket is opened inside the namespace at first
+    /// use, on the worker), so a batch of calls pays for it once.
     /// </summary>
     public static string Run(NetContext ctx, string? ns, string script, bool json = false, string? doing = null, object? target = null, bool handles = false)
     {
@@ -64,14 +69,18 @@ internal static class Nftables
         if (rc != 0)
         {
             string text = FirstErrorLine(error);
-            if (error.Contains("Operation not permitted", StringComparison.Ordinal))
-                throw new VNetException("PermissionDenied", VNetErrorCategory.PermissionDenied,
-                    Messages.Format("PermissionDeniedNetAdmin", doing ?? "change the firewall", text), target, 1, text);
+            // libnftables reports no errno; ask the kernel directly whether the caller may touch
+            // nftables here at all (an EPERM becomes PermissionDenied), else it refused this change.
+            TableExists(ctx, ns, 0, "");
             throw new VNetException("NftablesRejected", VNetErrorCategory.InvalidOperation,
                 Messages.Format("KernelError", doing ?? "change the firewall", text), target, 0, text);
         }
         return output;
     }
+
+    /// <summary>Runs libnftables JSON commands as one transaction.</summary>
+    public static string RunJson(NetContext ctx, string? ns, string document, string doing, object? target = null) =>
+        Run(ctx, ns, document, json: true, doing: doing, target: target);
 
     internal static void Free(IntPtr c) => nft_ctx_free(c);
 
@@ -82,7 +91,7 @@ internal static class Nftables
         return (i >= 0 ? line[(i + 6)..] : line).Trim();
     }
 
-    /// <summary>`nft -j list ruleset` (or one table) in a namespace, as the "nftables" array.</summary>
+    /// <summary>`nft -j list ...` in a namespace, as the "nftables" array.</summary>
     public static List<JsonElement> ListJson(NetContext ctx, string? ns, string what = "list ruleset")
     {
         string text = Run(ctx, ns, what, json: true, doing: "read the ruleset");
@@ -91,6 +100,91 @@ internal static class Nftables
         return doc.RootElement.GetProperty("nftables").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
-    /// <summary>Quotes a string for the nft language.</summary>
-    public static string Q(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    public const byte FamilyInet = 1, FamilyIPv4 = 2, FamilyIPv6 = 10;
+
+    /// <summary>
+    /// Whether an nftables table exists, asked over nfnetlink (one small NFT_MSG_GETTABLE dump of a
+    /// family; 0 = every family): cheaper than libnftables, which fetches every table's sets and
+    /// elements to answer, and it lets a namespace without any firewall (the usual case for a
+    /// bridge) never load libnftables. No nf_tables in the kernel means no such table; a caller
+    /// without CAP_NET_ADMIN gets PermissionDenied from the kernel's EPERM.
+    /// </summary>
+    public static bool TableExists(NetContext ctx, string? ns, byte family, string name)
+    {
+        const ushort SubsysNftables = 10, MsgNewTable = 0, MsgGetTable = 1, AttrTableName = 1;
+        var req = new NetlinkWriter((ushort)(SubsysNftables << 8 | MsgGetTable), Nl.F_REQUEST | Nl.F_DUMP);
+        req.Reserve(4)[0] = family; // nfgenmsg: family, version 0, resource id 0
+        List<NetlinkMessage> tables;
+        try
+        {
+            tables = ctx.NetfilterSocket(ns).Dump(req, "list nftables tables", ns).ToList();
+        }
+        catch (Exception e) when (e is VNetException or Native.SystemCallException)
+        {
+            if (e is VNetException { Category: VNetErrorCategory.PermissionDenied }) throw;
+            return false;
+        }
+        return tables.Any(m => m.Type == (SubsysNftables << 8 | MsgNewTable) && m.Fixed(4)[0] == family && m.Attributes(4).String(AttrTableName) == name);
+    }
+
+    /// <summary>
+    /// The comments of some elements of a set or map, asked over nfnetlink (NFT_MSG_GETSETELEM with
+    /// the keys, as `nft get element` does), so VNet reads them as data rather than nft's text
+    /// output (libnftables 1.0.6 answers `get element` in text even when asked for JSON). Null when
+    /// any key is not there (the kernel's ENOENT) or the set is missing.
+    /// </summary>
+    public static List<string?>? ElementComments(NetContext ctx, string? ns, byte family, string table, string set, IEnumerable<byte[]> keys)
+    {
+        const ushort SubsysNftables = 10, MsgGetSetElem = 13, ListTable = 1, ListSet = 2, ListElements = 3, ListElem = 1,
+            ElemKey = 1, ElemUserdata = 6, DataValue = 1;
+        var req = new NetlinkWriter((ushort)(SubsysNftables << 8 | MsgGetSetElem), Nl.F_REQUEST | Nl.F_ACK);
+        req.Reserve(4)[0] = family;
+        req.AttrString(ListTable, table);
+        req.AttrString(ListSet, set);
+        int elems = req.BeginNested(ListElements, nestedFlag: true);
+        foreach (var key in keys)
+        {
+            int elem = req.BeginNested(ListElem, nestedFlag: true);
+            int k = req.BeginNested(ElemKey, nestedFlag: true);
+            req.Attr(DataValue, key);
+            req.EndNested(k);
+            req.EndNested(elem);
+        }
+        req.EndNested(elems);
+        List<NetlinkMessage> replies;
+        try
+        {
+            replies = ctx.NetfilterSocket(ns).Request(req, $"read elements of set {set}", set);
+        }
+        catch (VNetException e) when (e.Errno == Native.Sys.ENOENT)
+        {
+            return null;
+        }
+        var result = new List<string?>();
+        foreach (var m in replies)
+        {
+            var list = m.Attributes(4).Nested(ListElements);
+            if (list == null) continue;
+            foreach (var (type, value) in list.All)
+            {
+                if (type != ListElem) continue;
+                var ud = Netlink.AttributeSet.Parse(value).Bytes(ElemUserdata);
+                result.Add(ud == null ? null : Comment(ud));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The comment in an element's user data: TLVs of (u8 type, u8 length, value), type 0 the NUL-terminated comment.</summary>
+    private static string? Comment(byte[] ud)
+    {
+        for (int i = 0; i + 2 <= ud.Length;)
+        {
+            int type = ud[i], len = ud[i + 1];
+            if (i + 2 + len > ud.Length) break;
+            if (type == 0) return System.Text.Encoding.UTF8.GetString(ud, i + 2, len).TrimEnd('\0');
+            i += 2 + len;
+        }
+        return null;
+    }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 
 namespace VNet.Core.Filter;
 
@@ -21,58 +20,56 @@ public sealed class NetFilterRule
     public override string ToString() => $"{Family} {Table} {Chain}: {Rule}";
 }
 
-/// <summary>A read-only view of the whole ruleset, parsed from libnftables' own text with handles.</summary>
+/// <summary>
+/// A read-only view of the whole ruleset, read as libnftables' JSON (structure, handles and
+/// counters as data; names with any character in them stay whole); each rule's text is rendered
+/// from that data for people to read.
+/// </summary>
 public sealed class RulesetService
 {
-    private static readonly Regex ChainHead = new(@"^\s*chain (\S+) \{", RegexOptions.Compiled);
-    private static readonly Regex TableHead = new(@"^table (\S+) (\S+) \{", RegexOptions.Compiled);
-    private static readonly Regex BaseSpec = new(@"^\s*type (\S+) hook (\S+)(?: device \S+)? priority ([^;]+);(?: policy (\S+);)?", RegexOptions.Compiled);
-    private static readonly Regex HandleTail = new(@"\s+# handle (\d+)\s*$", RegexOptions.Compiled);
-    private static readonly Regex Counter = new(@"counter packets (\d+) bytes (\d+)", RegexOptions.Compiled);
-
     private readonly NetContext _ctx;
 
     internal RulesetService(NetContext ctx) => _ctx = ctx;
 
     public List<NetFilterRule> List(string? ns = null, string? table = null, string? chain = null)
     {
-        string text = Nftables.Run(_ctx, ns, "list ruleset", json: false, doing: "read the ruleset", handles: true);
+        var items = Nftables.ListJson(_ctx, ns, "list ruleset");
+        var chains = new Dictionary<(string, string, string), (string? Hook, string? Prio, string? Policy)>();
         var result = new List<NetFilterRule>();
-        string fam = "", tbl = "", ch = "";
-        string? hook = null, prio = null, policy = null;
-        int depth = 0;
-        foreach (var raw in text.Split('\n'))
+        foreach (var item in items)
         {
-            string line = raw.TrimEnd();
-            var t = TableHead.Match(line);
-            if (t.Success) { fam = t.Groups[1].Value; tbl = t.Groups[2].Value; depth = 1; continue; }
-            var c = ChainHead.Match(line);
-            if (c.Success) { ch = c.Groups[1].Value; hook = prio = policy = null; depth = 2; continue; }
-            if (line.Trim() == "}") { depth--; if (depth < 2) ch = ""; continue; }
-            if (depth != 2 || ch.Length == 0 || line.Trim().Length == 0) continue;
-            var b = BaseSpec.Match(line);
-            if (b.Success)
+            if (item.TryGetProperty("chain", out var c))
             {
-                hook = $"{b.Groups[1].Value} {b.Groups[2].Value}";
-                prio = b.Groups[3].Value.Trim();
-                policy = b.Groups[4].Success ? b.Groups[4].Value : null;
-                continue;
+                string? hook = c.TryGetProperty("hook", out var hk) ? $"{c.GetProperty("type").GetString()} {hk.GetString()}" : null;
+                string? prio = c.TryGetProperty("prio", out var pr) ? NftText.Expr(pr) : null;
+                string? policy = c.TryGetProperty("policy", out var po) ? po.GetString() : null;
+                chains[(S(c, "family"), S(c, "table"), S(c, "name"))] = (hook, prio, policy);
             }
-            var h = HandleTail.Match(line);
-            if (!h.Success) continue;
-            string rule = line[..h.Index].Trim();
-            var cnt = Counter.Match(rule);
-            if (table != null && !Wildcard.IsMatch(tbl, table)) continue;
-            if (chain != null && !Wildcard.IsMatch(ch, chain)) continue;
-            result.Add(new NetFilterRule
+            else if (item.TryGetProperty("rule", out var r))
             {
-                Family = fam, Table = tbl, Chain = ch, Hook = hook, Priority = prio, Policy = policy,
-                Handle = long.Parse(h.Groups[1].Value, CultureInfo.InvariantCulture), Rule = rule,
-                Packets = cnt.Success ? long.Parse(cnt.Groups[1].Value, CultureInfo.InvariantCulture) : null,
-                Bytes = cnt.Success ? long.Parse(cnt.Groups[2].Value, CultureInfo.InvariantCulture) : null,
-                Namespace = ns,
-            });
+                string fam = S(r, "family"), tbl = S(r, "table"), ch = S(r, "chain");
+                if (table != null && !Wildcard.IsMatch(tbl, table)) continue;
+                if (chain != null && !Wildcard.IsMatch(ch, chain)) continue;
+                chains.TryGetValue((fam, tbl, ch), out var head);
+                long? packets = null, bytes = null;
+                foreach (var st in r.GetProperty("expr").EnumerateArray())
+                {
+                    if (st.TryGetProperty("counter", out var ctr) && ctr.ValueKind == JsonValueKind.Object && ctr.TryGetProperty("packets", out var p))
+                    {
+                        packets = p.GetInt64();
+                        bytes = ctr.GetProperty("bytes").GetInt64();
+                        break;
+                    }
+                }
+                result.Add(new NetFilterRule
+                {
+                    Family = fam, Table = tbl, Chain = ch, Hook = head.Hook, Priority = head.Prio, Policy = head.Policy,
+                    Handle = r.GetProperty("handle").GetInt64(), Rule = NftText.Rule(r), Packets = packets, Bytes = bytes, Namespace = ns,
+                });
+            }
         }
         return result;
     }
+
+    private static string S(JsonElement e, string name) => e.GetProperty(name).GetString() ?? "";
 }

@@ -26,8 +26,11 @@ public sealed class FileLock : IDisposable
     public static FileLock Acquire(string path, TimeSpan timeout, string what)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        // FileShare.ReadWrite: .NET's own advisory locking must not get in the way of flock.
-        var f = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        // Opened with open(2), not by path through FileStream: .NET takes its own flock (LOCK_SH)
+        // when it opens a path, which fails at once, as "used by another process", while another
+        // holder has the LOCK_EX below. A FileStream over a handle takes none.
+        const int O_RDWR = 2;
+        var f = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Sys.Open(path, O_RDWR | Sys.O_CREAT, 0x1a4 /* 0644 */), ownsHandle: true), FileAccess.ReadWrite);
         int fd = (int)f.SafeFileHandle.DangerousGetHandle();
         var deadline = DateTime.UtcNow + timeout;
         int wait = 1;

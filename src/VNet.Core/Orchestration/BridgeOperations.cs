@@ -22,7 +22,8 @@ public sealed class BridgeOperations
     /// there already is brought to the same state instead (up, its accept in place: what a kill
     /// between the two steps leaves out), and returned; a link of another kind is still LinkExists.
     /// </summary>
-    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true, bool reuseExisting = false)
+    public NetLink Create(string name, string? ns = null, int? mtu = null, string? macAddress = null, bool up = true, bool reuseExisting = false,
+        Diagnostics? diagnostics = null)
     {
         NetLink link;
         try
@@ -32,16 +33,16 @@ public sealed class BridgeOperations
         catch (VNetException e) when (reuseExisting && e.ErrorId == "LinkExists" && _ctx.Links.TryGet(name, ns) is { Kind: "bridge" } existing)
         {
             if (up && !existing.AdminUp) _ctx.Links.SetUp(name, true, ns);
-            _ctx.Nat.AllowSwitching(name, ns);
+            _ctx.Nat.AllowSwitching(name, ns, diagnostics);
             return _ctx.Links.Get(name, ns);
         }
         try
         {
-            _ctx.Nat.AllowSwitching(name, ns);
+            _ctx.Nat.AllowSwitching(name, ns, diagnostics);
         }
         catch
         {
-            try { RemoveLink(name, ns); } catch (VNetException) { } // the first error is the one to report
+            try { RemoveLink(name, ns, diagnostics: diagnostics); } catch (VNetException) { } // the first error is the one to report
             throw;
         }
         return link;
@@ -51,12 +52,12 @@ public sealed class BridgeOperations
     /// Deletes a link (<see cref="LinkService.Remove"/>); when it was a bridge, VNet's firewall
     /// state for it (isolation, accepts) goes too. False when the link was already gone.
     /// </summary>
-    public bool RemoveLink(string name, string? ns = null, bool strict = false)
+    public bool RemoveLink(string name, string? ns = null, bool strict = false, Diagnostics? diagnostics = null)
     {
         Validation.LinkName(name);
         bool bridge = _ctx.Links.TryGet(name, ns, resolveMaster: false)?.Kind == "bridge";
         if (!_ctx.Links.Remove(name, ns, strict)) return false;
-        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns);
+        if (bridge) _ctx.Nat.ForgetRemovedBridges(ns, diagnostics);
         return true;
     }
 }

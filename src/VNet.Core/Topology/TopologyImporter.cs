@@ -144,7 +144,7 @@ public sealed class TopologyImporter
             var cur = Find(b.Namespace, b.Name);
             if (cur == null)
                 steps.Add(Step("Create", "Bridge", b.Namespace, b.Name, place, null,
-                    () => _ctx.Bridges.Create(b.Name, b.Namespace, b.Mtu, up: b.Down != true), () => _ctx.Links.Remove(b.Name, b.Namespace)));
+                    () => _ctx.BridgeOperations.Create(b.Name, b.Namespace, b.Mtu, up: b.Down != true), () => _ctx.BridgeOperations.RemoveLink(b.Name, b.Namespace)));
             else if (cur.Kind != "bridge")
                 steps.Add(Step("Differs", "Bridge", b.Namespace, b.Name, place, $"'{b.Name}' exists as a {cur.Kind}, not a bridge"));
             else steps.Add(Step("Keep", "Bridge", b.Namespace, b.Name, place));
@@ -374,7 +374,7 @@ public sealed class TopologyImporter
         {
             var b = doc.Bridges[i];
             if (Find(b.Namespace, b.Name) is { Kind: "bridge" })
-                steps.Add(Step("Remove", "Bridge", b.Namespace, b.Name, $"bridges[{i}]", null, () => _ctx.Links.Remove(b.Name, b.Namespace)));
+                steps.Add(Step("Remove", "Bridge", b.Namespace, b.Name, $"bridges[{i}]", null, () => _ctx.BridgeOperations.RemoveLink(b.Name, b.Namespace)));
         }
         for (int i = doc.Namespaces.Count - 1; i >= 0; i--)
         {

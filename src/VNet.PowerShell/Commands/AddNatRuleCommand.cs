@@ -5,7 +5,9 @@ namespace VNet.PowerShell.Commands;
 
 /// <summary>
 /// `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`, SNAT, or `docker run -p HOST:CONTAINER`,
-/// each one nftables transaction in VNet's own table.
+/// in VNet's own table. Rules that come down the pipeline are gathered and committed together in
+/// EndProcessing: one nftables transaction per namespace, all or nothing (1,000 publishes cost
+/// about what one does).
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "NatRule", SupportsShouldProcess = true, DefaultParameterSetName = "Masquerade")]
 [OutputType(typeof(NatRule))]
@@ -15,39 +17,39 @@ public sealed class AddNatRuleCommand : VNetCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Snat")] public SwitchParameter Snat { get; set; }
 
     /// <summary>The port or range published on the host (10080, or 8000-8010).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Publish")]
+    [Parameter(Mandatory = true, ParameterSetName = "Publish", ValueFromPipelineByPropertyName = true)]
     public string PublishPort { get; set; } = "";
 
-    [Parameter(Mandatory = true, ParameterSetName = "Masquerade")]
-    [Parameter(Mandatory = true, ParameterSetName = "Snat")]
+    [Parameter(Mandatory = true, ParameterSetName = "Masquerade", ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = "Snat", ValueFromPipelineByPropertyName = true)]
     public string Source { get; set; } = "";
 
-    [Parameter(ParameterSetName = "Masquerade")]
-    [Parameter(ParameterSetName = "Snat")]
+    [Parameter(ParameterSetName = "Masquerade", ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "Snat", ValueFromPipelineByPropertyName = true)]
     [Alias("OutInterfaceName")]
     [ArgumentCompleter(typeof(Completion.LinkNameCompleter))]
     public string? OutInterface { get; set; }
 
     /// <summary>SNAT: the address to rewrite to. Publish: the container's address.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Snat")]
-    [Parameter(Mandatory = true, ParameterSetName = "Publish")]
+    [Parameter(Mandatory = true, ParameterSetName = "Snat", ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = "Publish", ValueFromPipelineByPropertyName = true)]
     public string ToAddress { get; set; } = "";
 
-    [Parameter(ParameterSetName = "Publish")]
+    [Parameter(ParameterSetName = "Publish", ValueFromPipelineByPropertyName = true)]
     [ValidateSet("tcp", "udp")]
     public string Protocol { get; set; } = "tcp";
 
     /// <summary>The container's port or range (default: the same as -PublishPort).</summary>
-    [Parameter(ParameterSetName = "Publish")] public string? ToPort { get; set; }
+    [Parameter(ParameterSetName = "Publish", ValueFromPipelineByPropertyName = true)] public string? ToPort { get; set; }
 
     /// <summary>Publish only on this host address (`-p 203.0.113.1:10080:80`); default: every local address.</summary>
-    [Parameter(ParameterSetName = "Publish")] public string? HostAddress { get; set; }
+    [Parameter(ParameterSetName = "Publish", ValueFromPipelineByPropertyName = true)] public string? HostAddress { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Write the rule object (Add- and Set- cmdlets write objects only when asked).</summary>
+    /// <summary>Write the rule objects (Add- and Set- cmdlets write objects only when asked).</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     /// <summary>Re-runs: a rule already there as asked is fine (returned with -PassThru); one that differs is an error naming the difference.</summary>
@@ -82,11 +84,28 @@ public sealed class AddNatRuleCommand : VNetCmdlet
                 return;
             }
             if (!ShouldProcess(string.IsNullOrEmpty(Namespace) ? "current namespace" : $"namespace '{Namespace}'", what)) return;
-            var rule = Ctx.Nat.Add(spec);
-            foreach (var w in Ctx.Nat.Warnings) WriteWarning(w);
-            foreach (var n in Ctx.Nat.Notes) WriteVerbose(n);
-            if (PassThru) WriteObject(rule);
+            _specs.Add(spec);
         });
+    }
+
+    private readonly List<NatSpec> _specs = new();
+    private readonly Dictionary<string, List<NatRule>> _existing = new(StringComparer.Ordinal);
+
+    /// <summary>Commits everything the pipeline gave, as one change (validated as a whole first).</summary>
+    protected override void EndProcessing()
+    {
+        if (_specs.Count > 0)
+        {
+            Try(() =>
+            {
+                var d = new VNet.Core.Diagnostics();
+                var rules = Ctx.Nat.AddMany(_specs, d);
+                foreach (var w in d.Warnings) WriteWarning(w);
+                foreach (var n in d.Notes) WriteVerbose(n);
+                if (PassThru) WriteObject(rules, true);
+            });
+        }
+        base.EndProcessing();
     }
 
     /// <summary>
@@ -97,7 +116,9 @@ public sealed class AddNatRuleCommand : VNetCmdlet
     /// </summary>
     private NatRule? FindExisting(NatSpec spec)
     {
-        var rules = Ctx.Nat.List(spec.Namespace);
+        // Read once per namespace per call: a pipeline of 1,000 re-runs does not list the table 1,000 times.
+        string key = spec.Namespace ?? "";
+        if (!_existing.TryGetValue(key, out var rules)) _existing[key] = rules = Ctx.Nat.List(spec.Namespace);
         string nsText = "in " + VNet.Core.Links.LinkService.NsText(spec.Namespace);
         if (spec.Kind == "Publish")
         {

@@ -32,21 +32,24 @@ public sealed class NewNetBridgeCommand : VNetCmdlet
         {
             Try(() =>
             {
-                if (Force && ExistingLinks.Bridge(Ctx, n, Namespace, Mtu, MacAddress, Isolated.IsPresent) is NetLink existing)
+                var d = new VNet.Core.Diagnostics();
+                if (Force && ExistingLinks.Bridge(Ctx, n, Namespace, Mtu, MacAddress, Isolated.IsPresent) is not null)
                 {
                     WriteVerbose($"Bridge '{n}' is already there{In(Namespace)}.");
                     // A bridge a kill left before it came up or got its switching accept is finished.
-                    WriteObject(Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent, reuseExisting: true));
+                    WriteObject(Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent, reuseExisting: true, diagnostics: d));
+                    foreach (var note in d.Notes) WriteVerbose(note);
                     return;
                 }
                 if (!ShouldProcess($"{n}{In(Namespace)}", "Create bridge")) return;
-                var br = Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent);
-                foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                var br = Ctx.BridgeOperations.Create(n, Namespace, Mtu, MacAddress, !Down.IsPresent, diagnostics: d);
+                foreach (var note in d.Notes) WriteVerbose(note);
                 if (Isolated)
                 {
-                    try { Ctx.Nat.SetIsolated(n, true, Namespace); }
+                    d = new VNet.Core.Diagnostics();
+                    try { Ctx.Nat.SetIsolated(n, true, Namespace, d); }
                     catch { Ctx.BridgeOperations.RemoveLink(n, Namespace); throw; } // nothing half-made
-                    foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                    foreach (var note in d.Notes) WriteVerbose(note);
                 }
                 WriteObject(br);
             });

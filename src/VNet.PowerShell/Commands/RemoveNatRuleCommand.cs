@@ -23,8 +23,9 @@ public sealed class RemoveNatRuleCommand : VNetCmdlet
             if (!ShouldProcess($"{id}{In(Namespace)}", "Remove NAT rule")) continue;
             Try(() =>
             {
-                if (!Ctx.Nat.Remove(id, Namespace, Strict.IsPresent)) WriteVerbose($"NAT rule '{id}' was already gone.");
-                foreach (var n in Ctx.Nat.Notes) WriteVerbose(n);
+                var d = new VNet.Core.Diagnostics();
+                if (!Ctx.Nat.Remove(id, Namespace, Strict.IsPresent, d)) WriteVerbose($"NAT rule '{id}' was already gone.");
+                foreach (var n in d.Notes) WriteVerbose(n);
             });
         }
     }

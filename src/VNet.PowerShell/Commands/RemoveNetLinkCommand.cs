@@ -31,9 +31,9 @@ public sealed class RemoveNetLinkCommand : LinkCmdlet
             Try(() =>
             {
                 // A bridge's isolation and accepts go with it (in the core); -Verbose says which.
-                if (!Ctx.BridgeOperations.RemoveLink(n, Namespace, Strict.IsPresent)) WriteVerbose($"Link '{n}' was already gone.");
-                else foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
-                Ctx.Nat.Notes.Clear(); // said once: the next name (not a bridge, say) must not repeat them
+                var d = new VNet.Core.Diagnostics();
+                if (!Ctx.BridgeOperations.RemoveLink(n, Namespace, Strict.IsPresent, d)) WriteVerbose($"Link '{n}' was already gone.");
+                foreach (var note in d.Notes) WriteVerbose(note);
             });
         }
     }

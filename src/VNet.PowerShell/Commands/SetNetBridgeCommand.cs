@@ -47,8 +47,9 @@ public sealed class SetNetBridgeCommand : LinkCmdlet
             if (!ShouldProcess($"{n}{In(Namespace)}", isolated ? "Isolate bridge" : "Stop isolating bridge")) continue;
             Try(() =>
             {
-                Ctx.Nat.SetIsolated(n, isolated, Namespace);
-                foreach (var note in Ctx.Nat.Notes) WriteVerbose(note);
+                var d = new VNet.Core.Diagnostics();
+                Ctx.Nat.SetIsolated(n, isolated, Namespace, d);
+                foreach (var note in d.Notes) WriteVerbose(note);
                 if (PassThru) WriteObject(Ctx.Links.Get(n, Namespace));
             });
         }

@@ -24,9 +24,11 @@ public class NatTests : LiveTest
     }
 
     /// <summary>A bridge in H with containers; returns the container namespaces.</summary>
-    private string[] Bridge(string h, string br, string net, params string[] names)
+    private string[] Bridge(string h, string br, string net, params string[] names) => Bridge(h, br, net, true, names);
+
+    private string[] Bridge(string h, string br, string net, bool create, params string[] names)
     {
-        Ctx.BridgeOperations.Create(br, h);
+        if (create) Ctx.BridgeOperations.Create(br, h);
         Ctx.Addresses.Add(br, $"{net}.1/24", h);
         int i = 10;
         return names.Select(n =>
@@ -64,9 +66,10 @@ public class NatTests : LiveTest
         Serve(o, 7000, "outside");
         Assert.Equal("", Connect(c[0], "203.0.113.2", 7000)); // no way back without NAT
 
-        var rule = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h });
+        var said = new Diagnostics();
+        var rule = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h }, said);
         Assert.Equal("masquerade-198.51.100.0/24", rule.Id);
-        Assert.Contains(Ctx.Nat.Warnings, w => w.Contains("ip_forward")); // it said it turned forwarding on
+        Assert.Contains(said.Warnings, w => w.Contains("ip_forward")); // it said it turned forwarding on
         Assert.True(Ping(c[0], "203.0.113.2"));
         Assert.Equal("outside-saw-203.0.113.1", Connect(c[0], "203.0.113.2", 7000));
         Assert.Contains("vnet:masquerade-198.51.100.0/24", Ruleset(h));
@@ -185,8 +188,9 @@ public class NatTests : LiveTest
             Assert.Contains("vnet:switch:br-a", RunIn(h, "iptables", "-S", "DOCKER-USER").Out);
             Assert.True(Ping(a[0], "198.51.100.11"), "same bridge talks under FORWARD DROP");
         }
-        Ctx.Nat.SetIsolated("br-a", true, h);
-        var notes = Ctx.Nat.Notes.ToList(); // what -Verbose would say
+        var said = new Diagnostics(); // what -Verbose would say
+        Ctx.Nat.SetIsolated("br-a", true, h, said);
+        var notes = said.Notes;
         Ctx.Nat.SetIsolated("br-b", true, h);
         var m1 = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/24", Namespace = h });
         var m2 = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "203.0.113.0/24", Namespace = h });
@@ -209,7 +213,7 @@ public class NatTests : LiveTest
         Ctx.Nat.SetIsolated("br-a", false, h);
         Ctx.Nat.Remove(m1.Id, h);
         Ctx.Nat.Remove(m2.Id, h);
-        Assert.DoesNotContain("table ip vnet", Ruleset(h));
+        Assert.DoesNotContain("table inet vnet", Ruleset(h));
         // ... and with the bridges removed too, Docker's rules are exactly as Docker left them.
         Assert.True(Ctx.BridgeOperations.RemoveLink("br-a", h));
         Assert.True(Ctx.BridgeOperations.RemoveLink("br-b", h));
@@ -226,8 +230,10 @@ public class NatTests : LiveTest
         // Under one (br_netfilter passes bridged frames through FORWARD), a new bridge brings the accept
         // that lets it switch, at the top of FORWARD where there is no DOCKER-USER.
         Assert.Equal(0, RunIn(h, "iptables", "-P", "FORWARD", "DROP").Code);
-        var d = Bridge(h, "br1", "192.0.2", "s3", "s4");
-        Assert.Contains(Ctx.Nat.Notes, n => n.Contains("br1") && n.Contains("FORWARD"));
+        var said = new Diagnostics();
+        Ctx.BridgeOperations.Create("br1", h, diagnostics: said);
+        Assert.Contains(said.Notes, n => n.Contains("br1") && n.Contains("FORWARD"));
+        var d = Bridge(h, "br1", "192.0.2", false, "s3", "s4");
         Assert.Contains("-A FORWARD -i br1 -o br1", RunIn(h, "iptables", "-S", "FORWARD").Out);
         Assert.True(Ping(d[0], "192.0.2.11"), "containers on one bridge talk under FORWARD DROP");
         Assert.True(Ctx.BridgeOperations.RemoveLink("br1", h));
@@ -243,7 +249,7 @@ public class NatTests : LiveTest
         Assert.Contains("br-x", Ctx.Nat.IsolatedBridges(h));
         Ctx.BridgeOperations.RemoveLink("br-x", h);
         Ctx.Nat.PruneIsolated(h);
-        Assert.DoesNotContain("table ip vnet", Ruleset(h));
+        Assert.DoesNotContain("table inet vnet", Ruleset(h));
         Ctx.BridgeOperations.Create("br-x", h); // a new bridge of that name starts out not isolated
         Assert.Empty(Ctx.Nat.IsolatedBridges(h));
     }
@@ -320,9 +326,10 @@ public class NatTests : LiveTest
         Bad("InvalidPrefixLength", new NatSpec { Kind = "Masquerade", Source = "198.51.100.0/xx" }, "198.51.100.0/xx");
         Bad("InvalidCidr", new NatSpec { Kind = "Masquerade", Source = "not-a-net" }, "not-a-net");
         // Host bits are normalised, and the user is told.
-        var r = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.7/24", Namespace = h });
+        var said = new Diagnostics();
+        var r = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = "198.51.100.7/24", Namespace = h }, said);
         Assert.Equal("198.51.100.0/24", r.Source);
-        Assert.Contains(Ctx.Nat.Warnings, w => w.Contains("198.51.100.7/24"));
+        Assert.Contains(said.Warnings, w => w.Contains("198.51.100.7/24"));
     }
 
     public override void Dispose()
