@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using VNet.Core.Filter;
+using VNet.Core.Links;
+
+namespace VNet.Core.Networks.Drivers;
+
+/// <summary>
+/// Docker's bridge driver: a Linux bridge holding the gateway address, a veth per endpoint (host end
+/// on the bridge, the other end inside the namespace), masquerade to the outside unless internal,
+/// and isolation from every other VNet network (Docker's DOCKER-ISOLATION chains), all through the
+/// existing NAT and isolation code.
+/// </summary>
+internal sealed class BridgeDriver : DriverBase
+{
+    /// <summary>Where the masquerade rule's id is kept in the definition, so Remove takes exactly that rule.</summary>
+    public const string MasqueradeOption = "vnet.masquerade";
+
+    public BridgeDriver(NetContext ctx, List<string> notes) : base(ctx, notes) { }
+
+    public override string? HostInterfaceName(string endpointId) => "veth" + endpointId[..11];
+
+    public override void Prepare(ContainerNetwork net, NetworkSpec spec)
+    {
+        Validation.LinkName(net.BridgeName, "BridgeName");
+        if (spec.Mtu is int m) Validation.Mtu(m);
+        net.Mtu = spec.Mtu ?? 1500;
+        if (net.Subnets.Any(s => Validation.Cidr(s.Subnet).IsIPv6) && net.Mtu < 1280)
+            throw Messages.Error("InvalidMtu", VNetErrorCategory.InvalidArgument, net.Mtu, net.Mtu, 1280, Validation.MaxMtu);
+        if (Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null)
+            throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, net.BridgeName, net.BridgeName, LinkService.NsText(null));
+    }
+
+    public override void Create(ContainerNetwork net, UndoList undo)
+    {
+        string br = net.BridgeName!;
+        Ctx.Bridges.Create(br, null, net.Mtu);
+        undo.Add($"remove bridge {br}", () => Ctx.Links.Remove(br));
+        foreach (var sub in net.Subnets)
+        {
+            var p = Validation.Cidr(sub.Subnet);
+            Ctx.Addresses.Add(br, $"{sub.Gateway}/{p.PrefixLength}");
+        }
+        if (!net.Internal)
+        {
+            var v4 = net.Subnets.FirstOrDefault(s => !Validation.Cidr(s.Subnet).IsIPv6);
+            if (v4 != null)
+            {
+                string id = Masquerade(v4.Subnet);
+                net.Options[MasqueradeOption] = id;
+                undo.Add($"remove masquerade {id}", () => Ctx.Nat.Remove(id));
+            }
+            var v6 = net.Subnets.FirstOrDefault(s => Validation.Cidr(s.Subnet).IsIPv6);
+            if (v6 != null)
+            {
+                if (!Ctx.Forwarding.Get(null, "IPv6").Enabled)
+                {
+                    Ctx.Forwarding.Set(true, null, "IPv6");
+                    Notes.Add(Messages.Format("IPv6ForwardingEnabled", net.Name));
+                }
+                // VNet's NAT table is IPv4 only (table ip vnet): the IPv6 subnet is routed, not masqueraded.
+                Notes.Add(Messages.Format("IPv6MasqueradeSkipped", v6.Subnet, net.Name));
+            }
+        }
+        Ctx.Nat.SetIsolated(br, true);
+        Notes.AddRange(Ctx.Nat.Notes);
+    }
+
+    /// <summary>Adds the network's masquerade; one left from before (the bridge deleted behind VNet's back) is kept.</summary>
+    private string Masquerade(string subnet)
+    {
+        try
+        {
+            var rule = Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = subnet });
+            Notes.AddRange(Ctx.Nat.Notes);
+            Notes.AddRange(Ctx.Nat.Warnings);
+            return rule.Id;
+        }
+        catch (VNetException e) when (e.ErrorId == "NatRuleExists")
+        {
+            return (string)e.Target!;
+        }
+    }
+
+    public override string? Ensure(ContainerNetwork net, INetworkStore store)
+    {
+        if (Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null) return null;
+        var undo = new UndoList();
+        try
+        {
+            Create(net, undo);
+            undo.Commit();
+        }
+        catch
+        {
+            undo.Run();
+            throw;
+        }
+        // Members whose host end outlived the bridge (it was deleted, not rebooted) go back on it.
+        int replugged = 0;
+        foreach (var ep in store.ListEndpoints(net.Name))
+        {
+            if (ep.HostInterface == null || Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) == null) continue;
+            Ctx.Bridges.AddPort(net.BridgeName!, ep.HostInterface);
+            replugged++;
+        }
+        return Messages.Format("BridgeRecreated", net.BridgeName, net.Name, replugged);
+    }
+
+    public override void Delete(ContainerNetwork net)
+    {
+        if (net.Options.TryGetValue(MasqueradeOption, out var id)) Ctx.Nat.Remove(id);
+        // Removing the bridge also forgets its isolation and its forward accepts (LinkService.Remove).
+        Ctx.Links.Remove(net.BridgeName!);
+    }
+
+    public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo)
+    {
+        string host = ep.HostInterface!;
+        var pair = Ctx.Veths.Create(new VethSpec
+        {
+            Name = host, PeerName = ep.InterfaceName, PeerNamespace = ep.NamespacePath, Mtu = net.Mtu,
+            PeerMacAddress = ep.MacAddress, Bridge = net.BridgeName,
+        });
+        undo.Add($"remove veth {host}", () => Ctx.Links.Remove(host));
+        ep.MacAddress = pair.PeerMacAddress;
+        AddressAndRoute(net, ep);
+    }
+
+    public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive)
+    {
+        // Deleting the host end takes the container end with it, wherever it is.
+        if (ep.HostInterface != null) Ctx.Links.Remove(ep.HostInterface);
+    }
+
+    public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) =>
+        ep.HostInterface != null && Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) != null;
+
+    internal static bool IsIPv6(string cidr) => Validation.Cidr(cidr).Address.AddressFamily == AddressFamily.InterNetworkV6;
+}
