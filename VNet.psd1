@@ -23,7 +23,9 @@
         'New-MacvlanLink', 'New-VlanLink',
         'Start-VNetLab', 'Get-VNetLab', 'Stop-VNetLab', 'Invoke-VNetLabCommand',
         'Add-NatRule', 'Get-NatRule', 'Remove-NatRule', 'Set-NetBridge',
-        'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket'
+        'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket',
+        'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork',
+        'Connect-ContainerNetwork', 'Disconnect-ContainerNetwork', 'Get-ContainerEndpoint', 'Repair-ContainerNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -44,3 +44,30 @@ public sealed class LinkNameCompleter : IArgumentCompleter
             yield return new CompletionResult(n, n, CompletionResultType.ParameterValue, n);
     }
 }
+
+/// <summary>Tab completion of container network names (from the host's network definitions).</summary>
+public sealed class NetworkNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string prefix = (wordToComplete ?? "").Trim('\'', '"');
+        IReadOnlyList<Core.Networks.ContainerNetwork> nets;
+        try { nets = new Core.Networks.LocalNetworkStore().ListNetworks(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or VNetException) { yield break; }
+        foreach (var n in nets.Where(n => n.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            yield return new CompletionResult(n.Name, n.Name, CompletionResultType.ParameterValue, $"{n.Name} ({n.Driver}, {string.Join(", ", n.Subnets)})");
+    }
+}
+
+/// <summary>Tab completion of network drivers.</summary>
+public sealed class NetworkDriverCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string prefix = (wordToComplete ?? "").Trim('\'', '"');
+        foreach (var d in new[] { "bridge", "macvlan", "none" }.Where(d => d.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            yield return new CompletionResult(d, d, CompletionResultType.ParameterValue, d);
+    }
+}
