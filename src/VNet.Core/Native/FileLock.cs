@@ -26,8 +26,12 @@ public sealed class FileLock : IDisposable
     public static FileLock Acquire(string path, TimeSpan timeout, string what)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        // FileShare.ReadWrite: .NET's own advisory locking must not get in the way of flock.
-        var f = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        // Opened with open(2), not a FileStream by path: .NET emulates FileShare with flock(LOCK_SH|LOCK_NB)
+        // on every FileStream it opens by path, which fails ("being used by another process") while
+        // another process holds this lock, whatever FileShare says. A stream over the descriptor does not.
+        const int O_RDWR = 2;
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(Sys.Open(path, O_RDWR | Sys.O_CREAT, 420 /* 0644 */), ownsHandle: true);
+        var f = new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
         int fd = (int)f.SafeFileHandle.DangerousGetHandle();
         var deadline = DateTime.UtcNow + timeout;
         int wait = 1;

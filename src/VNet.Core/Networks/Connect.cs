@@ -127,6 +127,7 @@ public sealed partial class NetworkService
                 undo.Add($"release {a}", () => { if (Store.AddressHolder(net.Name, a) == id) Store.ReleaseAddress(net.Name, a); });
                 ep.Addresses.Add($"{a}/{prefix.PrefixLength}");
             }
+            CrashTestPause("leased");
             if (publish != null)
             {
                 // Known before the rule exists, so a crash after adding it leaves a record that names it.
@@ -137,6 +138,7 @@ public sealed partial class NetworkService
             Store.SaveEndpoint(ep);
             undo.Add("delete the endpoint's record", () => Store.DeleteEndpoint(net.Name, id));
             drv.Attach(net, ep, undo);
+            CrashTestPause("attached");
             if (publish != null)
             {
                 var rule = Ctx.Nat.Add(publish);
@@ -175,5 +177,17 @@ public sealed partial class NetworkService
         var names = Ctx.Links.List(nsPath).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         for (int i = 0; ; i++)
             if (!names.Contains($"eth{i}")) return $"eth{i}";
+    }
+
+    /// <summary>
+    /// For the crash tests only: $VNET_TEST_CONNECT_PAUSE=STEP:SECONDS makes Connect wait after a
+    /// step (leased, attached), so a test can kill -9 the process exactly there instead of racing it.
+    /// </summary>
+    private static void CrashTestPause(string step)
+    {
+        string? v = Environment.GetEnvironmentVariable("VNET_TEST_CONNECT_PAUSE");
+        if (v == null || !v.StartsWith(step + ":", StringComparison.Ordinal)) return;
+        if (int.TryParse(v.AsSpan(step.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int s))
+            Thread.Sleep(TimeSpan.FromSeconds(s));
     }
 }

@@ -12,10 +12,17 @@ namespace VNet.Core.Networks;
 /// </summary>
 public sealed partial class NetworkService
 {
+    /// <summary>$VNET_LOCK_TIMEOUT: seconds a caller waits for a live holder of a network lock (a dead one's lock is free at once).</summary>
+    public const string LockTimeoutEnv = "VNET_LOCK_TIMEOUT";
+
     /// <summary>How long a create or remove waits for another one (the overlap check must be atomic).</summary>
-    public static TimeSpan NetworksLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>How long a Connect waits for the network's lock; generous, since 50 may queue for it.</summary>
-    public static TimeSpan NetworkLockTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public static TimeSpan NetworksLockTimeout { get; set; } = LockTimeoutFromEnvironment();
+    /// <summary>How long a Connect waits for the network's lock; generous, since many may queue for it on a busy host.</summary>
+    public static TimeSpan NetworkLockTimeout { get; set; } = LockTimeoutFromEnvironment();
+
+    private static TimeSpan LockTimeoutFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable(LockTimeoutEnv), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int s) && s > 0
+            ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(120);
 
     public NetworkService(NetContext ctx, INetworkStore? store = null)
     {
