@@ -44,7 +44,7 @@ public sealed partial class NetworkService
     public ContainerEndpoint Connect(ConnectSpec spec)
     {
         Notes.Clear();
-        var net = Get(spec.Network);
+        var net = Definition(spec.Network);
         var drv = Driver(net);
 
         // Every check before the first change.

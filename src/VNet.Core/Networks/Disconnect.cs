@@ -12,7 +12,7 @@ public sealed partial class NetworkService
     public bool Disconnect(string network, EndpointTarget target, bool strict = false)
     {
         Notes.Clear();
-        var net = Get(network);
+        var net = Definition(network);
         var drv = Driver(net);
         using var lk = Store.LockNetwork(net.Name, NetworkLockTimeout);
         var ep = Find(net, target);

@@ -143,6 +143,13 @@ public sealed partial class NetworkService
         return all.Where(n => Wildcard.IsMatch(n.Name, namePattern)).ToList();
     }
 
+    /// <summary>A network's definition for an operation on it (no endpoint count); NetworkNotFound when there is none.</summary>
+    internal ContainerNetwork Definition(string name)
+    {
+        NetworkDefinition.ValidateName(name);
+        return Store.GetDefinition(name) ?? throw Messages.Error("NetworkNotFound", VNetErrorCategory.ObjectNotFound, name, name);
+    }
+
     /// <summary>One network by name; NetworkNotFound when there is none.</summary>
     public ContainerNetwork Get(string name)
     {

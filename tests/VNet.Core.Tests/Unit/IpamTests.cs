@@ -118,7 +118,7 @@ public sealed class IpamTests : IDisposable
     {
         var pools = AddressPools.Parse("base=198.51.100.0/24,size=26; base=203.0.113.0/24,size=25", "test");
         Assert.Equal(2, pools.Count);
-        var taken = new List<IPPrefix> { Validation.Cidr("198.51.100.0/26"), Validation.Cidr("198.51.100.70/32"), Validation.Cidr("198.51.100.128/25") };
+        var taken = new List<IPPrefix> { Validation.Cidr("198.51.100.0/26"), Validation.Cidr("198.51.100.70/32"), Validation.Cidr("198.51.100.128/26") };
         Assert.Equal("198.51.100.192/26", AddressPools.Pick(pools, taken)?.ToString());
         taken.Add(Validation.Cidr("198.51.100.192/26"));
         Assert.Equal("203.0.113.0/25", AddressPools.Pick(pools, taken)?.ToString());
