@@ -92,6 +92,32 @@ Describe 'S10: a bridge network' {
         Connect-Tcp $c3 203.0.113.2 7000 | Should -Be 'outside-saw-203.0.113.1'
         Remove-ContainerNetwork "$p-b" -Force
     }
+    It 'publishes a member''s port to the outside, and takes the rule away with the member' {
+        $c5 = Ns 'c5'
+        $e5 = Connect-ContainerNetwork $A $c5 -PublishPort 10080 -ToPort 80
+        $e5.NatRules | Should -Be @('publish-tcp-10080')
+        $srv = Start-EchoServer $c5 80 'c5'
+        try {
+            Connect-Tcp $Out 203.0.113.1 10080 | Should -Be 'c5-saw-203.0.113.2'
+        } finally { Stop-Process -Id $srv.Id -ErrorAction SilentlyContinue }
+        Disconnect-ContainerNetwork $A $c5
+        (Get-NatRule).Id | Should -Not -Contain 'publish-tcp-10080'
+        (Get-NatRule).Id | Should -Contain 'masquerade-198.51.100.0/26'
+    }
+    It 'connects a process''s namespace by its id' {
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('unshare', [string[]]@('--net', 'sleep', '300'))
+        $proc = [System.Diagnostics.Process]::Start($psi)
+        try {
+            foreach ($i in 1..50) { if ((Get-Content "/proc/$($proc.Id)/comm" -ErrorAction SilentlyContinue) -eq 'sleep') { break }; Start-Sleep -Milliseconds 50 }
+            $e = Connect-ContainerNetwork $A -ProcessId $proc.Id
+            $e.ProcessId | Should -Be $proc.Id
+            $e.NamespacePath | Should -Be "/proc/$($proc.Id)/ns/net"
+            Invoke-NetNamespace "/proc/$($proc.Id)/ns/net" -- ping -c 1 -W 2 198.51.100.2 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            Disconnect-ContainerNetwork $A -ProcessId $proc.Id -Strict
+            Get-ContainerEndpoint $A | Where-Object ProcessId -eq $proc.Id | Should -BeNullOrEmpty
+        } finally { Stop-Process -Id $proc.Id -ErrorAction SilentlyContinue }
+    }
     It 'disconnects quietly when not connected, and with -Strict says so' {
         $c9 = Ns 'c9'
         { Disconnect-ContainerNetwork $A $c9 -ErrorAction Stop } | Should -Not -Throw
