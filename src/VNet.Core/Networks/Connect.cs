@@ -8,10 +8,10 @@ namespace VNet.Core.Networks;
 // held throughout; the kernel drops it when the process dies, so the next caller waits for nothing):
 //
 //  1. Checks, resolving the namespace, taking the lock, the cheap repair (bridge re-created after a
-//     reboot; this namespace's own stale record rolled back): nothing of this call exists yet. A
-//     kill while the cheap repair re-creates a bridge leaves a bridge without its address or rules;
-//     the next call finds the bridge and does not repair again, so Repair-ContainerNetwork (and the
-//     next New -Force) re-run Ensure only when the bridge is missing: delete it and connect again.
+//     reboot; this namespace's own stale record rolled back): nothing of this call exists yet. The
+//     bridge is made down and brought up as the last step of making it, so a kill while the cheap
+//     repair re-creates it leaves a down bridge, which the next call (or Repair) takes for half-made
+//     and makes again with its address and rules (rules left from before are kept, not doubled).
 //  2. Lease files claimed (O_EXCL, holding the endpoint id): leases whose holder has no record.
 //     Repair releases them ("lease held by an endpoint that has no record"), and so does the
 //     next Connect that finds the range exhausted, so a leaked address never blocks allocation.
@@ -84,7 +84,7 @@ public sealed partial class NetworkService
         var target = Resolve(spec.Target);
         string id = EndpointId(net.Id, target.Inode);
 
-        using var lk = Store.LockNetwork(net.Name, NetworkLockTimeout);
+        using var lk = LockExisting(net);
         // The cheap part of Repair: a bridge a reboot took, and this namespace's own leftovers.
         if (drv.Ensure(net, Store) is string repaired) Notes.Add(repaired);
         if (Store.GetEndpoint(net.Name, id) is { } old)

@@ -14,7 +14,7 @@ public sealed partial class NetworkService
         Notes.Clear();
         var net = Definition(network);
         var drv = Driver(net);
-        using var lk = Store.LockNetwork(net.Name, NetworkLockTimeout);
+        using var lk = LockExisting(net);
         var ep = Find(net, target);
         if (ep == null)
         {

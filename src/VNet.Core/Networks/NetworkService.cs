@@ -150,6 +150,21 @@ public sealed partial class NetworkService
         return Store.GetDefinition(name) ?? throw Messages.Error("NetworkNotFound", VNetErrorCategory.ObjectNotFound, name, name);
     }
 
+    /// <summary>
+    /// Takes a network's lock and checks the network read before it is still the same one: a Remove
+    /// that held the lock meanwhile must not see its bridge re-created by the Connect that waited.
+    /// </summary>
+    internal IDisposable LockExisting(ContainerNetwork net)
+    {
+        var lk = Store.LockNetwork(net.Name, NetworkLockTimeout);
+        if (Store.GetDefinition(net.Name)?.Id != net.Id)
+        {
+            lk.Dispose();
+            throw Messages.Error("NetworkNotFound", VNetErrorCategory.ObjectNotFound, net.Name, net.Name);
+        }
+        return lk;
+    }
+
     /// <summary>One network by name; NetworkNotFound when there is none.</summary>
     public ContainerNetwork Get(string name)
     {

@@ -35,7 +35,10 @@ public sealed partial class NetworkService
         foreach (var net in nets)
         {
             var drv = Driver(net);
-            using var lk = Store.LockNetwork(net.Name, NetworkLockTimeout);
+            IDisposable lk;
+            try { lk = LockExisting(net); }
+            catch (VNetException e) when (network == null && e.ErrorId == "NetworkNotFound") { continue; } // removed meanwhile
+            using var _ = lk;
             if (drv.Ensure(net, Store) is string note)
                 result.Add(new NetworkRepair { Network = net.Name, What = "Bridge", Name = net.BridgeName ?? "", Action = "Recreated", Reason = note });
             result.AddRange(RepairLocked(net, drv, skipEndpoint: null));

@@ -145,6 +145,20 @@ public sealed class NetworkTests : LiveTest
     }
 
     [SkippableFact]
+    public void AHalfMadeBridgeIsMadeAgainByTheNextConnect()
+    {
+        var net = Net("h", "192.0.2.128/26");
+        // A bridge is brought up as the last step of making it: a down one is what a kill in the middle leaves.
+        Ctx.Links.SetUp(net.BridgeName!, false);
+        string h1 = Ns("h1");
+        Join(net, h1);
+        Assert.True(Ctx.Links.Get(net.BridgeName!).AdminUp);
+        Assert.Contains(Ctx.Addresses.List(null, net.BridgeName), a => a.Cidr == "192.0.2.129/26");
+        Assert.Single(Ctx.Nat.List(), r => r.Id == "masquerade-192.0.2.128/26");
+        Assert.True(Ping(h1, "192.0.2.129"));
+    }
+
+    [SkippableFact]
     public void InternalNetworkHasNoRouteOutAndNoMasquerade()
     {
         var net = Net("i", "192.0.2.128/26", isInternal: true);

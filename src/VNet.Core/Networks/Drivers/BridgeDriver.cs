@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using VNet.Core.Filter;
 using VNet.Core.Links;
 
@@ -33,7 +32,9 @@ internal sealed class BridgeDriver : DriverBase
     public override void Create(ContainerNetwork net, UndoList undo)
     {
         string br = net.BridgeName!;
-        Ctx.Bridges.Create(br, null, net.Mtu);
+        // Made down and brought up last: a bridge that is up is a finished one, so a crash in the
+        // middle leaves a down bridge, which Ensure recognises as half-made and makes again.
+        Ctx.Bridges.Create(br, null, net.Mtu, up: false);
         undo.Add($"remove bridge {br}", () => Ctx.Links.Remove(br));
         foreach (var sub in net.Subnets)
         {
@@ -63,6 +64,7 @@ internal sealed class BridgeDriver : DriverBase
         }
         Ctx.Nat.SetIsolated(br, true);
         Notes.AddRange(Ctx.Nat.Notes);
+        Ctx.Links.SetUp(br, true);
     }
 
     /// <summary>Adds the network's masquerade; one left from before (the bridge deleted behind VNet's back) is kept.</summary>
@@ -83,7 +85,10 @@ internal sealed class BridgeDriver : DriverBase
 
     public override string? Ensure(ContainerNetwork net, INetworkStore store)
     {
-        if (Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null) return null;
+        var link = Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false);
+        if (link != null && link.AdminUp) return null;
+        // Down: a Create that died before its last step (see Create). Its rules are redone below.
+        if (link != null) Ctx.Links.Remove(net.BridgeName!);
         var undo = new UndoList();
         try
         {
@@ -134,6 +139,4 @@ internal sealed class BridgeDriver : DriverBase
 
     public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) =>
         ep.HostInterface != null && Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) != null;
-
-    internal static bool IsIPv6(string cidr) => Validation.Cidr(cidr).Address.AddressFamily == AddressFamily.InterNetworkV6;
 }
