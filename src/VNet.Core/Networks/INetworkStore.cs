@@ -19,6 +19,11 @@ public interface INetworkStore
 
     IReadOnlyList<ContainerNetwork> ListNetworks();
     ContainerNetwork? GetNetwork(string name);
+    /// <summary>
+    /// The definition alone, without counting endpoints (Connect reads it every time; counting is a
+    /// directory scan that would grow with the network).
+    /// </summary>
+    ContainerNetwork? GetDefinition(string name) => GetNetwork(name);
     /// <summary>Writes a definition atomically (temp file, fsync, rename).</summary>
     void SaveNetwork(ContainerNetwork network);
     /// <summary>Deletes a definition and every runtime record of the network.</summary>

@@ -75,6 +75,8 @@ public sealed class LocalNetworkStore : INetworkStore
         return n;
     }
 
+    public ContainerNetwork? GetDefinition(string name) => ReadJson<ContainerNetwork>(Path.Combine(DefinitionDir, Safe(name) + ".json"));
+
     public void SaveNetwork(ContainerNetwork network) =>
         WriteAtomic(Path.Combine(DefinitionDir, Safe(network.Name) + ".json"), JsonSerializer.SerializeToUtf8Bytes(network, Json));
 

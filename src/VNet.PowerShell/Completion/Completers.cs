@@ -173,3 +173,20 @@ public sealed class ContainerCompleter : IArgumentCompleter
                 ? Core.Docker.DockerClient.List(TimeSpan.FromSeconds(1)).Select(c => c.Name)
                 : Array.Empty<string>()), wordToComplete);
 }
+
+/// <summary>Tab completion of container network names (from the host's network definitions).</summary>
+public sealed class NetworkNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionHelper.Results(CompletionHelper.Safely(() =>
+            new Core.Networks.LocalNetworkStore().ListNetworks().Select(n => n.Name).ToList()), wordToComplete);
+}
+
+/// <summary>Tab completion of network drivers.</summary>
+public sealed class NetworkDriverCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionHelper.Results(new[] { "bridge", "macvlan", "none" }, wordToComplete);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+
+namespace VNet.Core.Networks;
+
+public sealed partial class NetworkService
+{
+    /// <summary>
+    /// `docker network disconnect`: removes the endpoint's interface, publishes, names and address
+    /// leases. Quiet (false) when the namespace is not connected, unless <paramref name="strict"/>;
+    /// frees the lease even when the namespace is already gone (found by the name it was connected under).
+    /// </summary>
+    public bool Disconnect(string network, EndpointTarget target, bool strict = false)
+    {
+        Notes.Clear();
+        var net = Definition(network);
+        var drv = Driver(net);
+        using var lk = LockExisting(net);
+        var ep = Find(net, target);
+        if (ep == null)
+        {
+            if (strict) throw Messages.Error("EndpointNotFound", VNetErrorCategory.ObjectNotFound, target.ToString(), target.ToString(), net.Name);
+            return false;
+        }
+        Release(net, drv, ep);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes an endpoint apart, in the reverse order of Connect: publishes, interfaces, the record,
+    /// its names, then its leases. Every step is quiet about what is already gone, so it also rolls
+    /// back a half-made (Pending) endpoint, and a crash in the middle of it can simply run it again.
+    /// </summary>
+    internal void Release(ContainerNetwork net, Drivers.INetworkDriver drv, ContainerEndpoint ep)
+    {
+        bool alive = NamespaceAlive(ep);
+        if (ep.NatRules.Count > 0)
+        {
+            // Only rules that still point at this endpoint: a publish id is the port, and a Pending
+            // record may name one that another endpoint holds (its own publish failed on it).
+            var mine = ep.Addresses.Select(c => Validation.Cidr(c).Address.ToString()).ToHashSet();
+            var rules = Ctx.Nat.List(null).ToDictionary(r => r.Id, r => r);
+            foreach (var id in ep.NatRules)
+                if (rules.TryGetValue(id, out var r) && r.ToAddress != null && mine.Contains(r.ToAddress)) Ctx.Nat.Remove(id);
+        }
+        drv.Detach(net, ep, alive);
+        Store.DeleteEndpoint(net.Name, ep.Id);
+        if (ep.State == EndpointState.Active) NameService.EndpointDisconnected(Ctx, Store, net, ep);
+        foreach (var cidr in ep.Addresses)
+        {
+            var a = Validation.Cidr(cidr).Address;
+            if (Store.AddressHolder(net.Name, a) == ep.Id) Store.ReleaseAddress(net.Name, a);
+        }
+    }
+}

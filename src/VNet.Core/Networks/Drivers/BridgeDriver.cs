@@ -1,0 +1,136 @@
+using VNet.Core.Filter;
+using VNet.Core.Links;
+
+namespace VNet.Core.Networks.Drivers;
+
+/// <summary>
+/// Docker's bridge driver: a Linux bridge holding the gateway address, a veth per endpoint (host end
+/// on the bridge, the other end inside the namespace), masquerade to the outside unless internal,
+/// and isolation from every other VNet network (Docker's DOCKER-ISOLATION chains), all through the
+/// existing NAT and isolation code.
+/// </summary>
+internal sealed class BridgeDriver : DriverBase
+{
+    /// <summary>Where the masquerade rule's id is kept in the definition, so Remove takes exactly that rule.</summary>
+    public const string MasqueradeOption = "vnet.masquerade";
+
+    public BridgeDriver(NetContext ctx, List<string> notes) : base(ctx, notes) { }
+
+    public override string? HostInterfaceName(string endpointId) => "veth" + endpointId[..11];
+
+    public override void Prepare(ContainerNetwork net, NetworkSpec spec)
+    {
+        Validation.LinkName(net.BridgeName, "BridgeName");
+        if (spec.Mtu is int m) Validation.Mtu(m);
+        net.Mtu = spec.Mtu ?? 1500;
+        if (net.Subnets.Any(s => Validation.Cidr(s.Subnet).IsIPv6) && net.Mtu < 1280)
+            throw Messages.Error("InvalidMtu", VNetErrorCategory.InvalidArgument, net.Mtu, net.Mtu, 1280, Validation.MaxMtu);
+        if (Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null)
+            throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, net.BridgeName, net.BridgeName, LinkService.NsText(null));
+    }
+
+    public override void Create(ContainerNetwork net, UndoList undo)
+    {
+        string br = net.BridgeName!;
+        // Made down and brought up last: a bridge that is up is a finished one, so a crash in the
+        // middle leaves a down bridge, which Ensure recognises as half-made and makes again.
+        // Through BridgeOperations: under an iptables FORWARD policy of DROP it also gets the accept
+        // that lets its members talk to each other, and removing it takes that accept along.
+        var d = new Diagnostics();
+        Ctx.BridgeOperations.Create(br, null, net.Mtu, up: false, diagnostics: d);
+        undo.Add($"remove bridge {br}", () => Ctx.BridgeOperations.RemoveLink(br));
+        foreach (var sub in net.Subnets)
+        {
+            var p = Validation.Cidr(sub.Subnet);
+            Ctx.Addresses.Add(br, $"{sub.Gateway}/{p.PrefixLength}");
+        }
+        if (!net.Internal)
+        {
+            // One masquerade per subnet, IPv4 and IPv6 alike (VNet's NAT table is inet); their ids are
+            // kept in the definition so Delete removes exactly these rules.
+            var ids = new List<string>();
+            foreach (var sub in net.Subnets)
+            {
+                string id = Masquerade(sub.Subnet, d);
+                ids.Add(id);
+                undo.Add($"remove masquerade {id}", () => Ctx.Nat.Remove(id));
+            }
+            net.Options[MasqueradeOption] = string.Join(",", ids);
+        }
+        Ctx.Nat.SetIsolated(br, true, null, d);
+        Notes.AddRange(d.Notes);
+        Notes.AddRange(d.Warnings);
+        Ctx.Links.SetUp(br, true);
+    }
+
+    /// <summary>Adds the network's masquerade; one left from before (the bridge deleted behind VNet's back) is kept.</summary>
+    private string Masquerade(string subnet, Diagnostics d)
+    {
+        try
+        {
+            return Ctx.Nat.Add(new NatSpec { Kind = "Masquerade", Source = subnet }, d).Id;
+        }
+        catch (VNetException e) when (e.ErrorId == "NatRuleExists")
+        {
+            return (string)e.Target!;
+        }
+    }
+
+    public override string? Ensure(ContainerNetwork net, INetworkStore store)
+    {
+        var link = Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false);
+        if (link != null && link.AdminUp) return null;
+        // Down: a Create that died before its last step (see Create). Its rules are redone below.
+        if (link != null) Ctx.BridgeOperations.RemoveLink(net.BridgeName!);
+        var undo = new UndoList();
+        try
+        {
+            Create(net, undo);
+            undo.Commit();
+        }
+        catch
+        {
+            undo.Run();
+            throw;
+        }
+        // Members whose host end outlived the bridge (it was deleted, not rebooted) go back on it.
+        int replugged = 0;
+        foreach (var ep in store.ListEndpoints(net.Name))
+        {
+            if (ep.HostInterface == null || Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) == null) continue;
+            Ctx.Bridges.AddPort(net.BridgeName!, ep.HostInterface);
+            replugged++;
+        }
+        return Messages.Format("BridgeRecreated", net.BridgeName, net.Name, replugged);
+    }
+
+    public override void Delete(ContainerNetwork net)
+    {
+        if (net.Options.TryGetValue(MasqueradeOption, out var ids))
+            foreach (var id in ids.Split(',', StringSplitOptions.RemoveEmptyEntries)) Ctx.Nat.Remove(id);
+        // Removing the bridge this way also forgets its isolation and its forward accepts.
+        Ctx.BridgeOperations.RemoveLink(net.BridgeName!);
+    }
+
+    public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo)
+    {
+        string host = ep.HostInterface!;
+        var pair = Ctx.Veths.Create(new VethSpec
+        {
+            Name = host, PeerName = ep.InterfaceName, PeerNamespace = ep.NamespacePath, Mtu = net.Mtu,
+            PeerMacAddress = ep.MacAddress, Bridge = net.BridgeName,
+        });
+        undo.Add($"remove veth {host}", () => Ctx.Links.Remove(host));
+        ep.MacAddress = pair.PeerMacAddress;
+        AddressAndRoute(net, ep);
+    }
+
+    public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive)
+    {
+        // Deleting the host end takes the container end with it, wherever it is.
+        if (ep.HostInterface != null) Ctx.Links.Remove(ep.HostInterface);
+    }
+
+    public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) =>
+        ep.HostInterface != null && Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) != null;
+}
