@@ -89,7 +89,7 @@ public class RunbookTests : PowerShellTest
         Assert.Equal("0", Fwd());
         Ok("Set-NetIPForwarding -Enabled $true -Namespace $args[0]", a); // scripts written for the old bool
         Assert.Equal("1", Fwd());
-        string Isolated() => Sh("ip", "netns", "exec", a, "nft", "list", "set", "ip", "vnet", "isolated");
+        string Isolated() => Sh("ip", "netns", "exec", a, "nft", "list", "set", "inet", "vnet", "isolated");
         Ok("Set-NetBridge br0 -Isolated -Namespace $args[0]", a);
         Assert.Contains("br0", Isolated());
         Ok("Set-NetBridge br0 -Isolated:$false -Namespace $args[0]", a);
