@@ -1,6 +1,7 @@
 # A runbook as users write one: two isolated bridge networks of three containers each, built from
 # the primitives, with masquerade and one published port. It must run twice without teardown (-Force
-# everywhere) with 0 errors, work, and then come down by hand leaving nothing behind.
+# everywhere) with 0 errors, work, and then come down by the topology file it exports
+# (Import-NetTopology -Remove), leaving nothing behind.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-VNet
@@ -11,9 +12,6 @@ BeforeAll {
     New-VethPair up0 -Namespace $h -PeerName eth0 -PeerNamespace $o | Out-Null
     New-NetIPAddress up0 192.0.2.1/24 -Namespace $h | Out-Null
     New-NetIPAddress eth0 192.0.2.2/24 -Namespace $o | Out-Null
-    # New-NetNamespace -Force (re-creating a name that exists) comes with the namespace hardening work;
-    # until then the runbook skips names that exist, without an error.
-    $nsForce = (Get-Command New-NetNamespace).Parameters.ContainsKey('Force')
 
     $runbook = {
         param([string] $Prefix, [string] $HostNs)
@@ -27,8 +25,7 @@ BeforeAll {
             Add-NatRule -Masquerade -Source "$($n.Net).0/24" -Namespace $HostNs -Force -WarningAction SilentlyContinue
             foreach ($i in 1..3) {
                 $c = "$Prefix-$($n.Tag)$i"
-                if ($nsForce) { New-NetNamespace $c -Force | Out-Null }
-                elseif (-not (Get-NetNamespace "$c*" | Where-Object Name -eq $c)) { New-NetNamespace $c | Out-Null }
+                New-NetNamespace $c -Force | Out-Null
                 New-VethPair "v$($n.Tag)$i" -Namespace $HostNs -PeerName eth0 -PeerNamespace $c -Bridge $n.Bridge -Force | Out-Null
                 New-NetIPAddress eth0 "$($n.Net).1$i/24" -Namespace $c -Force | Out-Null
                 New-NetRoute default -Gateway "$($n.Net).1" -Namespace $c -Force | Out-Null
@@ -84,17 +81,15 @@ Describe 'A runbook run twice, then torn down' {
         $cables.Count | Should -Be 7   # six containers and the uplink
         ($cables | Where-Object Name -eq 'vb1').PeerNamespace | Should -Be "$p-b1"
     }
-    It 'comes down by hand and leaves nothing' {
-        Get-NatRule -Namespace $h | Remove-NatRule
-        Remove-NetLink br-blue, br-green -Namespace $h
-        Remove-NetNamespace $containers -Force -WarningAction Stop   # ends the web server inside
-        $server.WaitForExit(5000) | Should -BeTrue
-        # The kernel dismantles a namespace (and the veths in it) asynchronously: wait for it.
-        foreach ($i in 1..100) { if ((Get-NetLink -Namespace $h).Count -eq 2) { break }; Start-Sleep -Milliseconds 100 }
-        (Get-NetLink -Namespace $h).Name | Should -Be @('lo', 'up0')
-        (Invoke-NetNamespace $h -- nft list tables) -join "`n" | Should -Not -Match 'vnet'
-        Get-NetNamespace "$p-*" | Where-Object Name -in $containers | Should -BeNullOrEmpty
-        Remove-NetNamespace $h, $o
-        Get-NetNamespace "$p-*" | Should -BeNullOrEmpty
+    It 'is written to a topology file, and comes down by that file leaving nothing' {
+        $file = Join-Path ([IO.Path]::GetTempPath()) "$p-runbook.yaml"
+        Export-NetTopology -Namespace (@($h, $o) + $containers) -Path $file
+        $doc = Get-Content -Raw $file
+        $doc | Should -Match 'br-blue'
+        $doc | Should -Match 'publish'
+        $server.Kill(); $server.WaitForExit(5000) | Should -BeTrue
+        Import-NetTopology -Path $file -Remove -WarningAction Stop | Out-Null
+        Get-NetNamespace "$p-*" | Where-Object Name | Should -BeNullOrEmpty
+        Remove-Item $file
     }
 }
