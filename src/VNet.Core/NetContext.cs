@@ -116,8 +116,15 @@ public sealed class NetContext : IDisposable
         return s;
     }
 
+    /// <summary>
+    /// Test seam: when set, this context's netlink sockets run over the connections it makes (given
+    /// the protocol) instead of the kernel's; see Netlink/INetlinkConnection.cs.
+    /// </summary>
+    internal Func<int, INetlinkConnection>? Connections { get; init; }
+
     /// <summary>A netlink socket bound inside a namespace (through the worker unless the caller is already there).</summary>
-    private static NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
+    private NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
+        Connections != null ? new NetlinkSocket(Connections(protocol)) :
         h.IsCallersNamespace() ? new NetlinkSocket(protocol) : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(protocol));
 
     /// <summary>

@@ -37,6 +37,12 @@ public sealed class RulesetService
     public List<NetFilterRule> List(string? ns = null, string? table = null, string? chain = null)
     {
         string text = Nftables.Run(_ctx, ns, "list ruleset", json: false, doing: "read the ruleset", handles: true);
+        return Parse(text, ns, table, chain);
+    }
+
+    /// <summary>The rules in libnftables' text of a ruleset (listed with handles), optionally of matching tables and chains.</summary>
+    internal static List<NetFilterRule> Parse(string text, string? ns = null, string? table = null, string? chain = null)
+    {
         var result = new List<NetFilterRule>();
         string fam = "", tbl = "", ch = "";
         string? hook = null, prio = null, policy = null;
