@@ -38,14 +38,15 @@ internal static class Targets
     }
 
     // One context for the whole process, as a cmdlet keeps one per call: its sockets run over the
-    // fuzz connection, whose input is swapped per run (no file descriptor per run).
+    // fuzz connection, whose input is swapped per run (no file descriptor per run). Made on first
+    // use: instrumented code must not run before SharpFuzz has set up afl's coverage map.
     private static readonly FuzzConnection Kernel = new();
-    private static readonly NetContext Context = new() { Connections = _ => Kernel };
+    private static NetContext? s_context;
 
     private static void WithKernel(byte[] input, Func<NetContext, object> service)
     {
         Kernel.Input = input;
-        service(Context);
+        service(s_context ??= new NetContext { Connections = _ => Kernel });
     }
 
     /// <summary>The codec alone: split the datagram, read every attribute at every plausible header size, nested ones too.</summary>

@@ -134,7 +134,9 @@ public sealed class TraceService
         var a = m.Attributes(4);
         string table = a.String(1) ?? "";
         if (table == Table) return null; // our own marking rule
-        string family = m.Payload.Span[0] switch { 2 => "ip", 10 => "ip6", 1 => "inet", 7 => "bridge", _ => m.Payload.Span[0].ToString() };
+        // The nfgenmsg header first: an event too short for it is malformed (found by fuzzing).
+        byte fam = m.Fixed(4)[0];
+        string family = fam switch { 2 => "ip", 10 => "ip6", 1 => "inet", 7 => "bridge", _ => fam.ToString() };
         string chain = a.String(2) ?? "";
         long? handle = a.Find(3, out var hv) && hv.Length >= 8 ? (long)BinaryPrimitives.ReadUInt64BigEndian(hv.Span) : null;
         uint type = a.Be32(4) ?? 0;
