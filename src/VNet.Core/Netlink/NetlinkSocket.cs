@@ -106,12 +106,15 @@ internal sealed class NetlinkSocket : IDisposable
         string? text = null;
         if ((m.Flags & Nl.F_ACK_TLVS) != 0 && p.Length >= 4 + Nl.HeaderLength)
         {
-            int inner = Nl.HeaderLength;
+            uint inner = Nl.HeaderLength;
             if ((m.Flags & Nl.F_CAPPED) == 0)
-                inner = (int)BinaryPrimitives.ReadUInt32LittleEndian(p.Slice(4));
-            int tlvStart = 4 + Nl.Align(inner);
-            if (tlvStart <= p.Length)
-                text = AttributeSet.Parse(m.Payload.Slice(tlvStart)).String(Nl.ERR_ATTR_MSG);
+                inner = BinaryPrimitives.ReadUInt32LittleEndian(p.Slice(4));
+            // The echoed request's length is read from the wire: one that does not fit the payload
+            // (afl-fuzz found lengths that wrapped negative) leaves no room for the extended ACK, and
+            // the errno before it still stands.
+            long tlvStart = 4 + (((long)inner + 3) & ~3L);
+            if (inner >= Nl.HeaderLength && tlvStart <= p.Length)
+                text = AttributeSet.Parse(m.Payload.Slice((int)tlvStart)).String(Nl.ERR_ATTR_MSG);
         }
         return (err, string.IsNullOrEmpty(text) ? null : text);
     }
