@@ -172,7 +172,7 @@ case "$cmd" in
       --out "$ROOT/bench/results/latest.json" ${PWSH:+--pwsh "$PWSH"} ${BENCH_ARGS:-all} ;;
   fuzz)
     # Not part of the tests: hours of afl-fuzz belong to a dedicated run (README, Testing).
-    deps; fuzz_deps; build
+    deps; fuzz_deps
     mkdir -p "$ROOT/out/fuzz"
     fuzz ;;
   *) echo "usage: build.sh deps|build|test|demo|bench|fuzz [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR] [--minutes N] [--targets 'T...'] [--record]" >&2; exit 2 ;;
