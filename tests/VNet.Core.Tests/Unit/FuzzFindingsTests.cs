@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using VNet.Core.Filter;
 using VNet.Core.Netlink;
+using VNet.Fuzz;
 using Xunit;
 
 namespace VNet.Core.Tests.Unit;
@@ -40,5 +41,20 @@ public class FuzzFindingsTests
         var m = Assert.Single(NetlinkMessage.ParseAll(Message((10 << 8) | 17, 0, Array.Empty<byte>())));
         Assert.Throws<NetlinkParseException>(() => TraceService.ParseEvent(m, 1,
             new Dictionary<(string, string, string, long), string>(), new Dictionary<int, string>()));
+    }
+
+    [Fact]
+    public void ALinkThatIsItsOwnMasterIsReadOnce()
+    {
+        // Every request answered with link 5 "x0" whose IFLA_MASTER is 5: naming the master asked
+        // for the master's master, and so on until the stack overflowed (it killed afl's target).
+        var w = new NetlinkWriter(Rtm.NEWLINK, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(w.Reserve(Ifla.IfInfoMsgLength).Slice(4), 5);
+        w.AttrString(Ifla.IFNAME, "x0");
+        w.AttrU32(Ifla.MASTER, 5);
+        var kernel = new FuzzConnection { Input = w.ToArray(0) };
+        using var ctx = new NetContext { Connections = _ => kernel };
+        var link = ctx.Links.Get("x0");
+        Assert.Equal(("x0", "x0", 5), (link.Name, link.Master, link.MasterIndex));
     }
 }
