@@ -65,7 +65,9 @@ public sealed class RulesetService
                 continue;
             }
             var h = HandleTail.Match(line);
-            if (!h.Success) continue;
+            // Digits past a long (afl-fuzz fed such text to long.Parse, which threw): not a handle
+            // VNet can name, so the line is skipped like any other it cannot read.
+            if (!h.Success || !long.TryParse(h.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long handle)) continue;
             string rule = line[..h.Index].Trim();
             var cnt = Counter.Match(rule);
             if (table != null && !Wildcard.IsMatch(tbl, table)) continue;
@@ -73,12 +75,16 @@ public sealed class RulesetService
             result.Add(new NetFilterRule
             {
                 Family = fam, Table = tbl, Chain = ch, Hook = hook, Priority = prio, Policy = policy,
-                Handle = long.Parse(h.Groups[1].Value, CultureInfo.InvariantCulture), Rule = rule,
-                Packets = cnt.Success ? long.Parse(cnt.Groups[1].Value, CultureInfo.InvariantCulture) : null,
-                Bytes = cnt.Success ? long.Parse(cnt.Groups[2].Value, CultureInfo.InvariantCulture) : null,
+                Handle = handle, Rule = rule,
+                Packets = cnt.Success ? Count(cnt.Groups[1].Value) : null,
+                Bytes = cnt.Success ? Count(cnt.Groups[2].Value) : null,
                 Namespace = ns,
             });
         }
         return result;
     }
+
+    /// <summary>A counter's value; null when it does not fit a long (the kernel's are 64-bit unsigned).</summary>
+    private static long? Count(string digits) =>
+        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
 }

@@ -57,4 +57,15 @@ public class FuzzFindingsTests
         var link = ctx.Links.Get("x0");
         Assert.Equal(("x0", "x0", 5), (link.Name, link.Master, link.MasterIndex));
     }
+
+    [Fact]
+    public void RulesetNumbersPastALongAreNotRead()
+    {
+        // long.Parse threw OverflowException on digits the regexes accept.
+        const string text = "table ip t { # handle 1\n\tchain c { # handle 1\n" +
+            "\t\tcounter packets 99999999999999999999 bytes 1 accept # handle 2\n" +
+            "\t\tdrop # handle 99999999999999999999\n\t}\n}\n";
+        var r = Assert.Single(RulesetService.Parse(text));
+        Assert.Equal((2L, (long?)null, (long?)1), (r.Handle, r.Packets, r.Bytes));
+    }
 }
