@@ -6,6 +6,10 @@
 #                       Pester suites when pwsh is found (PATH, or --pwsh PATH / $VNET_PWSH)
 #   ./build.sh demo     deps + build, then the two-host VXLAN lab demo (lab/demo.ps1) inside a sandbox
 #   ./build.sh bench    deps + build, then the benchmarks (bench/) inside a sandbox; BENCH_ARGS="--quick bridge" narrows it
+#   ./build.sh fuzz     afl++ and SharpFuzz, then each parser's fuzz target (tests/VNet.Fuzz) under afl-fuzz
+#                       inside a sandbox for --minutes N each (default 2; --targets "link route" narrows it);
+#                       findings under out/fuzz/<target>, a table of execs/paths/crashes/hangs at the end.
+#                       --record first re-records the seed corpus and the unit tests' kernel recordings.
 # Options: --pwsh PATH (pwsh executable), --pester PATH (Pester module folder or manifest),
 #          --no-deps (skip apt), --filter EXPR (xunit filter).
 set -euo pipefail
@@ -24,6 +28,9 @@ while [ $# -gt 0 ]; do
     --no-deps) DEPS=0; shift ;;
     --filter) FILTER=$2; shift 2 ;;
     --quick) BENCH_ARGS="--quick all"; shift ;;
+    --minutes) FUZZ_MINUTES=$2; shift 2 ;;
+    --targets) FUZZ_TARGETS=$2; shift 2 ;;
+    --record) FUZZ_RECORD=1; shift ;;
     *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -67,6 +74,54 @@ pester() {
   echo "== Pester suites with $PWSH"
   VNET_PESTER_MODULE="$pester_arg" tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/tests/pester/Run-Pester.ps1" 2>&1 | tee "$LOG_DIR/pester.log"
   return "${PIPESTATUS[0]}"
+}
+
+# Fuzzing needs more than the tests: afl++ (Debian) and the SharpFuzz instrumenter (a dotnet tool from NuGet).
+fuzz_deps() {
+  if [ "$DEPS" = 1 ] && ! command -v afl-fuzz >/dev/null; then
+    if [ "$(id -u)" != 0 ]; then echo "build.sh: afl++ is missing (run as root to install it)" >&2; exit 1; fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends afl++ >/dev/null
+  fi
+  command -v afl-fuzz >/dev/null || { echo "build.sh: afl-fuzz not found (apt-get install afl++)" >&2; exit 1; }
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v sharpfuzz >/dev/null || dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0 >/dev/null
+}
+
+fuzz() {
+  local minutes=${FUZZ_MINUTES:-2} bin="$ROOT/out/fuzz/bin"
+  echo "== building and instrumenting the fuzz targets"
+  rm -rf "$bin"
+  dotnet build "$ROOT/tests/VNet.Fuzz" -c Release -nologo -clp:ErrorsOnly -v:q -o "$bin"
+  if [ "${FUZZ_RECORD:-0}" = 1 ]; then
+    echo "== recording the kernel's answers (unit-test data and seed corpus)"
+    tests/sandbox.sh dotnet "$bin/VNet.Fuzz.dll" record "$ROOT/tests/VNet.Core.Tests/Recordings" "$ROOT/tests/fuzz-corpus"
+  fi
+  sharpfuzz "$bin/VNet.Core.dll" >/dev/null
+  local targets=${FUZZ_TARGETS:-$(dotnet "$bin/VNet.Fuzz.dll" list)}
+  for t in $targets; do
+    echo "== fuzzing $t for $minutes minute(s)"
+    rm -rf "$ROOT/out/fuzz/$t"
+    # -V: stop after the time; -t: a .NET start-up is slow; nice: the machine is shared.
+    AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+      tests/sandbox.sh nice -n 19 afl-fuzz -V $((minutes * 60)) -t 5000 -m none -i "$ROOT/tests/fuzz-corpus/$t" -o "$ROOT/out/fuzz/$t" \
+      -- dotnet "$bin/VNet.Fuzz.dll" "$t" > "$ROOT/out/fuzz/$t.log" 2>&1 || echo "build.sh: afl-fuzz $t failed, see out/fuzz/$t.log" >&2
+  done
+  fuzz_report $targets
+}
+
+# One line per target from afl's fuzzer_stats; crashers are in out/fuzz/<target>/default/crashes.
+fuzz_report() {
+  printf '%-10s %10s %8s %8s %6s %8s\n' target execs paths crashes hangs seconds
+  local t f
+  for t in "$@"; do
+    f="$ROOT/out/fuzz/$t/default/fuzzer_stats"
+    [ -f "$f" ] || { printf '%-10s (no fuzzer_stats)\n' "$t"; continue; }
+    printf '%-10s %10s %8s %8s %6s %8s\n' "$t" \
+      "$(awk -F' *: *' '$1=="execs_done"{print $2}' "$f")" "$(awk -F' *: *' '$1=="corpus_count"{print $2}' "$f")" \
+      "$(awk -F' *: *' '$1=="saved_crashes"{print $2}' "$f")" "$(awk -F' *: *' '$1=="saved_hangs"{print $2}' "$f")" \
+      "$(awk -F' *: *' '$1=="run_time"{print $2}' "$f")"
+  done
 }
 
 LOG_DIR=$(mktemp -d)
@@ -115,5 +170,10 @@ case "$cmd" in
     find_pwsh || PWSH=""
     tests/sandbox.sh dotnet "$ROOT/bench/VNet.Bench/bin/Release/net10.0/VNet.Bench.dll" --root "$ROOT" \
       --out "$ROOT/bench/results/latest.json" ${PWSH:+--pwsh "$PWSH"} ${BENCH_ARGS:-all} ;;
-  *) echo "usage: build.sh deps|build|test|demo|bench [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR]" >&2; exit 2 ;;
+  fuzz)
+    # Not part of the tests: hours of afl-fuzz belong to a dedicated run (README, Testing).
+    deps; fuzz_deps
+    mkdir -p "$ROOT/out/fuzz"
+    fuzz ;;
+  *) echo "usage: build.sh deps|build|test|demo|bench|fuzz [--pwsh PATH] [--pester PATH] [--no-deps] [--filter EXPR] [--minutes N] [--targets 'T...'] [--record]" >&2; exit 2 ;;
 esac

@@ -173,9 +173,15 @@ public sealed class NetContext : IDisposable
         return s;
     }
 
+    /// <summary>
+    /// Test seam: when set, this context's netlink sockets run over the connections it makes (given
+    /// the protocol) instead of the kernel's; see Netlink/INetlinkConnection.cs.
+    /// </summary>
+    internal Func<int, INetlinkConnection>? Connections { get; init; }
+
     /// <summary>A netlink socket bound inside a namespace (through the worker unless the caller is already there).</summary>
-    private static NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
-        NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol));
+    private NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
+        Connections != null ? new NetlinkSocket(Connections(protocol)) : NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol));
 
     /// <summary>
     /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by

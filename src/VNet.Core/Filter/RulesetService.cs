@@ -31,42 +31,69 @@ public sealed class RulesetService
 
     internal RulesetService(NetContext ctx) => _ctx = ctx;
 
-    public List<NetFilterRule> List(string? ns = null, string? table = null, string? chain = null)
+    public List<NetFilterRule> List(string? ns = null, string? table = null, string? chain = null) =>
+        Parse(Nftables.ListJson(_ctx, ns, "list ruleset"), ns, table, chain);
+
+    /// <summary>The rules in libnftables' JSON of a ruleset (`nft -j -a list ruleset`); text that is not such JSON has none.</summary>
+    internal static List<NetFilterRule> ParseJson(string json, string? ns = null, string? table = null, string? chain = null)
     {
-        var items = Nftables.ListJson(_ctx, ns, "list ruleset");
+        List<JsonElement> items;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("nftables", out var list) || list.ValueKind != JsonValueKind.Array)
+                return new List<NetFilterRule>();
+            items = list.EnumerateArray().Select(e => e.Clone()).ToList();
+        }
+        catch (JsonException) { return new List<NetFilterRule>(); }
+        return Parse(items, ns, table, chain);
+    }
+
+    /// <summary>The rules among libnftables' JSON items, optionally of matching tables and chains.</summary>
+    internal static List<NetFilterRule> Parse(IEnumerable<JsonElement> items, string? ns = null, string? table = null, string? chain = null)
+    {
         var chains = new Dictionary<(string, string, string), (string? Hook, string? Prio, string? Policy)>();
         var result = new List<NetFilterRule>();
         foreach (var item in items)
         {
-            if (item.TryGetProperty("chain", out var c))
+            if (item.ValueKind != JsonValueKind.Object) continue;
+            try
             {
-                string? hook = c.TryGetProperty("hook", out var hk) ? $"{c.GetProperty("type").GetString()} {hk.GetString()}" : null;
-                string? prio = c.TryGetProperty("prio", out var pr) ? NftText.Expr(pr) : null;
-                string? policy = c.TryGetProperty("policy", out var po) ? po.GetString() : null;
-                chains[(S(c, "family"), S(c, "table"), S(c, "name"))] = (hook, prio, policy);
-            }
-            else if (item.TryGetProperty("rule", out var r))
-            {
-                string fam = S(r, "family"), tbl = S(r, "table"), ch = S(r, "chain");
-                if (table != null && !Wildcard.IsMatch(tbl, table)) continue;
-                if (chain != null && !Wildcard.IsMatch(ch, chain)) continue;
-                chains.TryGetValue((fam, tbl, ch), out var head);
-                long? packets = null, bytes = null;
-                foreach (var st in r.GetProperty("expr").EnumerateArray())
+                if (item.TryGetProperty("chain", out var c))
                 {
-                    if (st.TryGetProperty("counter", out var ctr) && ctr.ValueKind == JsonValueKind.Object && ctr.TryGetProperty("packets", out var p))
-                    {
-                        packets = p.GetInt64();
-                        bytes = ctr.GetProperty("bytes").GetInt64();
-                        break;
-                    }
+                    string? hook = c.TryGetProperty("hook", out var hk) ? $"{c.GetProperty("type").GetString()} {hk.GetString()}" : null;
+                    string? prio = c.TryGetProperty("prio", out var pr) ? NftText.Expr(pr) : null;
+                    string? policy = c.TryGetProperty("policy", out var po) ? po.GetString() : null;
+                    chains[(S(c, "family"), S(c, "table"), S(c, "name"))] = (hook, prio, policy);
                 }
-                result.Add(new NetFilterRule
+                else if (item.TryGetProperty("rule", out var r))
                 {
-                    Family = fam, Table = tbl, Chain = ch, Hook = head.Hook, Priority = head.Prio, Policy = head.Policy,
-                    Handle = r.GetProperty("handle").GetInt64(), Rule = NftText.Rule(r), Packets = packets, Bytes = bytes, Namespace = ns,
-                });
+                    string fam = S(r, "family"), tbl = S(r, "table"), ch = S(r, "chain");
+                    if (table != null && !Wildcard.IsMatch(tbl, table)) continue;
+                    if (chain != null && !Wildcard.IsMatch(ch, chain)) continue;
+                    chains.TryGetValue((fam, tbl, ch), out var head);
+                    long? packets = null, bytes = null;
+                    foreach (var st in r.GetProperty("expr").EnumerateArray())
+                    {
+                        if (st.TryGetProperty("counter", out var ctr) && ctr.ValueKind == JsonValueKind.Object && ctr.TryGetProperty("packets", out var p))
+                        {
+                            // A number past a long (a fuzzer's, never the kernel's) reads as no count.
+                            packets = p.TryGetInt64(out long pk) ? pk : null;
+                            bytes = ctr.TryGetProperty("bytes", out var b) && b.TryGetInt64(out long by) ? by : null;
+                            break;
+                        }
+                    }
+                    if (!r.GetProperty("handle").TryGetInt64(out long handle)) continue; // not a handle VNet can name
+                    result.Add(new NetFilterRule
+                    {
+                        Family = fam, Table = tbl, Chain = ch, Hook = head.Hook, Priority = head.Prio, Policy = head.Policy,
+                        Handle = handle, Rule = NftText.Rule(r), Packets = packets, Bytes = bytes, Namespace = ns,
+                    });
+                }
             }
+            // An item of another shape than libnftables writes (found by fuzzing the reader) is left
+            // out, as `nft` itself skips what it cannot print, rather than failing the whole view.
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or ArgumentException) { }
         }
         return result;
     }

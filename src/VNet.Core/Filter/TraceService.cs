@@ -105,30 +105,7 @@ public sealed class TraceService
                 }
                 foreach (var m in msgs)
                 {
-                    if (m.Type != NftTrace) continue;
-                    var a = m.Attributes(4);
-                    string table = a.String(1) ?? "";
-                    if (table == Table) continue; // our own marking rule
-                    string family = m.Payload.Span[0] switch { 2 => "ip", 10 => "ip6", 1 => "inet", 7 => "bridge", _ => m.Payload.Span[0].ToString() };
-                    string chain = a.String(2) ?? "";
-                    long? handle = a.Find(3, out var hv) && hv.Length >= 8 ? (long)BinaryPrimitives.ReadUInt64BigEndian(hv.Span) : null;
-                    uint type = a.Be32(4) ?? 0;
-                    int? code = a.Nested(5)?.Be32(1) is uint c ? unchecked((int)c) : null;
-                    string? jumpTo = a.Nested(5)?.String(2);
-                    uint? policy = a.Be32(16);
-                    string verdict = type == 1 ? Verdict(policy.HasValue ? (int)policy.Value : code ?? 1, null) + " (policy)" : Verdict(code, jumpTo);
-                    int? iif = (int?)a.Be32(10), oif = (int?)a.Be32(12);
-                    rules.TryGetValue((family, table, chain, handle ?? -1), out var text);
-                    steps.Add(new NetTraceStep
-                    {
-                        Step = steps.Count + 1, TraceId = a.Be32(6) ?? 0, Family = family, Table = table, Chain = chain,
-                        // A "rule" event without a rule handle is the one that opens a chain's trace and
-                        // carries the packet's headers (`nft monitor trace` prints it as "packet:").
-                        Type = type switch { 1 => "policy", 2 => "return", 3 when handle != null => "rule", _ => "packet" },
-                        RuleHandle = handle, Rule = text, Verdict = verdict,
-                        InInterface = iif is int i && links.TryGetValue(i, out var iname) ? iname : iif?.ToString(),
-                        OutInterface = oif is int o && links.TryGetValue(o, out var oname) ? oname : oif?.ToString(),
-                    });
+                    if (ParseEvent(m, steps.Count + 1, rules, links) is { } step) steps.Add(step);
                 }
             }
         }
@@ -144,6 +121,41 @@ public sealed class TraceService
             Step = i + 1, TraceId = s.TraceId, Family = s.Family, Table = s.Table, Chain = s.Chain, Type = s.Type,
             RuleHandle = s.RuleHandle, Rule = s.Rule, Verdict = s.Verdict, InInterface = s.InInterface, OutInterface = s.OutInterface,
         }).ToList();
+    }
+
+    /// <summary>
+    /// One NFT_MSG_TRACE event as a step (null for other messages and for VNet's own marking rule),
+    /// with its rule's text and interface names looked up in what the caller read beforehand.
+    /// </summary>
+    internal static NetTraceStep? ParseEvent(NetlinkMessage m, int step,
+        IReadOnlyDictionary<(string Family, string Table, string Chain, long Handle), string> rules, IReadOnlyDictionary<int, string> links)
+    {
+        if (m.Type != NftTrace) return null;
+        var a = m.Attributes(4);
+        string table = a.String(1) ?? "";
+        if (table == Table) return null; // our own marking rule
+        // The nfgenmsg header first: an event too short for it is malformed (found by fuzzing).
+        byte fam = m.Fixed(4)[0];
+        string family = fam switch { 2 => "ip", 10 => "ip6", 1 => "inet", 7 => "bridge", _ => fam.ToString() };
+        string chain = a.String(2) ?? "";
+        long? handle = a.Find(3, out var hv) && hv.Length >= 8 ? (long)BinaryPrimitives.ReadUInt64BigEndian(hv.Span) : null;
+        uint type = a.Be32(4) ?? 0;
+        int? code = a.Nested(5)?.Be32(1) is uint c ? unchecked((int)c) : null;
+        string? jumpTo = a.Nested(5)?.String(2);
+        uint? policy = a.Be32(16);
+        string verdict = type == 1 ? Verdict(policy.HasValue ? (int)policy.Value : code ?? 1, null) + " (policy)" : Verdict(code, jumpTo);
+        int? iif = (int?)a.Be32(10), oif = (int?)a.Be32(12);
+        rules.TryGetValue((family, table, chain, handle ?? -1), out var text);
+        return new NetTraceStep
+        {
+            Step = step, TraceId = a.Be32(6) ?? 0, Family = family, Table = table, Chain = chain,
+            // A "rule" event without a rule handle is the one that opens a chain's trace and
+            // carries the packet's headers (`nft monitor trace` prints it as "packet:").
+            Type = type switch { 1 => "policy", 2 => "return", 3 when handle != null => "rule", _ => "packet" },
+            RuleHandle = handle, Rule = text, Verdict = verdict,
+            InInterface = iif is int i && links.TryGetValue(i, out var iname) ? iname : iif?.ToString(),
+            OutInterface = oif is int o && links.TryGetValue(o, out var oname) ? oname : oif?.ToString(),
+        };
     }
 
     private void Probe(string ns, string proto, IPAddress dst, int? port)

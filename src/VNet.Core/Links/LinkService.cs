@@ -124,12 +124,14 @@ public sealed class LinkService
     internal NetLink Get(string name, string? ns, bool resolveMaster) =>
         TryGet(name, ns, resolveMaster) ?? throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, name, name, NsText(ns));
 
-    public NetLink? TryGetByIndex(int index, string? ns = null)
+    public NetLink? TryGetByIndex(int index, string? ns = null) => TryGetByIndex(index, ns, resolveMaster: true);
+
+    private NetLink? TryGetByIndex(int index, string? ns, bool resolveMaster)
     {
         var req = new NetlinkWriter(Rtm.GETLINK, Nl.F_REQUEST);
         IfInfoMsg.Write(req, index);
         req.AttrU32(Ifla.EXT_MASK, Ifla.RTEXT_FILTER_SKIP_STATS);
-        return GetOne(req, ns, index);
+        return GetOne(req, ns, index, resolveMaster);
     }
 
     private NetLink? GetOne(NetlinkWriter req, string? ns, object target, bool resolveMaster = true)
@@ -147,7 +149,10 @@ public sealed class LinkService
         {
             if (m.Type != Rtm.NEWLINK) continue;
             var link = Parse(m, ns, null);
-            if (resolveMaster && link.MasterIndex is int mi) NameMaster(link, TryGetByIndex(mi, ns));
+            // Only the master's name and kind are needed, not its own master: one level, so a link
+            // the kernel (or a fuzzer) reports as its own master cannot recurse until the stack
+            // overflows and takes the user's pwsh with it (afl-fuzz found that).
+            if (resolveMaster && link.MasterIndex is int mi) NameMaster(link, TryGetByIndex(mi, ns, resolveMaster: false));
             return link;
         }
         return null;

@@ -4,8 +4,8 @@ using VNet.Core.Native;
 namespace VNet.Core.Netlink;
 
 /// <summary>
-/// One netlink socket, bound in the network namespace it was created in (a socket keeps that
-/// namespace for its whole life, so no thread ever needs to switch to use it). Requests ask for
+/// One netlink conversation over a connection (the kernel's socket, see KernelConnection; a fake in
+/// tests, see INetlinkConnection). Requests ask for
 /// an ACK and come back with the kernel's errno and extended-ACK text; dumps collect every
 /// multipart message, check sequence numbers and restart when the kernel flags NLM_F_DUMP_INTR.
 /// Not thread-safe: one caller at a time.
@@ -13,39 +13,29 @@ namespace VNet.Core.Netlink;
 internal sealed class NetlinkSocket : IDisposable
 {
     private const int MaxDumpRetries = 10;
-    private int _fd;
+    private readonly INetlinkConnection _conn;
     private uint _seq;
-    private byte[] _rx = new byte[64 * 1024];
 
     public NetlinkSocket(int protocol = Sys.NETLINK_ROUTE, uint groups = 0)
+        : this(new KernelConnection(protocol, groups), (uint)Environment.TickCount) { }
+
+    /// <summary>Over another transport (tests: a recording or replaying connection); the first request gets <paramref name="seq"/> + 1.</summary>
+    internal NetlinkSocket(INetlinkConnection connection, uint seq = 0)
     {
-        _fd = Sys.Socket(Sys.AF_NETLINK, Tmds.Linux.LibC.SOCK_RAW, protocol);
-        try
-        {
-            // Large receive buffer: a dump of thousands of links must not overrun (ENOBUFS).
-            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 4 * 1024 * 1024, ignoreFailure: true);
-            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF, 1024 * 1024, ignoreFailure: true);
-            // Extended ACK: the kernel explains its refusals in words. CAP_ACK: errors do not echo the request back.
-            Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_EXT_ACK, 1, ignoreFailure: true);
-            Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_CAP_ACK, 1, ignoreFailure: true);
-            PortId = Sys.BindNetlink(_fd, groups);
-            _seq = (uint)Environment.TickCount;
-        }
-        catch
-        {
-            Sys.Close(_fd);
-            throw;
-        }
+        _conn = connection;
+        _seq = seq;
     }
 
-    public uint PortId { get; }
-    public int Fd => _fd;
+    public uint PortId => _conn.PortId;
+
+    /// <summary>The kernel socket's descriptor, to poll several sockets at once; only a kernel connection has one.</summary>
+    internal int Fd => _conn is KernelConnection k ? k.Fd : throw new InvalidOperationException("This netlink connection has no descriptor to poll.");
 
     /// <summary>Sends a request with NLM_F_ACK and waits for its ACK; returns any replies before it (NLM_F_ECHO).</summary>
     public List<NetlinkMessage> Request(NetlinkWriter msg, string doing, object? target)
     {
         uint seq = ++_seq;
-        Sys.Send(_fd, msg.Finish(seq));
+        _conn.Send(msg.Finish(seq));
         var replies = new List<NetlinkMessage>();
         while (true)
         {
@@ -73,7 +63,7 @@ internal sealed class NetlinkSocket : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             uint seq = ++_seq;
-            Sys.Send(_fd, msg.Finish(seq));
+            _conn.Send(msg.Finish(seq));
             var result = new List<NetlinkMessage>();
             bool interrupted = false;
             bool done = false;
@@ -102,17 +92,10 @@ internal sealed class NetlinkSocket : IDisposable
     }
 
     /// <summary>For event sockets (multicast groups): the next datagram, or null when none came within the timeout.</summary>
-    public List<NetlinkMessage>? ReceiveDatagram(int timeoutMs) => Sys.WaitReadable(_fd, timeoutMs) ? ReceiveDatagram() : null;
+    public List<NetlinkMessage>? ReceiveDatagram(int timeoutMs) => _conn.WaitReadable(timeoutMs) ? ReceiveDatagram() : null;
 
-    /// <summary>Receives one datagram, growing the buffer first so that nothing is ever truncated.</summary>
-    public List<NetlinkMessage> ReceiveDatagram()
-    {
-        int need = Sys.PeekLength(_fd);
-        if (need > _rx.Length) _rx = new byte[Math.Max(need, _rx.Length * 2)];
-        int n = Sys.Receive(_fd, _rx);
-        // Copy out: the messages outlive the buffer, which the next receive reuses.
-        return NetlinkMessage.ParseAll(_rx.AsSpan(0, n).ToArray());
-    }
+    /// <summary>Receives one datagram and splits it into messages.</summary>
+    public List<NetlinkMessage> ReceiveDatagram() => NetlinkMessage.ParseAll(_conn.Receive());
 
     /// <summary>
     /// Reads an NLMSG_ERROR payload: the negative errno, the echoed request header (whole request
@@ -126,19 +109,18 @@ internal sealed class NetlinkSocket : IDisposable
         string? text = null;
         if ((m.Flags & Nl.F_ACK_TLVS) != 0 && p.Length >= 4 + Nl.HeaderLength)
         {
-            int inner = Nl.HeaderLength;
+            uint inner = Nl.HeaderLength;
             if ((m.Flags & Nl.F_CAPPED) == 0)
-                inner = (int)BinaryPrimitives.ReadUInt32LittleEndian(p.Slice(4));
-            int tlvStart = 4 + Nl.Align(inner);
-            if (tlvStart <= p.Length)
-                text = AttributeSet.Parse(m.Payload.Slice(tlvStart)).String(Nl.ERR_ATTR_MSG);
+                inner = BinaryPrimitives.ReadUInt32LittleEndian(p.Slice(4));
+            // The echoed request's length is read from the wire: one that does not fit the payload
+            // (afl-fuzz found lengths that wrapped negative) leaves no room for the extended ACK, and
+            // the errno before it still stands.
+            long tlvStart = 4 + (((long)inner + 3) & ~3L);
+            if (inner >= Nl.HeaderLength && tlvStart <= p.Length)
+                text = AttributeSet.Parse(m.Payload.Slice((int)tlvStart)).String(Nl.ERR_ATTR_MSG);
         }
         return (err, string.IsNullOrEmpty(text) ? null : text);
     }
 
-    public void Dispose()
-    {
-        int fd = Interlocked.Exchange(ref _fd, -1);
-        Sys.Close(fd);
-    }
+    public void Dispose() => _conn.Dispose();
 }

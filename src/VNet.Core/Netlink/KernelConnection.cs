@@ -1,0 +1,58 @@
+using VNet.Core.Native;
+
+namespace VNet.Core.Netlink;
+
+/// <summary>
+/// A netlink socket of the kernel, bound in the network namespace it was created in (a socket keeps
+/// that namespace for its whole life, so no thread ever needs to switch to use it).
+/// </summary>
+internal sealed class KernelConnection : INetlinkConnection
+{
+    private int _fd;
+
+    /// <summary>The socket's descriptor, for a poll over several sockets (Watch-NetEvent).</summary>
+    internal int Fd => _fd;
+    private byte[] _rx = new byte[64 * 1024];
+
+    public KernelConnection(int protocol, uint groups)
+    {
+        _fd = Sys.Socket(Sys.AF_NETLINK, Tmds.Linux.LibC.SOCK_RAW, protocol);
+        try
+        {
+            // Large receive buffer: a dump of thousands of links must not overrun (ENOBUFS).
+            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 4 * 1024 * 1024, ignoreFailure: true);
+            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF, 1024 * 1024, ignoreFailure: true);
+            // Extended ACK: the kernel explains its refusals in words. CAP_ACK: errors do not echo the request back.
+            Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_EXT_ACK, 1, ignoreFailure: true);
+            Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_CAP_ACK, 1, ignoreFailure: true);
+            PortId = Sys.BindNetlink(_fd, groups);
+        }
+        catch
+        {
+            Sys.Close(_fd);
+            throw;
+        }
+    }
+
+    public uint PortId { get; }
+
+    public void Send(ReadOnlySpan<byte> request) => Sys.Send(_fd, request);
+
+    /// <summary>Receives one datagram, growing the buffer first so that nothing is ever truncated.</summary>
+    public ReadOnlyMemory<byte> Receive()
+    {
+        int need = Sys.PeekLength(_fd);
+        if (need > _rx.Length) _rx = new byte[Math.Max(need, _rx.Length * 2)];
+        int n = Sys.Receive(_fd, _rx);
+        // Copy out: the messages outlive the buffer, which the next receive reuses.
+        return _rx.AsSpan(0, n).ToArray();
+    }
+
+    public bool WaitReadable(int timeoutMs) => Sys.WaitReadable(_fd, timeoutMs);
+
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        Sys.Close(fd);
+    }
+}
