@@ -14,7 +14,7 @@ AfterAll {
 Describe 'NAT rules as data' {
     It 'masquerades out of an interface whose name holds a double quote' {
         New-VethPair 'q"x' -Namespace $h -PeerName eth0 -PeerNamespace $o | Out-Null
-        $r = Add-NatRule -Masquerade -Source 198.51.100.0/24 -OutInterface 'q"x' -Namespace $h -WarningAction SilentlyContinue -ErrorAction Stop
+        $r = Add-NatRule -Masquerade -Source 198.51.100.0/24 -OutInterface 'q"x' -Namespace $h -PassThru -WarningAction SilentlyContinue -ErrorAction Stop
         (Get-NatRule -Namespace $h | Where-Object Id -eq $r.Id).OutInterface | Should -Be 'q"x'
         (Invoke-NetNamespace $h -- nft list ruleset) -join "`n" | Should -Match ([regex]::Escape('oifname "q"x"'))
         (Get-NetFilterRule -Namespace $h -Table vnet -Chain postrouting).Rule -join "`n" | Should -Match ([regex]::Escape("vnet:$($r.Id)"))
@@ -26,7 +26,7 @@ Describe 'NAT rules as data' {
 Describe 'A pipeline of publishes' {
     It 'commits 200 publishes from the pipeline as one change' {
         $list = foreach ($i in 0..199) { [pscustomobject]@{ PublishPort = "$(20000 + $i)"; ToAddress = "198.51.100.$($i % 200 + 10)"; ToPort = '80'; Namespace = $h } }
-        $rules = $list | Add-NatRule -WarningAction SilentlyContinue -ErrorAction Stop
+        $rules = $list | Add-NatRule -PassThru -WarningAction SilentlyContinue -ErrorAction Stop
         @($rules).Count | Should -Be 200
         @(Get-NatRule -Namespace $h).Count | Should -Be 200
     }
@@ -47,7 +47,7 @@ Describe 'A pipeline of publishes' {
 
 Describe 'IPv6 NAT' {
     It 'publishes a port to an IPv6 container and removes it' {
-        $r = Add-NatRule -PublishPort 10080 -ToAddress 2001:db8:2::10 -ToPort 80 -Namespace $h -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop
+        $r = Add-NatRule -PublishPort 10080 -ToAddress 2001:db8:2::10 -ToPort 80 -Namespace $h -PassThru -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop
         $r.Id | Should -Be 'publish6-tcp-10080'
         $w -join "`n" | Should -Match 'IPv6 forwarding'
         (Get-NetIPForwarding -Namespace $h -AddressFamily IPv6).Enabled | Should -BeTrue

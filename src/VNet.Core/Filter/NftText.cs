@@ -42,7 +42,7 @@ internal static class NftText
                 }
                 case "counter":
                     return v.ValueKind == JsonValueKind.Object && v.TryGetProperty("packets", out var pk)
-                        ? $"counter packets {pk.GetInt64()} bytes {v.GetProperty("bytes").GetInt64()}" : "counter";
+                        ? $"counter packets {pk.GetRawText()} bytes {(v.TryGetProperty("bytes", out var by) ? by.GetRawText() : "0")}" : "counter";
                 case "jump": case "goto":
                     return $"{p.Name} {v.GetProperty("target").GetString()}";
                 case "masquerade": case "redirect": case "snat": case "dnat":
