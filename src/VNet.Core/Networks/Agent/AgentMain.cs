@@ -33,7 +33,7 @@ public static class AgentMain
         Detach();
         string host = args.FirstOrDefault(a => a.StartsWith("--host=", StringComparison.Ordinal))?["--host=".Length..] ?? "dotnet";
         // An agent that is exiting still holds the lock for a moment: wait for it, then serve.
-        var held = AgentLock.TryAcquire(AgentPaths.Lock, TimeSpan.FromSeconds(10));
+        var held = FileLock.TryAcquire(AgentPaths.Lock, TimeSpan.FromSeconds(10));
         if (held == null)
         {
             Log("not starting: another agent holds " + AgentPaths.Lock);
