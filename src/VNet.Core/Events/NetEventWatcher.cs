@@ -120,8 +120,7 @@ public sealed class NetEventWatcher
             foreach (var ns in list)
             {
                 var h = _ctx.Resolve(ns);
-                var s = h.IsCallersNamespace() ? new NetlinkSocket(protocol, groups)
-                    : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(protocol, groups));
+                var s = NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol, groups));
                 sockets.Add((ns, s));
             }
             // Bound before the names are read: a link made in between is seen by one or the other.
