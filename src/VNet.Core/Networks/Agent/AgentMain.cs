@@ -58,7 +58,7 @@ public static class AgentMain
 
     private static int Serve(string host)
     {
-        LocalNetworkStore.WriteAtomic(AgentPaths.Pid, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), sync: false);
+        AtomicFile.Write(AgentPaths.Pid, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), sync: false);
         // Holding the lock makes any socket file left there a dead agent's.
         TryDelete(AgentPaths.Socket);
         using var control = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
