@@ -1,3 +1,4 @@
+using VNet.Core;
 using VNet.Core.Networks;
 
 namespace VNet.PowerShell;
@@ -9,19 +10,20 @@ public abstract class NetworkCmdlet : VNetCmdlet
 
     protected NetworkService Networks => _networks ??= new NetworkService(Ctx, new LocalNetworkStore());
 
-    /// <summary>What the last operation noted beyond its result, on the verbose stream.</summary>
-    protected void WriteNotes()
+    /// <summary>
+    /// Runs the work with a <see cref="Diagnostics"/> of its own for the one core call it makes, and
+    /// writes its notes (verbose) and warnings even when it failed (an undo that could not finish is
+    /// one of the notes).
+    /// </summary>
+    protected void TryWithDiagnostics(Action<Diagnostics> work) => Try(() =>
     {
-        if (_networks == null) return;
-        foreach (var n in _networks.Notes) WriteVerbose(n);
-        _networks.Notes.Clear();
-    }
-
-    /// <summary>Runs the work and writes its notes even when it failed (an undo that could not finish is one of them).</summary>
-    protected void TryWithNotes(Action work) => Try(() =>
-    {
-        try { work(); }
-        finally { WriteNotes(); }
+        var d = new Diagnostics();
+        try { work(d); }
+        finally
+        {
+            foreach (var w in d.Warnings) WriteWarning(w);
+            foreach (var n in d.Notes) WriteVerbose(n);
+        }
     });
 
     protected static EndpointTarget Target(string? ns, string? container, int? pid) =>

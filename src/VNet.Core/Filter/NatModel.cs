@@ -57,26 +57,6 @@ internal static class NatIds
 {
     public const string Tag = "vnet:";
 
-    private static int Port(string text)
-    {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int p) || p < 1 || p > 65535)
-            throw Messages.Error("InvalidPort", VNetErrorCategory.InvalidArgument, text, text);
-        return p;
-    }
-
-    /// <summary>Parses "80" or "8000-8010"; a reversed range is an error naming it.</summary>
-    public static (int From, int To) PortRange(string? text, string parameter)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            throw Messages.Error("InvalidPort", VNetErrorCategory.InvalidArgument, text, text ?? "");
-        var parts = text.Split('-');
-        if (parts.Length > 2) throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);
-        int a = Port(parts[0].Trim());
-        int b = parts.Length == 2 ? Port(parts[1].Trim()) : a;
-        if (b < a) throw Messages.Error("InvalidPortRange", VNetErrorCategory.InvalidArgument, text, text, parameter);
-        return (a, b);
-    }
-
     public static string Range(int a, int b) => a == b ? $"{a}" : $"{a}-{b}";
 
     /// <summary>

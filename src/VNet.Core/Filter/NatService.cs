@@ -29,8 +29,8 @@ public sealed class NatService
 
     internal static bool TableExists(NetContext ctx, string? ns) => Nftables.TableExists(ctx, ns, Nftables.FamilyInet, Table);
 
-    /// <summary>Parses "80" or "8000-8010"; a reversed range is an error naming it.</summary>
-    public static (int From, int To) PortRange(string? text, string parameter) => NatIds.PortRange(text, parameter);
+    /// <summary>Parses "80" or "8000-8010"; kept for its callers, the parser is <see cref="Validation.PortRange"/> (the cmdlets check with it too).</summary>
+    public static (int From, int To) PortRange(string? text, string parameter) => Validation.PortRange(text, parameter);
 
     /// <summary>A publish's id: "publish-tcp-8080", "publish-udp-5000-5010", "publish-tcp-192.0.2.1-8080", "publish6-tcp-8080".</summary>
     internal static string PublishId(string proto, string? host, int from, int to, bool v6 = false) => NatIds.PublishId(proto, host, from, to, v6);
@@ -80,8 +80,8 @@ public sealed class NatService
                 string proto = (spec.Protocol ?? "tcp").ToLowerInvariant();
                 if (proto != "tcp" && proto != "udp")
                     throw Messages.Error("InvalidProtocol", VNetErrorCategory.InvalidArgument, spec.Protocol, spec.Protocol);
-                var (from, to) = NatIds.PortRange(spec.PublishPort, "PublishPort");
-                var (tFrom, tTo) = spec.ToPort != null ? NatIds.PortRange(spec.ToPort, "ToPort") : (from, to);
+                var (from, to) = Validation.PortRange(spec.PublishPort, "PublishPort");
+                var (tFrom, tTo) = spec.ToPort != null ? Validation.PortRange(spec.ToPort, "ToPort") : (from, to);
                 if (tTo - tFrom != 0 && tTo - tFrom != to - from)
                     throw Messages.Error("PortRangeMismatch", VNetErrorCategory.InvalidArgument, spec.ToPort, spec.PublishPort, spec.ToPort);
                 var target = Address(spec.ToAddress, "ToAddress", null, "", null);
@@ -143,7 +143,7 @@ public sealed class NatService
         }
         foreach (var r in current.Where(r => r.Kind == "Publish"))
         {
-            var (a, b) = NatIds.PortRange(r.PublishPort, "PublishPort");
+            var (a, b) = Validation.PortRange(r.PublishPort, "PublishPort");
             var m = Ports(r.AddressFamily == "IPv6", r.Protocol!, r.HostAddress);
             for (int p = a; p <= b; p++) m[p] = r.Id;
         }

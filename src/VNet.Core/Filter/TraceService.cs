@@ -82,9 +82,7 @@ public sealed class TraceService
             $"add rule ip {Table} out {match} meta nftrace set 1");
 
         var h = _ctx.Resolve(spec.Namespace);
-        using var events = h.IsCallersNamespace()
-            ? new NetlinkSocket(Native.Sys.NETLINK_NETFILTER, 1u << (int)(NfnlGroupTrace - 1))
-            : NamespaceThread.Run(h.Fd, () => new NetlinkSocket(Native.Sys.NETLINK_NETFILTER, 1u << (int)(NfnlGroupTrace - 1)));
+        using var events = NamespaceThread.RunIn(h, () => new NetlinkSocket(Native.Sys.NETLINK_NETFILTER, 1u << (int)(NfnlGroupTrace - 1)));
         Nftables.Run(_ctx, spec.Namespace, script, doing: "start a trace", target: match.ToString());
         var steps = new List<NetTraceStep>();
         try

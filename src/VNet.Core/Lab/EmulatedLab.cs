@@ -175,11 +175,7 @@ public static class EmulatedLab
 
     internal static void WriteState(LabInstance lab)
     {
-        string f = StateFile(lab.Name);
-        Directory.CreateDirectory(Path.GetDirectoryName(f)!);
-        string tmp = f + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(lab, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(tmp, f, overwrite: true); // atomic replace
+        AtomicFile.Write(StateFile(lab.Name), JsonSerializer.SerializeToUtf8Bytes(lab, new JsonSerializerOptions { WriteIndented = true }), sync: false);
     }
 
     /// <summary>A core context that works on a host as if it ran there: its namespace by default, its /run/netns for names.</summary>

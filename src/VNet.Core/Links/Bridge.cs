@@ -42,13 +42,15 @@ public sealed class BridgeService
         return Validation.FormatMac(b);
     }
 
-    /// <summary>Plugs an interface into a bridge (and brings the port up, as a switch port is useless down).</summary>
-    public BridgePort AddPort(string bridge, string iface, string? ns = null)
+    /// <summary>
+    /// Plugs an interface into a bridge (and brings the port up, as a switch port is useless down);
+    /// the MTUs it fitted to the bridge are noted in <paramref name="diagnostics"/>.
+    /// </summary>
+    public BridgePort AddPort(string bridge, string iface, string? ns = null, Diagnostics? diagnostics = null)
     {
         Validation.LinkName(iface, "Interface");
         var br = _ctx.Links.GetBridge(bridge, ns);
         var link = _ctx.Links.Get(iface, ns, resolveMaster: false);
-        Notes.Clear();
         // One request for master and up: this runs once per container in a bulk build.
         _ctx.Links.SetMaster(link.Index, br.Index, up: !link.AdminUp, ns, iface);
         var port = _ctx.Links.Get(iface, ns, resolveMaster: false);
@@ -60,7 +62,7 @@ public sealed class BridgeService
         if (port.Mtu > brMtu)
         {
             foreach (var changed in FitToMtu(bridge, brMtu, ns))
-                Notes.Add(Messages.Format("MtuFittedToBridge", changed, brMtu, bridge));
+                diagnostics?.Notes.Add(Messages.Format("MtuFittedToBridge", changed, brMtu, bridge));
             port = _ctx.Links.Get(iface, ns, resolveMaster: false);
         }
         return ToPort(port, bridge, ns);
@@ -102,9 +104,6 @@ public sealed class BridgeService
         }
         return changed;
     }
-
-    /// <summary>What AddPort and the like said for -Verbose (MTUs fitted to the bridge).</summary>
-    public List<string> Notes { get; } = new();
 
     /// <summary>
     /// The MTU a new port of <paramref name="bridge"/> should get: the bridge's when it is below the

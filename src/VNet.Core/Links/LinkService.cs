@@ -319,6 +319,23 @@ public sealed class LinkService
         }
     }
 
+    /// <summary>
+    /// Moves a link just made (down) into <paramref name="toNamespace"/> and brings it up there; when
+    /// that fails the link is removed, so a failed create leaves nothing (macvlan and VLAN children).
+    /// </summary>
+    internal NetLink MoveNewLink(string name, string? ns, string toNamespace)
+    {
+        try
+        {
+            return Set(name, new LinkChange { ToNamespace = toNamespace, Up = true }, ns);
+        }
+        catch
+        {
+            Remove(name, ns);
+            throw;
+        }
+    }
+
     /// <summary>Creates a link of a kind that needs only a name and an optional MTU/MAC (bridge and friends).</summary>
     internal NetLink CreateSimple(string name, string kind, string? ns, int? mtu, string? macAddress, bool up,
         Action<NetlinkWriter>? infoData = null, Action<NetlinkWriter>? extra = null)

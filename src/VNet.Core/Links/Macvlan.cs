@@ -27,15 +27,6 @@ public sealed class MacvlanService
         _ctx.Links.CreateSimple(name, "macvlan", ns, mtu, macAddress, up: target == null,
             infoData: w => w.AttrU32(MODE, m),
             extra: w => w.AttrU32(Netlink.Ifla.LINK, (uint)p.Index));
-        if (target == null) return _ctx.Links.Get(name, ns);
-        try
-        {
-            return _ctx.Links.Set(name, new LinkChange { ToNamespace = toNamespace, Up = true }, ns);
-        }
-        catch
-        {
-            _ctx.Links.Remove(name, ns);
-            throw;
-        }
+        return target == null ? _ctx.Links.Get(name, ns) : _ctx.Links.MoveNewLink(name, ns, toNamespace!);
     }
 }

@@ -52,15 +52,6 @@ public sealed class VlanService
             throw new VNetException("VlanNotSupported", VNetErrorCategory.NotImplemented,
                 Messages.Format("VlanNotSupported", name, reason), name, e.Errno, e.KernelMessage, e);
         }
-        if (target == null) return _ctx.Links.Get(name, ns);
-        try
-        {
-            return _ctx.Links.Set(name, new LinkChange { ToNamespace = toNamespace, Up = true }, ns);
-        }
-        catch
-        {
-            _ctx.Links.Remove(name, ns);
-            throw;
-        }
+        return target == null ? _ctx.Links.Get(name, ns) : _ctx.Links.MoveNewLink(name, ns, toNamespace!);
     }
 }

@@ -23,12 +23,26 @@ public sealed class FileLock : IDisposable
     /// Takes the lock, polling every few milliseconds until <paramref name="timeout"/>; then throws
     /// LockTimeout naming <paramref name="what"/> and the process that holds it.
     /// </summary>
-    public static FileLock Acquire(string path, TimeSpan timeout, string what)
+    public static FileLock Acquire(string path, TimeSpan timeout, string what) =>
+        Take(path, timeout, out string holder)
+            ?? throw Messages.Error("LockTimeout", VNetErrorCategory.ResourceBusy, what, what, holder, timeout.TotalSeconds, path);
+
+    /// <summary>
+    /// The lock, waiting up to <paramref name="timeout"/> (<see cref="TimeSpan.Zero"/>: one try);
+    /// null when another still holds it then. For callers to whom a held lock is an answer, not an
+    /// error (is the agent still running, is another caller starting it).
+    /// </summary>
+    public static FileLock? TryAcquire(string path, TimeSpan timeout) => Take(path, timeout, out _);
+
+    private static FileLock? Take(string path, TimeSpan timeout, out string holder)
     {
+        holder = "";
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        // Opened with open(2), not by path through FileStream: .NET takes its own flock (LOCK_SH)
-        // when it opens a path, which fails at once, as "used by another process", while another
-        // holder has the LOCK_EX below. A FileStream over a handle takes none.
+        // Opened with open(2), not by path through FileStream: .NET on Linux takes a flock of its own
+        // (LOCK_SH, without FileShare.None) on every path it opens, so while another process holds
+        // the LOCK_EX below the open itself would fail at once with "being used by another process"
+        // instead of waiting. A FileStream over a handle takes none. (Sys.Open adds O_CLOEXEC, so a
+        // process started while the lock is held, such as the agent, does not inherit it.)
         const int O_RDWR = 2;
         var f = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Sys.Open(path, O_RDWR | Sys.O_CREAT, 0x1a4 /* 0644 */), ownsHandle: true), FileAccess.ReadWrite);
         int fd = (int)f.SafeFileHandle.DangerousGetHandle();
@@ -44,9 +58,9 @@ public sealed class FileLock : IDisposable
             }
             if (DateTime.UtcNow >= deadline)
             {
-                string holder = ReadHolder(f);
+                holder = ReadHolder(f);
                 f.Dispose();
-                throw Messages.Error("LockTimeout", VNetErrorCategory.ResourceBusy, what, what, holder, timeout.TotalSeconds, path);
+                return null;
             }
             Thread.Sleep(wait);
             wait = Math.Min(wait * 2, 20);

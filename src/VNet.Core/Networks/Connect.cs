@@ -41,9 +41,9 @@ public sealed partial class NetworkService
     /// or a process's namespace) to a network and returns the endpoint. See the comment at the top
     /// of this file for the steps and what a crash at each leaves.
     /// </summary>
-    public ContainerEndpoint Connect(ConnectSpec spec)
+    public ContainerEndpoint Connect(ConnectSpec spec, Diagnostics? diagnostics = null)
     {
-        Notes.Clear();
+        var d = diagnostics ?? Diagnostics.Discard;
         var net = Definition(spec.Network);
         var drv = Driver(net);
 
@@ -84,14 +84,14 @@ public sealed partial class NetworkService
 
         using var lk = LockExisting(net);
         // The cheap part of Repair: a bridge a reboot took, and this namespace's own leftovers.
-        if (drv.Ensure(net, Store) is string repaired) Notes.Add(repaired);
+        if (drv.Ensure(net, Store, d) is string repaired) d.Notes.Add(repaired);
         if (Store.GetEndpoint(net.Name, id) is { } old)
         {
             bool alive = NamespaceAlive(old);
             if (old.State == EndpointState.Active && alive && drv.InterfaceExists(net, old, alive))
                 throw Messages.Error("AlreadyConnected", VNetErrorCategory.ResourceExists, target.Display, target.Display, net.Name, old.InterfaceName, string.Join(", ", old.Addresses));
             Release(net, drv, old);
-            Notes.Add(Messages.Format("StaleEndpointReleased", target.Display, net.Name, old.State));
+            d.Notes.Add(Messages.Format("StaleEndpointReleased", target.Display, net.Name, old.State));
         }
 
         var ep = new ContainerEndpoint
@@ -120,7 +120,7 @@ public sealed partial class NetworkService
                 }
                 else
                 {
-                    a = Ipam.ClaimDynamic(Store, net, sub, id) ?? ClaimAfterRepair(net, drv, sub, id);
+                    a = Ipam.ClaimDynamic(Store, net, sub, id) ?? ClaimAfterRepair(net, drv, sub, id, d);
                 }
                 undo.Add($"release {a}", () => { if (Store.AddressHolder(net.Name, a) == id) Store.ReleaseAddress(net.Name, a); });
                 ep.Addresses.Add($"{a}/{prefix.PrefixLength}");
@@ -141,10 +141,7 @@ public sealed partial class NetworkService
             CrashTestPause("attached");
             if (publish != null)
             {
-                var d = new Diagnostics();
                 var rule = Ctx.Nat.Add(publish, d);
-                Notes.AddRange(d.Notes);
-                Notes.AddRange(d.Warnings);
                 undo.Add($"remove NAT rule {rule.Id}", () => Ctx.Nat.Remove(rule.Id));
             }
             ep.State = EndpointState.Active;
@@ -156,7 +153,7 @@ public sealed partial class NetworkService
         }
         catch
         {
-            foreach (var f in undo.Run()) Notes.Add(f);
+            foreach (var f in undo.Run()) d.Notes.Add(f);
             throw;
         }
     }
@@ -165,10 +162,10 @@ public sealed partial class NetworkService
     /// The range looked full: release leases that a crash or a vanished namespace left (the
     /// garbage collection of Repair, for this network, under the lock already held), then try once more.
     /// </summary>
-    private IPAddress ClaimAfterRepair(ContainerNetwork net, Drivers.INetworkDriver drv, NetworkSubnet sub, string id)
+    private IPAddress ClaimAfterRepair(ContainerNetwork net, Drivers.INetworkDriver drv, NetworkSubnet sub, string id, Diagnostics d)
     {
         var repairs = RepairLocked(net, drv, skipEndpoint: id);
-        foreach (var r in repairs) Notes.Add($"{r.What} {r.Name}: {r.Action} ({r.Reason})");
+        foreach (var r in repairs) d.Notes.Add($"{r.What} {r.Name}: {r.Action} ({r.Reason})");
         return Ipam.ClaimDynamic(Store, net, sub, id)
             ?? throw Messages.Error("NetworkExhausted", VNetErrorCategory.ResourceBusy, net.Name, net.Name, sub.IPRange ?? sub.Subnet);
     }

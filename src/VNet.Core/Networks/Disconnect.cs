@@ -8,10 +8,10 @@ public sealed partial class NetworkService
     /// `docker network disconnect`: removes the endpoint's interface, publishes, names and address
     /// leases. Quiet (false) when the namespace is not connected, unless <paramref name="strict"/>;
     /// frees the lease even when the namespace is already gone (found by the name it was connected under).
+    /// <paramref name="diagnostics"/> is taken as by every change of this service; nothing goes into it yet.
     /// </summary>
-    public bool Disconnect(string network, EndpointTarget target, bool strict = false)
+    public bool Disconnect(string network, EndpointTarget target, bool strict = false, Diagnostics? diagnostics = null)
     {
-        Notes.Clear();
         var net = Definition(network);
         var drv = Driver(net);
         using var lk = LockExisting(net);

@@ -78,7 +78,7 @@ public sealed class LocalNetworkStore : INetworkStore
     public ContainerNetwork? GetDefinition(string name) => ReadJson<ContainerNetwork>(Path.Combine(DefinitionDir, Safe(name) + ".json"));
 
     public void SaveNetwork(ContainerNetwork network) =>
-        WriteAtomic(Path.Combine(DefinitionDir, Safe(network.Name) + ".json"), JsonSerializer.SerializeToUtf8Bytes(network, Json));
+        AtomicFile.Write(Path.Combine(DefinitionDir, Safe(network.Name) + ".json"), JsonSerializer.SerializeToUtf8Bytes(network, Json));
 
     public void DeleteNetwork(string name)
     {
@@ -104,7 +104,7 @@ public sealed class LocalNetworkStore : INetworkStore
 
     public void SaveEndpoint(ContainerEndpoint endpoint)
     {
-        WriteAtomic(Path.Combine(EndpointDir(endpoint.Network), Safe(endpoint.Id) + ".json"), JsonSerializer.SerializeToUtf8Bytes(endpoint, Json));
+        AtomicFile.Write(Path.Combine(EndpointDir(endpoint.Network), Safe(endpoint.Id) + ".json"), JsonSerializer.SerializeToUtf8Bytes(endpoint, Json));
         Touch();
     }
 
@@ -170,7 +170,7 @@ public sealed class LocalNetworkStore : INetworkStore
     }
 
     public void SetLastAllocated(string network, IPAddress address) =>
-        WriteAtomic(Path.Combine(NetworkRun(network), address.AddressFamily == AddressFamily.InterNetworkV6 ? "last-6" : "last-4"),
+        AtomicFile.Write(Path.Combine(NetworkRun(network), address.AddressFamily == AddressFamily.InterNetworkV6 ? "last-6" : "last-4"),
             System.Text.Encoding.ASCII.GetBytes(address.ToString()), sync: false);
 
     public long Version()
@@ -198,19 +198,5 @@ public sealed class LocalNetworkStore : INetworkStore
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
         catch (JsonException) { return null; } // never half a file (atomic writes), but a hand edit may break one
-    }
-
-    /// <summary>Temp file in the same folder, fsync, rename: the old content or the new, never half.</summary>
-    internal static void WriteAtomic(string path, byte[] content, bool sync = true)
-    {
-        string dir = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(dir);
-        string tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp");
-        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        {
-            f.Write(content);
-            f.Flush(flushToDisk: sync);
-        }
-        File.Move(tmp, path, overwrite: true);
     }
 }

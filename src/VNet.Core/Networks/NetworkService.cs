@@ -8,7 +8,8 @@ namespace VNet.Core.Networks;
 /// Disconnect, endpoints and Repair in the files beside this one. Every change takes the store's
 /// locks (the kernel drops them when a holder dies) and keeps an undo list, so a failure leaves
 /// nothing behind and a crash leaves nothing Repair cannot explain. The kernel-object services
-/// below never call up into this layer.
+/// below never call up into this layer. What a call did beyond its result goes into the
+/// <see cref="Diagnostics"/> the caller passes to that call (nothing is kept on the service).
 /// </summary>
 public sealed partial class NetworkService
 {
@@ -32,14 +33,11 @@ public sealed partial class NetworkService
 
     public NetContext Ctx { get; }
     public INetworkStore Store { get; }
-    /// <summary>What the last operation did beyond the obvious (for -Verbose).</summary>
-    public List<string> Notes { get; } = new();
-
     internal INetworkDriver Driver(ContainerNetwork net) => net.Driver switch
     {
-        "bridge" => new BridgeDriver(Ctx, Notes),
-        "macvlan" => new MacvlanDriver(Ctx, Notes),
-        "none" => new NoneDriver(Ctx, Notes),
+        "bridge" => new BridgeDriver(Ctx),
+        "macvlan" => new MacvlanDriver(Ctx),
+        "none" => new NoneDriver(Ctx),
         _ => throw Messages.Error("UnknownNetworkDriver", VNetErrorCategory.InvalidArgument, net.Driver, net.Driver, string.Join(", ", NetworkDefinition.Drivers)),
     };
 
@@ -48,9 +46,9 @@ public sealed partial class NetworkService
     /// whose settings match what was given is returned quietly (and repaired when a reboot took its
     /// bridge); one whose settings differ is an error naming the difference.
     /// </summary>
-    public ContainerNetwork Create(NetworkSpec spec, bool force = false)
+    public ContainerNetwork Create(NetworkSpec spec, bool force = false, Diagnostics? diagnostics = null)
     {
-        Notes.Clear();
+        var d = diagnostics ?? Diagnostics.Discard;
         NetworkDefinition.ValidateName(spec.Name);
         string driver = NetworkDefinition.ValidateDriver(spec.Driver);
         if (spec.Parent != null && driver != "macvlan")
@@ -76,8 +74,8 @@ public sealed partial class NetworkService
             if (NetworkDefinition.Difference(existing, want, spec) is var (setting, have, asked))
                 throw Messages.Error("NetworkSettingsDiffer", VNetErrorCategory.ResourceExists, spec.Name, spec.Name, setting, have, asked);
             using (Store.LockNetwork(existing.Name, NetworkLockTimeout))
-                if (Driver(existing).Ensure(existing, Store) is string note) Notes.Add(note);
-            Notes.Add(Messages.Format("NetworkAlreadyExists", spec.Name));
+                if (Driver(existing).Ensure(existing, Store, d) is string note) d.Notes.Add(note);
+            d.Notes.Add(Messages.Format("NetworkAlreadyExists", spec.Name));
             return Store.GetNetwork(spec.Name) ?? existing;
         }
         foreach (var p in subnets)
@@ -90,7 +88,7 @@ public sealed partial class NetworkService
             var (pools, source) = AddressPools.Load();
             var picked = AddressPools.Pick(pools, TakenPrefixes(all))
                 ?? throw Messages.Error("NoFreeSubnet", VNetErrorCategory.ResourceBusy, spec.Name, spec.Name, string.Join("; ", pools), source);
-            Notes.Add(Messages.Format("SubnetPicked", SubnetMath.Text(picked), spec.Name, source));
+            d.Notes.Add(Messages.Format("SubnetPicked", SubnetMath.Text(picked), spec.Name, source));
             subnets.Insert(0, picked);
         }
         var net = NetworkDefinition.Build(spec, driver, subnets, NetworkDefinition.NewId());
@@ -99,13 +97,13 @@ public sealed partial class NetworkService
         var undo = new UndoList();
         try
         {
-            drv.Create(net, undo);
+            drv.Create(net, undo, d);
             Store.SaveNetwork(net);
             undo.Commit();
         }
         catch
         {
-            foreach (var f in undo.Run()) Notes.Add(f);
+            foreach (var f in undo.Run()) d.Notes.Add(f);
             throw;
         }
         return Store.GetNetwork(net.Name) ?? net;
@@ -177,9 +175,9 @@ public sealed partial class NetworkService
     /// it disconnects them first. Afterwards no bridge, rule, lease or name of the network is left.
     /// Returns false when there was no such network (an error with <paramref name="strict"/>).
     /// </summary>
-    public bool Remove(string name, bool force = false, bool strict = false)
+    public bool Remove(string name, bool force = false, bool strict = false, Diagnostics? diagnostics = null)
     {
-        Notes.Clear();
+        var d = diagnostics ?? Diagnostics.Discard;
         NetworkDefinition.ValidateName(name);
         using var lk = Store.LockNetworks(NetworksLockTimeout);
         using var ln = Store.LockNetwork(name, NetworkLockTimeout);
@@ -199,7 +197,7 @@ public sealed partial class NetworkService
         foreach (var ep in eps)
         {
             Release(net, drv, ep);
-            Notes.Add(Messages.Format("EndpointDisconnected", Describe(ep), name));
+            d.Notes.Add(Messages.Format("EndpointDisconnected", Describe(ep), name));
         }
         drv.Delete(net);
         // Leases of endpoints whose records were lost go with the network's runtime folder.

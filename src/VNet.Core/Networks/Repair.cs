@@ -27,9 +27,9 @@ public sealed partial class NetworkService
     /// interface is gone; releases leases that no record holds; removes host ends on the bridge
     /// that no record names. Returns one object per repair.
     /// </summary>
-    public List<NetworkRepair> Repair(string? network = null)
+    public List<NetworkRepair> Repair(string? network = null, Diagnostics? diagnostics = null)
     {
-        Notes.Clear();
+        var d = diagnostics ?? Diagnostics.Discard;
         var nets = network != null ? new[] { Get(network) } : Store.ListNetworks();
         var result = new List<NetworkRepair>();
         foreach (var net in nets)
@@ -39,7 +39,7 @@ public sealed partial class NetworkService
             try { lk = LockExisting(net); }
             catch (VNetException e) when (network == null && e.ErrorId == "NetworkNotFound") { continue; } // removed meanwhile
             using var _ = lk;
-            if (drv.Ensure(net, Store) is string note)
+            if (drv.Ensure(net, Store, d) is string note)
                 result.Add(new NetworkRepair { Network = net.Name, What = "Bridge", Name = net.BridgeName ?? "", Action = "Recreated", Reason = note });
             result.AddRange(RepairLocked(net, drv, skipEndpoint: null));
         }

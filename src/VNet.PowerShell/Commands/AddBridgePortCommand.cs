@@ -36,8 +36,9 @@ public sealed class AddBridgePortCommand : VNetCmdlet
             if (!ShouldProcess($"{i}{In(Namespace)}", $"Add to bridge '{Bridge}'")) continue;
             Try(() =>
             {
-                var port = Ctx.Bridges.AddPort(Bridge, i, Namespace);
-                foreach (var note in Ctx.Bridges.Notes) WriteVerbose(note);
+                var d = new VNet.Core.Diagnostics();
+                var port = Ctx.Bridges.AddPort(Bridge, i, Namespace, d);
+                foreach (var note in d.Notes) WriteVerbose(note);
                 if (PassThru) WriteObject(port);
             });
         }

@@ -38,10 +38,10 @@ public sealed class ConnectContainerNetworkCommand : NetworkCmdlet
     {
         var target = Target(Namespace, Container, ParameterSetName == "ProcessId" ? ProcessId : null);
         if (!ShouldProcess($"{target} -> network '{Network}'", "Connect to container network")) return;
-        TryWithNotes(() => WriteObject(Networks.Connect(new ConnectSpec
+        TryWithDiagnostics(d => WriteObject(Networks.Connect(new ConnectSpec
         {
             Network = Network, Target = target, IPAddress = IPAddress, Alias = Alias, InterfaceName = InterfaceName,
             MacAddress = MacAddress, PublishPort = PublishPort, ToPort = ToPort, Protocol = Protocol,
-        })));
+        }, d)));
     }
 }

@@ -30,9 +30,9 @@ public sealed class DisconnectContainerNetworkCommand : NetworkCmdlet
     {
         var target = Target(Namespace, Container, ParameterSetName == "ProcessId" ? ProcessId : null);
         if (!ShouldProcess($"{target} from network '{Network}'", "Disconnect from container network")) return;
-        TryWithNotes(() =>
+        TryWithDiagnostics(d =>
         {
-            if (!Networks.Disconnect(Network, target, Strict.IsPresent))
+            if (!Networks.Disconnect(Network, target, Strict.IsPresent, d))
                 WriteVerbose($"{target} was not connected to network '{Network}'.");
         });
     }

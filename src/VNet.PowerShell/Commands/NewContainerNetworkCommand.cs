@@ -38,7 +38,7 @@ public sealed class NewContainerNetworkCommand : NetworkCmdlet
     {
         string what = $"{Name} ({Driver}{(Subnet is { Length: > 0 } ? ", " + string.Join(", ", Subnet) : "")})";
         if (!ShouldProcess(what, "Create container network")) return;
-        TryWithNotes(() =>
+        TryWithDiagnostics(d =>
         {
             Dictionary<string, string>? aux = null;
             if (AuxAddress != null)
@@ -50,7 +50,7 @@ public sealed class NewContainerNetworkCommand : NetworkCmdlet
             {
                 Name = Name, Driver = Driver, Subnet = Subnet, Gateway = Gateway, IPRange = IPRange, AuxAddress = aux,
                 Mtu = Mtu, Internal = Internal.IsPresent, Parent = Parent, BridgeName = BridgeName,
-            }, Force.IsPresent));
+            }, Force.IsPresent, d));
         });
     }
 }

@@ -22,9 +22,9 @@ public sealed class RemoveContainerNetworkCommand : NetworkCmdlet
         foreach (var n in Name)
         {
             if (!ShouldProcess(n, Force ? "Remove container network and disconnect its members" : "Remove container network")) continue;
-            TryWithNotes(() =>
+            TryWithDiagnostics(d =>
             {
-                if (!Networks.Remove(n, Force.IsPresent, Strict.IsPresent)) WriteVerbose($"Network '{n}' was already gone.");
+                if (!Networks.Remove(n, Force.IsPresent, Strict.IsPresent, d)) WriteVerbose($"Network '{n}' was already gone.");
             });
         }
     }

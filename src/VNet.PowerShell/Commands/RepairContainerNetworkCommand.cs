@@ -20,13 +20,13 @@ public sealed class RepairContainerNetworkCommand : NetworkCmdlet
         if (Name == null || Name.Length == 0)
         {
             if (!ShouldProcess("every container network", "Repair")) return;
-            TryWithNotes(() => WriteObject(Networks.Repair(), enumerateCollection: true));
+            TryWithDiagnostics(d => WriteObject(Networks.Repair(null, d), enumerateCollection: true));
             return;
         }
         foreach (var n in Name)
         {
             if (!ShouldProcess(n, "Repair container network")) continue;
-            TryWithNotes(() => WriteObject(Networks.Repair(n), enumerateCollection: true));
+            TryWithDiagnostics(d => WriteObject(Networks.Repair(n, d), enumerateCollection: true));
         }
     }
 }

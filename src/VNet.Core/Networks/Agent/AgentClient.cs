@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using VNet.Core.Native;
 
 namespace VNet.Core.Networks.Agent;
 
@@ -60,7 +61,7 @@ public static class AgentClient
     /// <summary>Starts an agent unless one answers; returns when one answers.</summary>
     public static void Start()
     {
-        using var launch = AgentLock.TryAcquire(AgentPaths.LaunchLock, StartTimeout)
+        using var launch = FileLock.TryAcquire(AgentPaths.LaunchLock, StartTimeout)
             ?? throw Messages.Error("AgentFailed", VNetErrorCategory.ResourceBusy, AgentPaths.LaunchLock, $"another caller has been starting it for {StartTimeout.TotalSeconds} s", AgentPaths.Log);
         if (Request("ping") == "ok") return; // another caller started it meanwhile
         var launcher = AgentLauncher.Launch();
@@ -96,7 +97,7 @@ public static class AgentClient
         while (DateTime.UtcNow < deadline)
         {
             if (pid == null || !Directory.Exists($"/proc/{pid}")) return true;
-            using (var free = AgentLock.TryAcquire(AgentPaths.Lock, TimeSpan.Zero))
+            using (var free = FileLock.TryAcquire(AgentPaths.Lock, TimeSpan.Zero))
                 if (free != null) return true;
             Thread.Sleep(20);
         }

@@ -33,7 +33,7 @@ public static class AgentMain
         Detach();
         string host = args.FirstOrDefault(a => a.StartsWith("--host=", StringComparison.Ordinal))?["--host=".Length..] ?? "dotnet";
         // An agent that is exiting still holds the lock for a moment: wait for it, then serve.
-        var held = AgentLock.TryAcquire(AgentPaths.Lock, TimeSpan.FromSeconds(10));
+        var held = FileLock.TryAcquire(AgentPaths.Lock, TimeSpan.FromSeconds(10));
         if (held == null)
         {
             Log("not starting: another agent holds " + AgentPaths.Lock);
@@ -58,7 +58,7 @@ public static class AgentMain
 
     private static int Serve(string host)
     {
-        LocalNetworkStore.WriteAtomic(AgentPaths.Pid, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), sync: false);
+        AtomicFile.Write(AgentPaths.Pid, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), sync: false);
         // Holding the lock makes any socket file left there a dead agent's.
         TryDelete(AgentPaths.Socket);
         using var control = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

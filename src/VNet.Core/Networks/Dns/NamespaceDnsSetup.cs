@@ -1,5 +1,6 @@
 using VNet.Core.Filter;
 using VNet.Core.Namespaces;
+using VNet.Core.Native;
 
 namespace VNet.Core.Networks.Dns;
 
@@ -78,7 +79,7 @@ public static class NamespaceDnsSetup
             string file = Path.Combine(dir, "resolv.conf");
             // A resolv.conf the user put there is theirs: VNet replaces only its own (or none).
             if (!File.Exists(file) || File.ReadAllText(file).StartsWith(Marker, StringComparison.Ordinal))
-                LocalNetworkStore.WriteAtomic(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
+                AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
         }
         Nftables.Run(ctx, Target(e), Script, doing: "redirect the namespace's DNS to VNet's resolver", target: e.Namespace);
     }

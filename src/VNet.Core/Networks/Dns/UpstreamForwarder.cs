@@ -91,47 +91,45 @@ public sealed class UpstreamForwarder
     }
 
     /// <summary>The upstream's answer over UDP, or null when no upstream answered in time.</summary>
-    public async Task<byte[]?> ForwardUdpAsync(byte[] query, CancellationToken cancel)
-    {
-        foreach (var server in Servers)
+    public Task<byte[]?> ForwardUdpAsync(byte[] query, CancellationToken cancel) =>
+        FirstAnswerAsync(SocketType.Dgram, ProtocolType.Udp, cancel, async (s, token) =>
         {
-            using var s = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(Timeout);
-            try
+            await s.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
+            var buffer = new byte[65535];
+            while (true)
             {
-                await s.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
-                await s.SendAsync(query, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                var buffer = new byte[65535];
-                while (true)
-                {
-                    int n = await s.ReceiveAsync(buffer, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    // Only the answer to this query (same id) is relayed; anything else is dropped.
-                    if (n >= 2 && buffer[0] == query[0] && buffer[1] == query[1]) return buffer[..n];
-                }
+                int n = await s.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+                // Only the answer to this query (same id) is relayed; anything else is dropped.
+                if (n >= 2 && buffer[0] == query[0] && buffer[1] == query[1]) return buffer[..n];
             }
-            catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { } // try the next one
-            catch (SocketException) { }
-        }
-        return null;
-    }
+        });
 
     /// <summary>The upstream's answer over TCP (for a client that asked over TCP, or a truncated UDP answer).</summary>
-    public async Task<byte[]?> ForwardTcpAsync(byte[] query, CancellationToken cancel)
+    public Task<byte[]?> ForwardTcpAsync(byte[] query, CancellationToken cancel) =>
+        FirstAnswerAsync(SocketType.Stream, ProtocolType.Tcp, cancel, async (s, token) =>
+        {
+            await TcpFraming.WriteMessageAsync(s, query, token).ConfigureAwait(false);
+            return await TcpFraming.ReadMessageAsync(s, token).ConfigureAwait(false);
+        });
+
+    /// <summary>
+    /// Asks the upstreams in turn, each on a socket of its own within <see cref="Timeout"/>: the
+    /// first answer, or null when none gave one (one that times out or refuses, the next is tried).
+    /// </summary>
+    private async Task<byte[]?> FirstAnswerAsync(SocketType type, ProtocolType protocol, CancellationToken cancel,
+        Func<Socket, CancellationToken, Task<byte[]?>> exchange)
     {
         foreach (var server in Servers)
         {
-            using var s = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            using var s = new Socket(server.AddressFamily, type, protocol);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(Timeout);
             try
             {
                 await s.ConnectAsync(server, timeout.Token).ConfigureAwait(false);
-                await TcpFraming.WriteMessageAsync(s, query, timeout.Token).ConfigureAwait(false);
-                var answer = await TcpFraming.ReadMessageAsync(s, timeout.Token).ConfigureAwait(false);
-                if (answer != null) return answer;
+                if (await exchange(s, timeout.Token).ConfigureAwait(false) is { } answer) return answer;
             }
-            catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { } // try the next one
             catch (SocketException) { }
         }
         return null;

@@ -14,7 +14,7 @@ internal sealed class BridgeDriver : DriverBase
     /// <summary>Where the masquerade rule's id is kept in the definition, so Remove takes exactly that rule.</summary>
     public const string MasqueradeOption = "vnet.masquerade";
 
-    public BridgeDriver(NetContext ctx, List<string> notes) : base(ctx, notes) { }
+    public BridgeDriver(NetContext ctx) : base(ctx) { }
 
     public override string? HostInterfaceName(string endpointId) => "veth" + endpointId[..11];
 
@@ -29,15 +29,14 @@ internal sealed class BridgeDriver : DriverBase
             throw Messages.Error("LinkExists", VNetErrorCategory.ResourceExists, net.BridgeName, net.BridgeName, LinkService.NsText(null));
     }
 
-    public override void Create(ContainerNetwork net, UndoList undo)
+    public override void Create(ContainerNetwork net, UndoList undo, Diagnostics diagnostics)
     {
         string br = net.BridgeName!;
         // Made down and brought up last: a bridge that is up is a finished one, so a crash in the
         // middle leaves a down bridge, which Ensure recognises as half-made and makes again.
         // Through BridgeOperations: under an iptables FORWARD policy of DROP it also gets the accept
         // that lets its members talk to each other, and removing it takes that accept along.
-        var d = new Diagnostics();
-        Ctx.BridgeOperations.Create(br, null, net.Mtu, up: false, diagnostics: d);
+        Ctx.BridgeOperations.Create(br, null, net.Mtu, up: false, diagnostics: diagnostics);
         undo.Add($"remove bridge {br}", () => Ctx.BridgeOperations.RemoveLink(br));
         foreach (var sub in net.Subnets)
         {
@@ -51,15 +50,13 @@ internal sealed class BridgeDriver : DriverBase
             var ids = new List<string>();
             foreach (var sub in net.Subnets)
             {
-                string id = Masquerade(sub.Subnet, d);
+                string id = Masquerade(sub.Subnet, diagnostics);
                 ids.Add(id);
                 undo.Add($"remove masquerade {id}", () => Ctx.Nat.Remove(id));
             }
             net.Options[MasqueradeOption] = string.Join(",", ids);
         }
-        Ctx.Nat.SetIsolated(br, true, null, d);
-        Notes.AddRange(d.Notes);
-        Notes.AddRange(d.Warnings);
+        Ctx.Nat.SetIsolated(br, true, null, diagnostics);
         Ctx.Links.SetUp(br, true);
     }
 
@@ -76,7 +73,7 @@ internal sealed class BridgeDriver : DriverBase
         }
     }
 
-    public override string? Ensure(ContainerNetwork net, INetworkStore store)
+    public override string? Ensure(ContainerNetwork net, INetworkStore store, Diagnostics diagnostics)
     {
         var link = Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false);
         if (link != null && link.AdminUp) return null;
@@ -85,7 +82,7 @@ internal sealed class BridgeDriver : DriverBase
         var undo = new UndoList();
         try
         {
-            Create(net, undo);
+            Create(net, undo, diagnostics);
             undo.Commit();
         }
         catch

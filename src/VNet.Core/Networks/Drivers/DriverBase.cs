@@ -6,18 +6,12 @@ namespace VNet.Core.Networks.Drivers;
 internal abstract class DriverBase : INetworkDriver
 {
     protected readonly NetContext Ctx;
-    /// <summary>Messages for -Verbose.</summary>
-    protected readonly List<string> Notes;
 
-    protected DriverBase(NetContext ctx, List<string> notes)
-    {
-        Ctx = ctx;
-        Notes = notes;
-    }
+    protected DriverBase(NetContext ctx) => Ctx = ctx;
 
     public abstract void Prepare(ContainerNetwork net, NetworkSpec spec);
-    public abstract void Create(ContainerNetwork net, UndoList undo);
-    public abstract string? Ensure(ContainerNetwork net, INetworkStore store);
+    public abstract void Create(ContainerNetwork net, UndoList undo, Diagnostics diagnostics);
+    public abstract string? Ensure(ContainerNetwork net, INetworkStore store, Diagnostics diagnostics);
     public abstract void Delete(ContainerNetwork net);
     public abstract void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo);
     public abstract void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive);

@@ -9,10 +9,10 @@ internal interface INetworkDriver
 {
     /// <summary>Checks that need the kernel (a parent link, its MTU) and fills the driver's defaults (the MTU), before anything is made.</summary>
     void Prepare(ContainerNetwork net, NetworkSpec spec);
-    /// <summary>Makes the network's own objects (bridge, gateway address, masquerade, isolation), registering their undo.</summary>
-    void Create(ContainerNetwork net, UndoList undo);
+    /// <summary>Makes the network's own objects (bridge, gateway address, masquerade, isolation), registering their undo; what the rules below said goes into <paramref name="diagnostics"/>.</summary>
+    void Create(ContainerNetwork net, UndoList undo, Diagnostics diagnostics);
     /// <summary>The cheap repair at the start of a Connect: re-creates what a reboot took; returns what it did, or null.</summary>
-    string? Ensure(ContainerNetwork net, INetworkStore store);
+    string? Ensure(ContainerNetwork net, INetworkStore store, Diagnostics diagnostics);
     /// <summary>Removes the network's own objects; quiet about what is already gone.</summary>
     void Delete(ContainerNetwork net);
     /// <summary>Makes the endpoint's interface inside its namespace with addresses and routes; fills in its MAC.</summary>

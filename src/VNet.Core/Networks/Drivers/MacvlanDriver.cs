@@ -10,7 +10,7 @@ namespace VNet.Core.Networks.Drivers;
 /// </summary>
 internal sealed class MacvlanDriver : DriverBase
 {
-    public MacvlanDriver(NetContext ctx, List<string> notes) : base(ctx, notes) { }
+    public MacvlanDriver(NetContext ctx) : base(ctx) { }
 
     public override void Prepare(ContainerNetwork net, NetworkSpec spec)
     {
@@ -28,9 +28,9 @@ internal sealed class MacvlanDriver : DriverBase
         net.Mtu = spec.Mtu ?? parent.Mtu;
     }
 
-    public override void Create(ContainerNetwork net, UndoList undo) { }
+    public override void Create(ContainerNetwork net, UndoList undo, Diagnostics diagnostics) { }
 
-    public override string? Ensure(ContainerNetwork net, INetworkStore store) => null;
+    public override string? Ensure(ContainerNetwork net, INetworkStore store, Diagnostics diagnostics) => null;
 
     public override void Delete(ContainerNetwork net) { }
 

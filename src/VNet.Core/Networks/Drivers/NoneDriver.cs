@@ -3,7 +3,7 @@ namespace VNet.Core.Networks.Drivers;
 /// <summary>Docker's none driver: an endpoint with only lo, up. No interface, no address, no rule.</summary>
 internal sealed class NoneDriver : DriverBase
 {
-    public NoneDriver(NetContext ctx, List<string> notes) : base(ctx, notes) { }
+    public NoneDriver(NetContext ctx) : base(ctx) { }
 
     public override void Prepare(ContainerNetwork net, NetworkSpec spec)
     {
@@ -11,8 +11,8 @@ internal sealed class NoneDriver : DriverBase
         net.Mtu = spec.Mtu ?? 0;
     }
 
-    public override void Create(ContainerNetwork net, UndoList undo) { }
-    public override string? Ensure(ContainerNetwork net, INetworkStore store) => null;
+    public override void Create(ContainerNetwork net, UndoList undo, Diagnostics diagnostics) { }
+    public override string? Ensure(ContainerNetwork net, INetworkStore store, Diagnostics diagnostics) => null;
     public override void Delete(ContainerNetwork net) { }
 
     public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo) =>
