@@ -93,10 +93,10 @@ static class DnsBench
         }
     }
 
-    private static double P(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+    internal static double P(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
 
     /// <summary>Sorted per-query latencies in microseconds, from a socket made inside the namespace.</summary>
-    private static double[] Latencies(string nsPath, IPEndPoint server, string name, int count)
+    internal static double[] Latencies(string nsPath, IPEndPoint server, string name, int count)
     {
         using var nsFile = File.OpenHandle(nsPath);
         using var s = NamespaceThread.Run((int)nsFile.DangerousGetHandle(), () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));

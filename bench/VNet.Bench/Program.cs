@@ -28,6 +28,7 @@ foreach (var w in opts.Workloads)
         case "import": bench.Import(); break;
         case "vxlan": bench.Vxlan(); break;
         case "dns": DnsBench.Run(opts.Quick); break;
+        case "connect": new ConnectBench(opts, results).Run(); break;
         default: Console.Error.WriteLine($"unknown workload {w}"); return 2;
     }
 }
@@ -65,7 +66,7 @@ sealed class Options
                 default: o.Workloads.Add(args[i]); break;
             }
         }
-        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns" }); }
+        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns", "connect" }); }
         if (o.Quick) o.Runs = Math.Min(o.Runs, 3);
         return o;
     }
