@@ -50,6 +50,8 @@ sealed class Options
     public string? Pwsh;
     public string Root = "";
     public string Out = "";
+    /// <summary>--only TEXT: run only the implementations whose name contains TEXT (connect workload).</summary>
+    public string? Only;
 
     public static Options Parse(string[] args)
     {
@@ -63,6 +65,7 @@ sealed class Options
                 case "--pwsh": o.Pwsh = args[++i]; break;
                 case "--root": o.Root = args[++i]; break;
                 case "--out": o.Out = args[++i]; break;
+                case "--only": o.Only = args[++i]; break;
                 default: o.Workloads.Add(args[i]); break;
             }
         }
