@@ -84,11 +84,17 @@ sealed class ConnectBench
         foreach (var r in rows.OrderBy(r => MedA(r.C)))
             _lines.Add($"  {r.Impl,-26} {MedA(r.C),8:F2} {$"[{r.C.Min():F2}-{r.C.Max():F2}]",15} {MedA(r.C) / bestC,7:F3} {MedA(r.D),8:F2} {MedA(r.D) / bestD,7:F3}  {r.Note}");
         if (_dns is { } l)
-            _lines.Add($"  name from inside member c1 to the agent (c{n}, {l.Length} queries): p50 {DnsBench.P(l, 50):F0} us, p99 {DnsBench.P(l, 99):F0} us, p99.9 {DnsBench.P(l, 99.9):F0} us, max {l[^1]:F0} us");
+            _lines.Add($"  name from inside member c1 to the agent (c{n}, {l.Length} queries after a first one of {_dnsFirstMs:F1} ms): p50 {DnsBench.P(l, 50):F0} us, p99 {DnsBench.P(l, 99):F0} us, p99.9 {DnsBench.P(l, 99.9):F0} us, max {l[^1]:F0} us");
+        else if (_dnsError != null)
+            _lines.Add($"  name from inside member c1 to the agent: failed ({_dnsError}; first query {_dnsFirstMs:F1} ms)");
         _dns = null;
+        _dnsError = null;
+        _dnsFirstMs = double.NaN;
     }
 
     private double[]? _dns;
+    private string? _dnsError;
+    private double _dnsFirstMs = double.NaN;
 
     /// <summary>VNet's core: the network made, one member connected first and kept (JIT, the agent's start: not timed), then N Connects.</summary>
     private (double, double) Core(int n)
@@ -112,7 +118,23 @@ sealed class ConnectBench
                 (code, o) = Sh("ip", "netns", "exec", "c1", "ping", "-c", "1", "-W", "2", "198.18.0.1");
             }
             if (code != 0) throw new InvalidOperationException("c1 does not reach its gateway: " + o);
-            _dns ??= DnsBench.Latencies("/run/netns/c1", new IPEndPoint(IPAddress.Parse("127.0.0.11"), 53), $"c{n}", 10000);
+            if (_dns == null)
+            {
+                // The first query after the Connects is timed alone (with a long timeout): the agent
+                // notices the store changed and reads it then. A failure here costs the DNS line, not the run.
+                var agent = new IPEndPoint(IPAddress.Parse("127.0.0.11"), 53);
+                try
+                {
+                    var first = Stopwatch.StartNew();
+                    DnsBench.Latencies("/run/netns/c1", agent, $"c{n}", 1, 60000);
+                    _dnsFirstMs = first.Elapsed.TotalMilliseconds;
+                    _dns = DnsBench.Latencies("/run/netns/c1", agent, $"c{n}", 10000, 10000);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
+                {
+                    _dnsError = e.Message;
+                }
+            }
             sw.Restart();
             for (int i = 1; i <= n; i++)
                 svc.Disconnect("benchnet", new EndpointTarget { Namespace = $"c{i}" });
