@@ -38,10 +38,14 @@ done
 # Debian packages the tests and demo use: the kernel tools VNet is compared with and checked by.
 APT_PACKAGES="graphviz iproute2 iputils-ping util-linux nftables iptables libnftables1 conntrack iperf3 socat netcat-openbsd busybox-static python3-pyroute2 tcpdump vagrant docker.io wget dnsutils dnsmasq-base"
 
+# Only the benchmarks' peers (bench/scripts/connect_*.sh): CNI's bridge plugin, Podman's netavark
+# with aardvark-dns, and bc for their timings. The tests never need them.
+BENCH_APT_PACKAGES="containernetworking-plugins netavark aardvark-dns bc"
+
 deps() {
   [ "$DEPS" = 1 ] || return 0
   local missing=""
-  for p in $APT_PACKAGES; do
+  for p in $APT_PACKAGES ${1:-}; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=" $p"
   done
   if [ -n "$missing" ]; then
@@ -165,7 +169,7 @@ case "$cmd" in
     tests/sandbox.sh "$PWSH" -NoProfile -NonInteractive -File "$ROOT/lab/demo.ps1" ;;
   bench)
     # Not part of the tests: side-by-side timings (bench/README.md). --quick for a short run.
-    deps; build
+    deps "$BENCH_APT_PACKAGES"; build
     dotnet build "$ROOT/bench/VNet.Bench" -c Release -nologo -clp:ErrorsOnly -v:q
     find_pwsh || PWSH=""
     tests/sandbox.sh dotnet "$ROOT/bench/VNet.Bench/bin/Release/net10.0/VNet.Bench.dll" --root "$ROOT" \

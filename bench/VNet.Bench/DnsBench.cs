@@ -93,15 +93,15 @@ static class DnsBench
         }
     }
 
-    private static double P(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+    internal static double P(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
 
     /// <summary>Sorted per-query latencies in microseconds, from a socket made inside the namespace.</summary>
-    private static double[] Latencies(string nsPath, IPEndPoint server, string name, int count)
+    internal static double[] Latencies(string nsPath, IPEndPoint server, string name, int count, int timeoutMs = 2000)
     {
         using var nsFile = File.OpenHandle(nsPath);
         using var s = NamespaceThread.Run((int)nsFile.DangerousGetHandle(), () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
         s.Connect(server);
-        s.ReceiveTimeout = 2000;
+        s.ReceiveTimeout = timeoutMs;
         var q = new Message { RD = true };
         q.Questions.Add(new Question { Name = name, Type = DnsType.A });
         var query = q.ToByteArray();

@@ -28,6 +28,7 @@ foreach (var w in opts.Workloads)
         case "import": bench.Import(); break;
         case "vxlan": bench.Vxlan(); break;
         case "dns": DnsBench.Run(opts.Quick); break;
+        case "connect": new ConnectBench(opts, results).Run(); break;
         default: Console.Error.WriteLine($"unknown workload {w}"); return 2;
     }
 }
@@ -49,6 +50,8 @@ sealed class Options
     public string? Pwsh;
     public string Root = "";
     public string Out = "";
+    /// <summary>--only TEXT: run only the implementations whose name contains TEXT (connect workload).</summary>
+    public string? Only;
 
     public static Options Parse(string[] args)
     {
@@ -62,10 +65,11 @@ sealed class Options
                 case "--pwsh": o.Pwsh = args[++i]; break;
                 case "--root": o.Root = args[++i]; break;
                 case "--out": o.Out = args[++i]; break;
+                case "--only": o.Only = args[++i]; break;
                 default: o.Workloads.Add(args[i]); break;
             }
         }
-        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns" }); }
+        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns", "connect" }); }
         if (o.Quick) o.Runs = Math.Min(o.Runs, 3);
         return o;
     }

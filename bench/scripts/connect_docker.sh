@@ -14,7 +14,7 @@ for i in $(seq 1 "$N"); do d run -d --name c$i vnet-busybox sleep 100000 >/dev/n
 t0=$(date +%s.%N)
 for i in $(seq 1 "$N"); do d network connect benchnet c$i; done
 t1=$(date +%s.%N)
-d exec c1 ping -c 1 -W 2 198.18.0.1 >/dev/null
+for try in 1 2 3 4 5; do d exec c1 ping -c 1 -W 2 198.18.0.1 >/dev/null 2>&1 && break; [ $try = 5 ] && { echo "c1 does not reach 198.18.0.1" >&2; exit 1; }; sleep 1; done
 for i in $(seq 1 "$N"); do d network disconnect benchnet c$i; done
 t2=$(date +%s.%N)
 d rm -f $(seq -f 'c%g' 1 "$N") >/dev/null

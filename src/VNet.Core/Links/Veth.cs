@@ -135,11 +135,13 @@ public sealed class VethService
                 throw;
             }
         }
-        var a = _ctx.Links.Get(spec.Name, spec.Namespace);
-        var b = _ctx.Links.Get(spec.PeerName, spec.PeerNamespace);
+        // Read back without naming the master a second time: it is the bridge asked for (a Connect per
+        // container pays for every request here).
+        var a = _ctx.Links.Get(spec.Name, spec.Namespace, resolveMaster: false);
+        var b = _ctx.Links.Get(spec.PeerName, spec.PeerNamespace, resolveMaster: false);
         return new VethPair
         {
-            Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State, Master = a.Master,
+            Name = a.Name, Namespace = spec.Namespace, Index = a.Index, MacAddress = a.MacAddress, Mtu = a.Mtu, State = a.State, Master = master != null ? spec.Bridge : null,
             PeerName = b.Name, PeerNamespace = samens ? spec.Namespace : spec.PeerNamespace, PeerNamespaceInode = peerNs.Inode,
             PeerIndex = b.Index, PeerMacAddress = b.MacAddress, PeerResolved = true,
         };

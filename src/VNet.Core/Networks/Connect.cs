@@ -173,6 +173,8 @@ public sealed partial class NetworkService
     /// <summary>eth0, or the first ethN not yet in the namespace (a second network gets eth1, as in Docker).</summary>
     private string FreeInterfaceName(string nsPath)
     {
+        // Nearly always the namespace's first network: one lookup of eth0 instead of a dump of its links.
+        if (Ctx.Links.TryGet("eth0", nsPath, resolveMaster: false) == null) return "eth0";
         var names = Ctx.Links.List(nsPath).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         for (int i = 0; ; i++)
             if (!names.Contains($"eth{i}")) return $"eth{i}";

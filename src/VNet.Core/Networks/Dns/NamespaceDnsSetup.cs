@@ -81,6 +81,10 @@ public static class NamespaceDnsSetup
             if (!File.Exists(file) || File.ReadAllText(file).StartsWith(Marker, StringComparison.Ordinal))
                 AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
         }
+        // The resolver answers on 127.0.0.11 inside the namespace: with lo down (a namespace fresh
+        // from `ip netns add`) every query times out. Container runtimes bring lo up as well (CNI's
+        // loopback plugin, Docker), so a member's lo being up is what users expect.
+        ctx.Links.SetUp("lo", true, Target(e));
         Nftables.Run(ctx, Target(e), Script, doing: "redirect the namespace's DNS to VNet's resolver", target: e.Namespace);
     }
 
