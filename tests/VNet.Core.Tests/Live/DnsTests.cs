@@ -208,7 +208,9 @@ public class DnsTests : LiveTest
         // Deleted behind VNet's back: its listener's sockets must not keep the namespace (and so
         // its veth, whose host end is on the bridge) alive.
         Assert.Equal(0, Run("ip", "netns", "delete", b).Code);
-        Ctx.Forget(b); // and this test's own handle on it
+        // And this test's own handles on it: Connect opened it by its path, the test by its name.
+        Ctx.Forget(b);
+        Ctx.Forget("/run/netns/" + b);
         Assert.True(SpinWait.SpinUntil(() => Run("ip", "link", "show", eb.HostInterface!).Code != 0, 10000),
             "the host end of the deleted namespace's veth went with it");
         Assert.Equal("203.0.113.10", NetnsExec(a, Dig("+short", a)).Out.Trim());
