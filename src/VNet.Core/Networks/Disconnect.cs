@@ -50,5 +50,31 @@ public sealed partial class NetworkService
             var a = Validation.Cidr(cidr).Address;
             if (Store.AddressHolder(net.Name, a) == ep.Id) Store.ReleaseAddress(net.Name, a);
         }
+        if (alive && ep.State == EndpointState.Active && !net.Internal) RestoreWayOut(ep);
+    }
+
+    /// <summary>
+    /// The interface that went may have carried the namespace's default route (its first network):
+    /// a namespace still in other networks gets one through them again, as Docker moves the default
+    /// gateway, or a member left in another network could reach neither the outside nor (for
+    /// processes entered with nsenter, whose queries go to the host's resolvers and are redirected
+    /// inside) its names. Only looked for when a family has no default route left.
+    /// </summary>
+    private void RestoreWayOut(ContainerEndpoint gone)
+    {
+        var have = Ctx.Routes.List(gone.NamespacePath).Where(r => r.Destination == "default").Select(r => r.AddressFamily).ToHashSet();
+        if (have.Contains("IPv4") && have.Contains("IPv6")) return;
+        foreach (var other in Store.ListNetworks())
+        {
+            if (other.Name == gone.Network || other.Internal || other.Driver == "none") continue;
+            var ep = Store.ListEndpoints(other.Name).FirstOrDefault(e => e.NamespaceInode == gone.NamespaceInode && e.State == EndpointState.Active);
+            if (ep == null) continue;
+            var def = Store.GetDefinition(other.Name);
+            if (def == null) continue;
+            // Another caller may hold that network's lock and be changing this namespace: a route
+            // that cannot be added now is a note, not a failed Disconnect.
+            try { Drivers.DriverBase.DefaultRoutes(Ctx, def, ep); }
+            catch (VNetException e) { Notes.Add(e.Message); }
+        }
     }
 }
