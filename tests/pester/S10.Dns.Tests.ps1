@@ -77,6 +77,31 @@ Describe 'S10: names inside a network' {
         (DigIn $a '+short', $d).Trim() | Should -Be '203.0.113.173'
         Disconnect-ContainerNetwork $front.Name $d
     }
+    It 'rolls Connect back when its names cannot be set up: no endpoint, lease, interface or redirect left' {
+        $r = "$p-r"
+        New-NetNamespace $r | Out-Null
+        try {
+            # /etc/netns/NAME is a file, so the namespace's resolv.conf cannot be written.
+            Set-Content "/etc/netns/$r" 'not a folder'
+            $hostIfs = @(Get-NetLink | Where-Object Master -eq $back.BridgeName).Count
+            $err = $null
+            Connect-ContainerNetwork $back.Name $r -IPAddress 203.0.113.210 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Match '^NameSetupFailed'
+            $err[0].Exception.Message | Should -Match "/etc/netns/$r"
+            Get-ContainerEndpoint $back.Name -Namespace $r | Should -BeNullOrEmpty
+            @(Get-NetLink | Where-Object Master -eq $back.BridgeName).Count | Should -Be $hostIfs
+            @(Get-NetLink -Namespace $r | Where-Object Name -ne 'lo').Count | Should -Be 0
+            (ip netns exec $r nft list tables) -join "`n" | Should -Not -Match 'vnet_dns'
+            Remove-Item "/etc/netns/$r"
+            # The address was released: the same static one is free again.
+            (Connect-ContainerNetwork $back.Name $r -IPAddress 203.0.113.210).Addresses | Should -Contain '203.0.113.210/27'
+            (DigIn $c '+short', $r).Trim() | Should -Be '203.0.113.210'
+            Disconnect-ContainerNetwork $back.Name $r
+        } finally {
+            Remove-Item "/etc/netns/$r" -Recurse -ErrorAction SilentlyContinue
+            Remove-NetNamespace $r -ErrorAction SilentlyContinue
+        }
+    }
     It 'forwards other names to the upstream resolver' {
         $up = "$p-up"
         New-NetNamespace $up | Out-Null

@@ -77,8 +77,17 @@ public static class NamespaceDnsSetup
             string dir = Path.Combine(NetnsEtc, name);
             string file = Path.Combine(dir, "resolv.conf");
             // A resolv.conf the user put there is theirs: VNet replaces only its own (or none).
-            if (!File.Exists(file) || File.ReadAllText(file).StartsWith(Marker, StringComparison.Ordinal))
-                LocalNetworkStore.WriteAtomic(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
+            // A file or a read-only mount in the way is the user's to clear: an error naming the
+            // path (Connect rolls back on it), not an IOException out of the cmdlet.
+            try
+            {
+                if (!File.Exists(file) || File.ReadAllText(file).StartsWith(Marker, StringComparison.Ordinal))
+                    LocalNetworkStore.WriteAtomic(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+            {
+                throw Messages.Error("NameSetupFailed", VNetErrorCategory.InvalidOperation, file, file, name, x.Message);
+            }
         }
         Nftables.Run(ctx, Target(e), Script, doing: "redirect the namespace's DNS to VNet's resolver", target: e.Namespace);
     }
