@@ -1,27 +1,34 @@
-# S10 name resolution: members of a network resolve each other by name, alias and name.network
-# (A, AAAA, PTR) with the clients users run (getent, busybox nslookup, dig), however the process
-# entered the namespace; other networks never see them; other names go upstream; the per-host
-# agent that answers is detached, restarts, and leaves when idle.
+# S10 name resolution, end to end through the real network cmdlets: members that
+# Connect-ContainerNetwork joined resolve each other by name, alias and name.network (A, PTR) with
+# the clients users run (getent, busybox nslookup, dig), however the process entered the namespace;
+# other networks never see them; a name comes with Connect and goes with Disconnect and
+# Remove-ContainerNetwork -Force; other names go upstream; the per-host agent that answers is
+# detached, restarts, and leaves when idle.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-VNet
-    Import-Module (Join-Path $PSScriptRoot 'DnsTestMembers.psm1') -Force
     $p = New-TestPrefix
-    $front = New-DnsTestNetwork "$p-f" 160
-    $back = New-DnsTestNetwork "$p-b" 192
-    $a = "$p-a"; $b = "$p-b1"; $c = "$p-c"
-    New-NetNamespace $a, $b, $c | Out-Null
-    $ea = Connect-DnsTestMember $front $a 10
-    $eb = Connect-DnsTestMember $front $b 11 -Alias web
-    $ec = Connect-DnsTestMember $back $c 10
+    $front = New-ContainerNetwork "$p-f" -Subnet 203.0.113.160/27
+    $back = New-ContainerNetwork "$p-b" -Subnet 203.0.113.192/27
+    $a = "$p-a"; $b = "$p-b1"; $c = "$p-c"; $m = "$p-m"
+    New-NetNamespace $a, $b, $c, $m | Out-Null
+    $ea = Connect-ContainerNetwork $front.Name $a -IPAddress 203.0.113.170
+    $eb = Connect-ContainerNetwork $front.Name $b -IPAddress 203.0.113.171 -Alias web
+    $ec = Connect-ContainerNetwork $back.Name $c -IPAddress 203.0.113.202
+    # A member of both networks (its second network gets eth1 and keeps the first one's default route).
+    Connect-ContainerNetwork $front.Name $m -IPAddress 203.0.113.174 | Out-Null
+    Connect-ContainerNetwork $back.Name $m -IPAddress 203.0.113.212 | Out-Null
     function DigIn([string] $Ns, [string[]] $Query) { (nsenter "--net=/run/netns/$Ns" dig +time=2 +tries=1 @Query) -join "`n" }
+    function Test-DnsSetup([string] $Ns) {
+        (Test-Path "/etc/netns/$Ns/resolv.conf") -or ((ip netns exec $Ns nft list tables) -match 'vnet_dns')
+    }
 }
 AfterAll {
-    Remove-DnsTestNetwork $front
-    Remove-DnsTestNetwork $back
-    Remove-NetNamespace $a, $b, $c, "$p-d", "$p-up" -ErrorAction SilentlyContinue
+    if ($script:upstream) { $script:upstream.Kill(); $script:upstream.WaitForExit(); $script:upstream.Dispose() }
+    Remove-ContainerNetwork "$p-f", "$p-b", "$p-i" -Force -ErrorAction SilentlyContinue
+    Remove-NetNamespace $a, $b, $c, $m, "$p-d", "$p-up" -ErrorAction SilentlyContinue
     Remove-Item /etc/vnet/dns-upstream -ErrorAction SilentlyContinue
-    if ($script:upstream) { $script:upstream.Kill(); $script:upstream.Dispose() }
+    Stop-VNetAgent -ErrorAction SilentlyContinue
 }
 
 Describe 'S10: names inside a network' {
@@ -37,6 +44,20 @@ Describe 'S10: names inside a network' {
     It 'answers PTR with the name qualified by the network' {
         (DigIn $a '+short', '-x', '203.0.113.171').Trim() | Should -Be "$b.$($front.Name)."
     }
+    It 'resolves a member by name with busybox nslookup under ip netns exec' {
+        (ip netns exec $b busybox nslookup $a) -join "`n" | Should -Match '203\.0\.113\.170'
+    }
+    It 'gets a ping through by name' {
+        ip netns exec $a ping -c1 -W2 $b | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        ip netns exec $b ping -c1 -W2 "web.$($front.Name)" | Out-Null
+        $LASTEXITCODE | Should -Be 0
+    }
+    It 'lets a member of two networks resolve the members of both' {
+        (DigIn $m '+short', $b).Trim() | Should -Be '203.0.113.171'
+        (DigIn $m '+short', $c).Trim() | Should -Be '203.0.113.202'
+        (ip netns exec $m ip route show default) -join "`n" | Should -Match 'via 203\.0\.113\.161 dev eth0'
+    }
     It 'gives a member of another network NXDOMAIN' {
         DigIn $c $b | Should -Match 'status: NXDOMAIN'
         DigIn $c web | Should -Match 'status: NXDOMAIN'
@@ -46,13 +67,40 @@ Describe 'S10: names inside a network' {
     It 'stops resolving a name as soon as it is disconnected, and resolves it again when connected' {
         $d = "$p-d"
         New-NetNamespace $d | Out-Null
-        $ed = Connect-DnsTestMember $front $d 12
+        Connect-ContainerNetwork $front.Name $d -IPAddress 203.0.113.172 | Out-Null
         (DigIn $a '+short', $d).Trim() | Should -Be '203.0.113.172'
-        Disconnect-DnsTestMember $front $ed
+        (ip netns exec $d getent hosts $a) -join "`n" | Should -Match '203\.0\.113\.170'
+        Disconnect-ContainerNetwork $front.Name $d
         DigIn $a $d | Should -Match 'status: NXDOMAIN'
-        Test-Path "/etc/netns/$d/resolv.conf" | Should -BeFalse
-        $ed = Connect-DnsTestMember $front $d 13
+        Test-DnsSetup $d | Should -BeFalse
+        Connect-ContainerNetwork $front.Name $d -IPAddress 203.0.113.173 | Out-Null
         (DigIn $a '+short', $d).Trim() | Should -Be '203.0.113.173'
+        Disconnect-ContainerNetwork $front.Name $d
+    }
+    It 'rolls Connect back when its names cannot be set up: no endpoint, lease, interface or redirect left' {
+        $r = "$p-r"
+        New-NetNamespace $r | Out-Null
+        try {
+            # /etc/netns/NAME is a file, so the namespace's resolv.conf cannot be written.
+            Set-Content "/etc/netns/$r" 'not a folder'
+            $hostIfs = @(Get-NetLink | Where-Object Master -eq $back.BridgeName).Count
+            $err = $null
+            Connect-ContainerNetwork $back.Name $r -IPAddress 203.0.113.210 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Match '^NameSetupFailed'
+            $err[0].Exception.Message | Should -Match "/etc/netns/$r"
+            Get-ContainerEndpoint $back.Name -Namespace $r | Should -BeNullOrEmpty
+            @(Get-NetLink | Where-Object Master -eq $back.BridgeName).Count | Should -Be $hostIfs
+            @(Get-NetLink -Namespace $r | Where-Object Name -ne 'lo').Count | Should -Be 0
+            (ip netns exec $r nft list tables) -join "`n" | Should -Not -Match 'vnet_dns'
+            Remove-Item "/etc/netns/$r"
+            # The address was released: the same static one is free again.
+            (Connect-ContainerNetwork $back.Name $r -IPAddress 203.0.113.210).Addresses | Should -Contain '203.0.113.210/27'
+            (DigIn $c '+short', $r).Trim() | Should -Be '203.0.113.210'
+            Disconnect-ContainerNetwork $back.Name $r
+        } finally {
+            Remove-Item "/etc/netns/$r" -Recurse -ErrorAction SilentlyContinue
+            Remove-NetNamespace $r -ErrorAction SilentlyContinue
+        }
     }
     It 'forwards other names to the upstream resolver' {
         $up = "$p-up"
@@ -94,11 +142,11 @@ Describe 'S10: the VNet agent' {
         $x = "$p-x"
         New-NetNamespace $x | Out-Null
         try {
-            $ex = Connect-DnsTestMember $back $x 14
+            Connect-ContainerNetwork $back.Name $x -IPAddress 203.0.113.206 | Out-Null
             (Get-VNetAgent).ProcessId | Should -Not -Be $pid1
             (DigIn $a '+short', $b).Trim() | Should -Be '203.0.113.171'
             (DigIn $c '+short', $x).Trim() | Should -Be '203.0.113.206'
-            Disconnect-DnsTestMember $back $ex
+            Disconnect-ContainerNetwork $back.Name $x
         } finally { Remove-NetNamespace $x -ErrorAction SilentlyContinue }
     }
     It 'does not hold the pipe of a $(pwsh -c ...) caller, and survives it' {
@@ -107,14 +155,13 @@ Describe 'S10: the VNet agent' {
         $y = "$p-y"
         New-NetNamespace $y | Out-Null
         $pwsh = (Get-Process -Id $PID).Path
-        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$(Join-Path $PSScriptRoot '..' '..' 'VNet.psd1')'; Import-Module '$(Join-Path $PSScriptRoot 'DnsTestMembers.psm1')'; " +
-            "`$n = [VNet.Core.Networks.LocalNetworkStore]::new().GetNetwork('$($back.Name)'); `$e = Connect-DnsTestMember `$n '$y' 15; 'connected'"
+        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$(Join-Path $PSScriptRoot '..' '..' 'VNet.psd1')'; " +
+            "Connect-ContainerNetwork '$($back.Name)' '$y' -IPAddress 203.0.113.207 | Out-Null; 'connected'"
         $out = bash -c 'out=$(timeout 60 "$1" -NoProfile -NonInteractive -Command "$2"); rc=$?; echo "rc=$rc $out"' bash $pwsh $script
         "$out" | Should -Match 'rc=0 connected'
         (Get-VNetAgent).State | Should -Be 'Running'
         (DigIn $c '+short', $y).Trim() | Should -Be '203.0.113.207'
-        $ey = [VNet.Core.Networks.LocalNetworkStore]::new().ListEndpoints($back.Name) | Where-Object Namespace -eq $y
-        Disconnect-DnsTestMember $back $ey
+        Disconnect-ContainerNetwork $back.Name $y
         Remove-NetNamespace $y
     }
     It 'runs hosted by pwsh where there is no dotnet' {
@@ -123,22 +170,39 @@ Describe 'S10: the VNet agent' {
         try {
             $z = "$p-z"
             New-NetNamespace $z | Out-Null
-            $ez = Connect-DnsTestMember $back $z 16
+            Connect-ContainerNetwork $back.Name $z -IPAddress 203.0.113.208 | Out-Null
             (Get-VNetAgent).Host | Should -Be 'pwsh'
             (DigIn $z '+short', $c).Trim() | Should -Be '203.0.113.202'
-            Disconnect-DnsTestMember $back $ez
+            Disconnect-ContainerNetwork $back.Name $z
             Remove-NetNamespace $z
         } finally {
             Remove-Item Env:VNET_AGENT_LAUNCH
             Stop-VNetAgent
         }
     }
+    It 'Remove-ContainerNetwork -Force leaves no resolv.conf, no vnet_dns table and no name of it' {
+        Connect-ContainerNetwork $back.Name $a -IPAddress 203.0.113.209 | Out-Null
+        Remove-ContainerNetwork $front.Name -Force
+        # $b was only in the removed network: nothing of the name service is left in it.
+        Test-DnsSetup $b | Should -BeFalse
+        ip netns exec $b getent hosts $a
+        $LASTEXITCODE | Should -Be 2
+        # $a and $m are still in the other network: they keep their resolver, and lose the names.
+        DigIn $m $b | Should -Match 'status: NXDOMAIN'
+        # (a dotted name no network knows goes upstream, so the answer is the upstream's: not the address)
+        DigIn $m '+short', "web.$($front.Name)" | Should -Not -Match '203\.0\.113\.171'
+        (DigIn $m '+short', $a).Trim() | Should -Be '203.0.113.209'
+        # Its way out moved to the network it is still in, as Docker moves the default gateway.
+        (ip netns exec $m ip route show default) -join "`n" | Should -Match 'via 203\.0\.113\.193 dev eth1'
+        (Get-VNetAgent).Networks | Should -Not -Contain $front.Name
+        Remove-ContainerNetwork $back.Name -Force
+        foreach ($ns in $a, $c, $m) { Test-DnsSetup $ns | Should -BeFalse }
+    }
     It 'exits by itself when no network has a member' {
-        Remove-DnsTestNetwork $front
-        Remove-DnsTestNetwork $back
-        $ea = Connect-DnsTestMember ($n = New-DnsTestNetwork "$p-i" 96) $a 10
+        New-ContainerNetwork "$p-i" -Subnet 203.0.113.96/27 | Out-Null
+        Connect-ContainerNetwork "$p-i" $a | Out-Null
         $agent = (Get-VNetAgent).ProcessId
-        Remove-DnsTestNetwork $n
+        Remove-ContainerNetwork "$p-i" -Force
         $gone = $false
         foreach ($i in 1..300) { if (-not (Test-Path "/proc/$agent")) { $gone = $true; break }; Start-Sleep -Milliseconds 100 }
         $gone | Should -BeTrue

@@ -20,7 +20,9 @@ BeforeAll {
 AfterAll {
     if ($ok) { docker rm -f pweb 2>$null | Out-Null; & (Join-Path $PSScriptRoot '..' 'docker' 'dockerd.sh') stop }
     Remove-Item Env:DOCKER_HOST, Env:VNET_DOCKER_NETNS -ErrorAction SilentlyContinue
-    Remove-NetNamespace $dk, "$p-web", "$p-c1" -ErrorAction SilentlyContinue
+    Remove-ContainerNetwork "$p-vn" -Force -ErrorAction SilentlyContinue
+    Remove-NetNamespace $dk, "$p-web", "$p-c1", "$p-m" -ErrorAction SilentlyContinue
+    Stop-VNetAgent -ErrorAction SilentlyContinue
 }
 
 Describe 'S7: Docker''s namespaces and containers' -Skip:(-not $dockerd) {
@@ -63,6 +65,31 @@ Describe 'S7: Docker''s namespaces and containers' -Skip:(-not $dockerd) {
         (Get-NetLink -Namespace $webNs).Name | Should -Contain 'eth0'
         Remove-NetLink vbr, vc1 -Namespace $dk
         (nsenter "--net=/run/netns/$dk" iptables -S DOCKER-USER) -join "`n" | Should -Not -Match 'vnet:'
+    }
+    It 'connects a container on Docker''s default bridge to a VNet network by name: names both ways, Docker''s eth0 and routes left alone' {
+        if (-not $ok) { Set-ItResult -Skipped -Because 'dockerd could not start in the sandbox' }
+        $net = New-ContainerNetwork "$p-vn" -Subnet 198.51.100.192/27
+        New-NetNamespace "$p-m" | Out-Null
+        Connect-ContainerNetwork $net.Name "$p-m" -IPAddress 198.51.100.200 | Out-Null
+        $eth0 = docker exec pweb ip addr show eth0
+        $routes = docker exec pweb ip route
+        $e = Connect-ContainerNetwork $net.Name -Container pweb -IPAddress 198.51.100.201 -Alias www
+        $e.Container | Should -Be 'pweb'
+        $e.InterfaceName | Should -Be 'eth1'
+        (docker exec pweb ip addr show eth1) -join "`n" | Should -Match 'inet 198\.51\.100\.201/27'
+        # The container's own busybox, with Docker's resolv.conf (the host's servers): redirected inside.
+        (docker exec pweb busybox nslookup "$p-m") -join "`n" | Should -Match '198\.51\.100\.200'
+        (ip netns exec "$p-m" getent hosts www) -join "`n" | Should -Match '198\.51\.100\.201'
+        ip netns exec "$p-m" ping -c1 -W2 pweb | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        Disconnect-ContainerNetwork $net.Name -Container pweb
+        (ip netns exec "$p-m" getent hosts pweb) | Should -BeNullOrEmpty
+        docker exec pweb ip link show eth1 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+        (docker exec pweb ip addr show eth0) -join "`n" | Should -Be ($eth0 -join "`n")
+        (docker exec pweb ip route) -join "`n" | Should -Be ($routes -join "`n")
+        Remove-ContainerNetwork $net.Name -Force
+        Get-ContainerNetwork "$p-vn" | Should -BeNullOrEmpty
     }
     It 'says a missing container is missing' {
         if (-not $ok) { Set-ItResult -Skipped -Because 'dockerd could not start in the sandbox' }

@@ -54,6 +54,7 @@ leases are collected before a full range is declared exhausted. Any failure undo
         'LinkExists, LinkNameTooLong, InvalidLinkName: the interface name is taken in the namespace or not valid.'
         'InvalidMacAddress: the MAC address is not valid.'
         'LockTimeout: another process held the network''s lock for too long (the message names it).'
+        'NameSetupFailed, AgentFailed, AgentNotServing: the names could not be served in the namespace (its /etc/netns resolv.conf could not be written, or the VNet agent could not start or listen there); the Connect is rolled back.'
     )
     Examples = @(
         @{

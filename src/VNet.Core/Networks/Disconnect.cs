@@ -8,7 +8,7 @@ public sealed partial class NetworkService
     /// `docker network disconnect`: removes the endpoint's interface, publishes, names and address
     /// leases. Quiet (false) when the namespace is not connected, unless <paramref name="strict"/>;
     /// frees the lease even when the namespace is already gone (found by the name it was connected under).
-    /// <paramref name="diagnostics"/> is taken as by every change of this service; nothing goes into it yet.
+    /// <paramref name="diagnostics"/> gets a note when the way out through another network cannot be restored.
     /// </summary>
     public bool Disconnect(string network, EndpointTarget target, bool strict = false, Diagnostics? diagnostics = null)
     {
@@ -21,7 +21,7 @@ public sealed partial class NetworkService
             if (strict) throw Messages.Error("EndpointNotFound", VNetErrorCategory.ObjectNotFound, target.ToString(), target.ToString(), net.Name);
             return false;
         }
-        Release(net, drv, ep);
+        Release(net, drv, ep, diagnostics);
         return true;
     }
 
@@ -30,7 +30,7 @@ public sealed partial class NetworkService
     /// its names, then its leases. Every step is quiet about what is already gone, so it also rolls
     /// back a half-made (Pending) endpoint, and a crash in the middle of it can simply run it again.
     /// </summary>
-    internal void Release(ContainerNetwork net, Drivers.INetworkDriver drv, ContainerEndpoint ep)
+    internal void Release(ContainerNetwork net, Drivers.INetworkDriver drv, ContainerEndpoint ep, Diagnostics? diagnostics = null)
     {
         bool alive = NamespaceAlive(ep);
         if (ep.NatRules.Count > 0)
@@ -49,6 +49,32 @@ public sealed partial class NetworkService
         {
             var a = Validation.Cidr(cidr).Address;
             if (Store.AddressHolder(net.Name, a) == ep.Id) Store.ReleaseAddress(net.Name, a);
+        }
+        if (alive && ep.State == EndpointState.Active && !net.Internal) RestoreWayOut(ep, diagnostics ?? new Diagnostics());
+    }
+
+    /// <summary>
+    /// The interface that went may have carried the namespace's default route (its first network):
+    /// a namespace still in other networks gets one through them again, as Docker moves the default
+    /// gateway, or a member left in another network could reach neither the outside nor (for
+    /// processes entered with nsenter, whose queries go to the host's resolvers and are redirected
+    /// inside) its names. Only looked for when a family has no default route left.
+    /// </summary>
+    private void RestoreWayOut(ContainerEndpoint gone, Diagnostics d)
+    {
+        var have = Ctx.Routes.List(gone.NamespacePath).Where(r => r.Destination == "default").Select(r => r.AddressFamily).ToHashSet();
+        if (have.Contains("IPv4") && have.Contains("IPv6")) return;
+        foreach (var other in Store.ListNetworks())
+        {
+            if (other.Name == gone.Network || other.Internal || other.Driver == "none") continue;
+            var ep = Store.ListEndpoints(other.Name).FirstOrDefault(e => e.NamespaceInode == gone.NamespaceInode && e.State == EndpointState.Active);
+            if (ep == null) continue;
+            var def = Store.GetDefinition(other.Name);
+            if (def == null) continue;
+            // Another caller may hold that network's lock and be changing this namespace: a route
+            // that cannot be added now is a note, not a failed Disconnect.
+            try { Drivers.DriverBase.DefaultRoutes(Ctx, def, ep); }
+            catch (VNetException e) { d.Notes.Add(e.Message); }
         }
     }
 }

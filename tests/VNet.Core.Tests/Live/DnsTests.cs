@@ -3,7 +3,6 @@ using VNet.Core.Links;
 using VNet.Core.Networks;
 using VNet.Core.Networks.Agent;
 using VNet.Core.Networks.Dns;
-using VNet.Core.Routes;
 using Xunit;
 
 namespace VNet.Core.Tests.Live;
@@ -12,77 +11,40 @@ namespace VNet.Core.Tests.Live;
 /// S10 name resolution with the real clients a user runs inside a member namespace (getent, busybox
 /// nslookup, dig), started the ways users start them: `ip netns exec` (resolv.conf from
 /// /etc/netns), `nsenter --net` and VNet's own StartProcess (the host's resolv.conf, so the
-/// namespace's DNS redirect does the work). Until the network operations land, the tests make the
-/// plumbing and the store records themselves and call NameService where Connect and Disconnect will.
+/// namespace's DNS redirect does the work). Members join through NetworkService.Connect, as
+/// Connect-ContainerNetwork does, on the default store the agent reads.
 /// </summary>
 [Collection("VNet agent")]
 public class DnsTests : LiveTest
 {
     private readonly LocalNetworkStore _store = new();
-    private readonly List<ContainerEndpoint> _endpoints = new();
+    private readonly NetworkService _nets;
     private readonly List<ContainerNetwork> _networks = new();
     private readonly List<Process> _processes = new();
-    private int _links;
 
-    /// <summary>A bridge network on 203.0.113.BASE/27, its gateway BASE+1 on the bridge.</summary>
-    private ContainerNetwork Network(string suffix, int @base)
+    public DnsTests() => _nets = new NetworkService(Ctx, _store);
+
+    /// <summary>A bridge network on 203.0.113.BASE/27 (its gateway BASE+1), dual stack when an IPv6 subnet is given.</summary>
+    private ContainerNetwork Network(string suffix, int @base, string? v6Subnet = null)
     {
-        string br = L("b" + suffix);
-        Ctx.Bridges.Create(br);
-        Ctx.Addresses.Add(br, $"203.0.113.{@base + 1}/27");
-        var n = new ContainerNetwork
-        {
-            Name = P + suffix,
-            Id = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"),
-            BridgeName = br,
-            Subnets = { new NetworkSubnet { Subnet = $"203.0.113.{@base}/27", Gateway = $"203.0.113.{@base + 1}" } },
-            Created = DateTime.UtcNow,
-        };
-        _store.SaveNetwork(n);
+        var subnets = new List<string> { $"203.0.113.{@base}/27" };
+        if (v6Subnet != null) subnets.Add(v6Subnet);
+        var n = _nets.Create(new NetworkSpec { Name = P + suffix, Subnet = subnets.ToArray() });
         _networks.Add(n);
         return n;
     }
 
-    /// <summary>What Connect will do: a veth into the namespace on the bridge, an address, the record, then the name service.</summary>
+    /// <summary>Connect, with the address 203.0.113.BASE+HOST (and an IPv6 one when given) and aliases.</summary>
     private ContainerEndpoint Connect(ContainerNetwork n, string ns, int host, string? v6 = null, params string[] aliases)
     {
         int @base = int.Parse(n.Subnets[0].Subnet.Split('.', '/')[3]);
-        string hostIf = L("v" + _links++);
-        string inside = "eth" + _endpoints.Count(e => e.Namespace == ns);
-        Ctx.Veths.Create(new VethSpec { Name = hostIf, PeerName = inside, PeerNamespace = ns, Bridge = n.BridgeName });
-        Ctx.Addresses.Add(inside, $"203.0.113.{@base + host}/27", ns);
-        if (inside == "eth0") Ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = n.Subnets[0].Gateway, Namespace = ns });
-        var e = new ContainerEndpoint
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Network = n.Name,
-            NetworkId = n.Id,
-            State = EndpointState.Active,
-            Namespace = ns,
-            NamespacePath = "/run/netns/" + ns,
-            NamespaceInode = Ctx.Resolve(ns).Inode,
-            InterfaceName = inside,
-            HostInterface = hostIf,
-            Addresses = { $"203.0.113.{@base + host}/27" },
-            Names = { ns },
-            OwnerProcessId = Environment.ProcessId,
-            Created = DateTime.UtcNow,
-        };
-        if (v6 != null) e.Addresses.Add(v6 + "/64");
-        e.Names.AddRange(aliases);
-        _store.SaveEndpoint(e);
-        NameService.EndpointConnected(Ctx, _store, n, e);
-        _endpoints.Add(e);
-        return e;
+        var ips = new List<string> { $"203.0.113.{@base + host}" };
+        if (v6 != null) ips.Add(v6);
+        return _nets.Connect(new ConnectSpec { Network = n.Name, Target = new EndpointTarget { Namespace = ns }, IPAddress = ips.ToArray(), Alias = aliases });
     }
 
-    private void Disconnect(ContainerEndpoint e)
-    {
-        _store.DeleteEndpoint(e.Network, e.Id);
-        NameService.EndpointDisconnected(Ctx, _store, _networks.First(n => n.Name == e.Network), e);
-        _endpoints.Remove(e);
-        try { Ctx.Links.Remove(e.HostInterface!); } catch (VNetException) { }
-    }
+    private void Disconnect(ContainerEndpoint e) =>
+        Assert.True(_nets.Disconnect(e.Network, new EndpointTarget { Namespace = e.Namespace ?? e.NamespacePath }));
 
     private static (int Code, string Out) NetnsExec(string ns, params string[] cmd) => Run("ip", new[] { "netns", "exec", ns }.Concat(cmd).ToArray());
     private static (int Code, string Out) Nsenter(string ns, params string[] cmd) => Run("nsenter", new[] { "--net=/run/netns/" + ns }.Concat(cmd).ToArray());
@@ -91,7 +53,7 @@ public class DnsTests : LiveTest
     [SkippableFact]
     public void MembersResolveEachOtherByNameAliasAndNetworkName_WithEveryClient()
     {
-        var net = Network("n", 160);
+        var net = Network("n", 160, "2001:db8:160::/64");
         string a = Ns("a"), b = Ns("b");
         Connect(net, a, 10);
         Connect(net, b, 11, "2001:db8:160::11", "web");
@@ -246,7 +208,9 @@ public class DnsTests : LiveTest
         // Deleted behind VNet's back: its listener's sockets must not keep the namespace (and so
         // its veth, whose host end is on the bridge) alive.
         Assert.Equal(0, Run("ip", "netns", "delete", b).Code);
-        Ctx.Forget(b); // and this test's own handle on it
+        // And this test's own handles on it: Connect opened it by its path, the test by its name.
+        Ctx.Forget(b);
+        Ctx.Forget("/run/netns/" + b);
         Assert.True(SpinWait.SpinUntil(() => Run("ip", "link", "show", eb.HostInterface!).Code != 0, 10000),
             "the host end of the deleted namespace's veth went with it");
         Assert.Equal("203.0.113.10", NetnsExec(a, Dig("+short", a)).Out.Trim());
@@ -255,13 +219,10 @@ public class DnsTests : LiveTest
     [SkippableFact]
     public void QueriesToAnIPv6ResolverAreRedirectedToo()
     {
-        var net = Network("6", 0);
+        var net = Network("6", 0, "2001:db8:6::/64");
         string a = Ns("a"), b = Ns("b");
-        Connect(net, a, 10);
+        Connect(net, a, 10, "2001:db8:6::a");
         Connect(net, b, 11);
-        Ctx.Addresses.Add(net.BridgeName!, "2001:db8:6::1/64", null, skipDad: true);
-        Ctx.Addresses.Add("eth0", "2001:db8:6::a/64", a, skipDad: true);
-        Ctx.Routes.Add(new RouteSpec { Destination = "::/0", Gateway = "2001:db8:6::1", Namespace = a });
         // A host whose resolv.conf names an IPv6 server: the query leaves for it and meets the agent on [::1].
         Assert.Equal("203.0.113.11", Nsenter(a, Dig("+short", "@2001:db8:ffff::53", b)).Out.Trim());
         Assert.Equal("203.0.113.11", Nsenter(a, Dig("+short", "+tcp", "@2001:db8:ffff::53", b)).Out.Trim());
@@ -290,8 +251,7 @@ public class DnsTests : LiveTest
         var e = Connect(net, Ns("a"), 10);
         int pid = AgentClient.Status().ProcessId!.Value;
         Disconnect(e);
-        _store.DeleteNetwork(net.Name);
-        NameService.NetworkRemoved(Ctx, _store, net);
+        Assert.True(_nets.Remove(net.Name));
         _networks.Remove(net);
         // Other test classes may have members of their own on this host's agent meanwhile.
         Skip.If(NameTable.Load(_store).Members.Count > 0, "another test keeps members on the agent");
@@ -303,12 +263,7 @@ public class DnsTests : LiveTest
 
     public override void Dispose()
     {
-        foreach (var e in _endpoints.ToList()) { try { Disconnect(e); } catch (VNetException) { } }
-        foreach (var n in _networks)
-        {
-            _store.DeleteNetwork(n.Name);
-            NameService.NetworkRemoved(Ctx, _store, n);
-        }
+        foreach (var n in _networks) { try { _nets.Remove(n.Name, force: true); } catch (VNetException) { } }
         foreach (var p in _processes) { try { p.Kill(); p.WaitForExit(); } catch (InvalidOperationException) { } p.Dispose(); }
         base.Dispose();
         GC.SuppressFinalize(this);

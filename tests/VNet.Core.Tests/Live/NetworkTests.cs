@@ -209,4 +209,23 @@ public sealed class NetworkTests : LiveTest
         Assert.Equal("192.0.2.128/26", doc.RootElement.GetProperty("Subnets")[0].GetProperty("Subnet").GetString());
         Assert.Equal(net.BridgeName, doc.RootElement.GetProperty("BridgeName").GetString());
     }
+
+    [SkippableFact]
+    public void AMemberOfTwoNetworksKeepsTheFirstGateway_AndGetsTheOtherWhenTheFirstLeaves()
+    {
+        var one = Net("g1", "192.0.2.0/27");
+        var two = Net("g2", "192.0.2.32/27");
+        string a = Ns("a");
+        Join(one, a);
+        var second = Join(two, a);
+        Assert.Equal("eth1", second.InterfaceName);
+        var d = Assert.Single(Ctx.Routes.List(a, "IPv4"), r => r.Destination == "default");
+        Assert.Equal("192.0.2.1", d.Gateway);
+
+        Assert.True(_nets.Disconnect(one.Name, new EndpointTarget { Namespace = a }));
+        d = Assert.Single(Ctx.Routes.List(a, "IPv4"), r => r.Destination == "default");
+        Assert.Equal("192.0.2.33", d.Gateway);
+        Assert.Equal("eth1", d.InterfaceName);
+        Assert.True(Ping(a, "192.0.2.33"));
+    }
 }

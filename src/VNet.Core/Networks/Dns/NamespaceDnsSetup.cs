@@ -78,8 +78,17 @@ public static class NamespaceDnsSetup
             string dir = Path.Combine(NetnsEtc, name);
             string file = Path.Combine(dir, "resolv.conf");
             // A resolv.conf the user put there is theirs: VNet replaces only its own (or none).
-            if (!File.Exists(file) || File.ReadAllText(file).StartsWith(Marker, StringComparison.Ordinal))
-                AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
+            // A file or a read-only mount in the way is the user's to clear: an error naming the
+            // path (Connect rolls back on it), not an IOException out of the cmdlet.
+            try
+            {
+                if (!File.Exists(file) || File.ReadAllText(file).StartsWith(Marker, StringComparison.Ordinal))
+                    AtomicFile.Write(file, System.Text.Encoding.ASCII.GetBytes(ResolvConf), sync: false);
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+            {
+                throw Messages.Error("NameSetupFailed", VNetErrorCategory.InvalidOperation, file, file, name, x.Message);
+            }
         }
         // The resolver answers on 127.0.0.11 inside the namespace: with lo down (a namespace fresh
         // from `ip netns add`) every query times out. Container runtimes bring lo up as well (CNI's

@@ -22,11 +22,26 @@ internal abstract class DriverBase : INetworkDriver
     protected void AddressAndRoute(ContainerNetwork net, ContainerEndpoint ep)
     {
         foreach (var cidr in ep.Addresses) Ctx.Addresses.Add(ep.InterfaceName, cidr, ep.NamespacePath);
+        DefaultRoutes(Ctx, net, ep);
+    }
+
+    /// <summary>
+    /// A default route per family via the network's gateway, for each family the namespace has none
+    /// of (none on an internal network). Also run by Disconnect for the networks a namespace is
+    /// still in, when the one that carried its way out left (Docker moves the gateway the same way).
+    /// </summary>
+    internal static void DefaultRoutes(NetContext ctx, ContainerNetwork net, ContainerEndpoint ep)
+    {
         if (net.Internal) return;
+        // A namespace that has a default route already (Docker's eth0, or an earlier network) keeps
+        // it, as Docker keeps the first network's gateway: adding a second one would fail on EEXIST
+        // and take the namespace's way out away from the network that gave it.
+        var have = ctx.Routes.List(ep.NamespacePath).Where(r => r.Destination == "default").Select(r => r.AddressFamily).ToHashSet();
         foreach (var sub in net.Subnets)
         {
             if (sub.Gateway == null) continue;
-            Ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = sub.Gateway, Namespace = ep.NamespacePath });
+            if (have.Contains(Validation.Cidr(sub.Subnet).IsIPv6 ? "IPv6" : "IPv4")) continue;
+            ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = sub.Gateway, Namespace = ep.NamespacePath });
         }
     }
 }
