@@ -15,6 +15,9 @@ if [ "$(id -u)" != 0 ]; then
   exit 77
 fi
 export VNET_IN_SANDBOX=1
+# A network made without -Subnet inside the sandbox takes its subnet from RFC 2544's benchmarking
+# range, never from the built-in defaults (Docker's private pools), whatever a test forgets to set.
+export VNET_DEFAULT_ADDRESS_POOLS=${VNET_DEFAULT_ADDRESS_POOLS:-base=198.18.0.0/15,size=24}
 exec unshare --net --mount --propagation private --pid --fork --mount-proc -- bash -c '
   set -e
   # /run/containerd: where the containerd shims of the Docker tests keep their sockets.
