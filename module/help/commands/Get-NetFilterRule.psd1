@@ -2,7 +2,7 @@
     Synopsis = 'Lists every firewall rule of a namespace, VNet''s, Docker''s and anyone''s, as `nft -a list ruleset` (or `iptables-save`) shows them.'
     Description = @'
 Get-NetFilterRule reads a namespace's whole nftables ruleset and returns one object per rule, in
-the order the kernel keeps them: VNet's table (`ip vnet`), the tables iptables-nft makes for
+the order the kernel keeps them: VNet's table (`inet vnet`), the tables iptables-nft makes for
 Docker and for `iptables` commands (`ip nat`, `ip filter`, with DOCKER, DOCKER-USER,
 DOCKER-ISOLATION-STAGE-1/2 ...), and any other table. It only reads; nothing is changed.
 

@@ -78,15 +78,15 @@ Trace-NetPacket -Source 198.51.100.11 -Destination 203.0.113.2 -SendFrom ns1
             Output = @'
 Step Table            Chain                Type    Verdict            Rule
 ---- -----            -----                ----    -------            ----
-1    ip vnet          prerouting           rule    continue
-2    ip vnet          prerouting           policy  accept (policy)
+1    inet vnet        prerouting           rule    continue
+2    inet vnet        prerouting           policy  accept (policy)
 3    ip nat           PREROUTING           rule    continue
 4    ip nat           PREROUTING           policy  accept (policy)
-5    ip vnet          forward              rule    continue
-6    ip vnet          forward              policy  accept (policy)
+5    inet vnet        forward              rule    continue
+6    inet vnet        forward              policy  accept (policy)
 7    ip filter        FORWARD              rule    jump DOCKER-USER   counter packets 6 bytes 504 jump DOCKER-USER
 8    ip filter        DOCKER-USER          rule    accept             iifname "br0"  counter packets 3 bytes 252 accept
-9    ip vnet          postrouting          rule    accept             ip saddr 198.51.100.0/24 ip daddr != 198.51.100.0/24 counter packets 2 bytes 124 masquerade comment "vnet:masquerade-198.51.100.0…
+9    inet vnet        postrouting          rule    accept             ip saddr 198.51.100.0/24 ip daddr != 198.51.100.0/24 counter packets 2 bytes 124 masquerade comment "vnet:masquerade-198.51.100.0…
 '@
             Remarks = @'
 ns1's ping crosses the host: no DNAT in prerouting, then Docker's FORWARD jumps to DOCKER-USER,
@@ -104,16 +104,16 @@ Trace-NetPacket -Protocol tcp -Destination 203.0.113.1 -Port 10080 -SendFrom out
             Output = @'
 Step Table            Chain                Type    Verdict            Rule
 ---- -----            -----                ----    -------            ----
-1    ip vnet          prerouting           rule    accept             fib daddr type local dnat ip to tcp dport map @pub_tcp
-2    ip vnet          forward              rule    continue
-3    ip vnet          forward              policy  accept (policy)
+1    inet vnet        prerouting           rule    accept             fib daddr type local dnat ip to tcp dport map @pub_tcp
+2    inet vnet        forward              rule    continue
+3    inet vnet        forward              policy  accept (policy)
 4    ip filter        FORWARD              rule    jump DOCKER-USER   counter packets 9 bytes 499 jump DOCKER-USER
 5    ip filter        DOCKER-USER          rule    accept             oifname "br0" ct status dnat  counter packets 5 bytes 268 accept
-6    ip vnet          postrouting          rule    continue
-7    ip vnet          postrouting          policy  accept (policy)
+6    inet vnet        postrouting          rule    continue
+7    inet vnet        postrouting          policy  accept (policy)
 8    ip nat           POSTROUTING          rule    continue
 9    ip nat           POSTROUTING          policy  accept (policy)
-10   ip vnet          forward              rule    continue
+10   inet vnet        forward              rule    continue
 ...
 '@
             Remarks = @'
@@ -132,9 +132,9 @@ Trace-NetPacket -Destination 192.0.2.11 -SendFrom ns1
             Output = @'
 Step Table            Chain                Type    Verdict            Rule
 ---- -----            -----                ----    -------            ----
-1    ip vnet          prerouting           rule    continue
-2    ip vnet          prerouting           policy  accept (policy)
-3    ip vnet          forward              rule    drop               iifname . oifname @isolated_pairs counter packets 1 bytes 84 drop comment "vnet:isolation"
+1    inet vnet        prerouting           rule    continue
+2    inet vnet        prerouting           policy  accept (policy)
+3    inet vnet        forward              rule    drop               iifname . oifname @isolated_pairs counter packets 1 bytes 84 drop comment "vnet:isolation"
 '@
             Remarks = @'
 The ping is dropped in the forward chain by VNet's isolation rule: br0 and br1 are both isolated
