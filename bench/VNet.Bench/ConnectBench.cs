@@ -164,16 +164,7 @@ sealed class ConnectBench
         return (Get("connect"), Get("disconnect"));
     }
 
-    private static (int Code, string Out) Sh(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string o = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, o + err.Result);
-    }
+    private static (int Code, string Out) Sh(string file, params string[] args) => Bench.Sh(file, args);
 
     private static void Settle()
     {

@@ -83,7 +83,8 @@ sealed class Bench
 
     public Bench(Options o, List<Result> results) { _o = o; _results = results; }
 
-    private static (int Code, string Out) Sh(string file, params string[] args)
+    /// <summary>Runs a program to the end; its exit code and its output and errors together (every workload's helper).</summary>
+    internal static (int Code, string Out) Sh(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
