@@ -22,9 +22,9 @@ public sealed class ContainerNetwork
     public string Name { get; set; } = "";
     /// <summary>64 hex digits, random; the first 12 are what tables show (as Docker's).</summary>
     public string Id { get; set; } = "";
-    /// <summary>bridge, macvlan, none (later overlay).</summary>
+    /// <summary>bridge, macvlan, none, overlay.</summary>
     public string Driver { get; set; } = "bridge";
-    /// <summary>local for networks kept on this host.</summary>
+    /// <summary>local for networks kept on this host; global for overlay networks, kept in the cluster store.</summary>
     public string Scope { get; set; } = "local";
     public List<NetworkSubnet> Subnets { get; set; } = new();
     public int Mtu { get; set; }
@@ -66,6 +66,8 @@ public sealed class ContainerEndpoint
     public int? ProcessId { get; set; }
     /// <summary>The interface inside the namespace (eth0 unless asked otherwise).</summary>
     public string InterfaceName { get; set; } = "eth0";
+    /// <summary>The id of the host the endpoint lives on (overlay networks, whose endpoints every host sees); null on local networks.</summary>
+    public string? Host { get; set; }
     /// <summary>The host-side end (bridge driver) in the host namespace.</summary>
     public string? HostInterface { get; set; }
     public string? MacAddress { get; set; }
