@@ -8,7 +8,7 @@ namespace VNet.PowerShell.Commands;
 /// <summary>
 /// Runs something "on a host" of a lab, the same way for both backends: a native command, or a
 /// script block run by pwsh on the host with VNet imported (emulated: nsenter into the host's
-/// network and mount namespaces; Vagrant: vagrant ssh). A script block's output comes back as
+/// network, mount and PID namespaces; Vagrant: vagrant ssh). A script block's output comes back as
 /// (deserialized) objects.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "VNetLabCommand", DefaultParameterSetName = "ScriptBlock", SupportsShouldProcess = true)]
@@ -35,8 +35,8 @@ public sealed class InvokeVNetLabCommandCommand : VNetCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         if (!ShouldProcess($"host {HostName} of lab {Name}", ParameterSetName == "Command" ? $"Run '{Command}'" : "Run script block")) return;
-        var lab = EmulatedLab.Get(Name) ?? throw VNet.Core.Messages.Error("LabNotFound", VNet.Core.VNetErrorCategory.ObjectNotFound, Name, Name);
-        var host = lab.Host(HostName);
+        var lab = EmulatedLab.Require(Name);
+        var host = EmulatedLab.RunningHost(lab, HostName);
         string[] args = (ArgumentList ?? Array.Empty<object>()).Select(a => a?.ToString() ?? "").ToArray();
         bool script = ParameterSetName == "ScriptBlock";
         string pwsh = FindPwsh();
