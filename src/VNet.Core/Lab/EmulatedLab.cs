@@ -186,6 +186,12 @@ public static class EmulatedLab
         return null;
     }
 
+    private static string Comm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
+        catch (IOException) { return ""; }
+    }
+
     /// <summary>True while the process exists and is not a zombie (a dead process not yet reaped still has a /proc entry).</summary>
     public static bool IsAlive(int pid)
     {
@@ -354,9 +360,22 @@ public static class EmulatedLab
             .Concat(args).ToArray());
         if (code != 0 || !int.TryParse(output.Trim(), out int pid))
             throw Messages.Error("LabProcessFailed", VNetErrorCategory.InvalidOperation, file, file, host.Name, output.Trim());
+        // Return once the program runs (the background shell has exec'd setsid, and setsid the
+        // program), so what the caller checks next is the program; one that could not be executed
+        // is an error with setsid's words from the log.
+        int outer = OuterProcessId(host, pid);
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (outer > 0 && IsAlive(outer) && Comm(outer) is "sh" or "setsid" && DateTime.UtcNow < until) Thread.Sleep(10);
+        if (outer > 0 && !IsAlive(outer))
+        {
+            string log = "";
+            try { log = File.ReadAllText(PathOnHost(host, logPath)); } catch (IOException) { }
+            if (log.Contains("setsid: failed to execute", StringComparison.Ordinal))
+                throw Messages.Error("LabProcessFailed", VNetErrorCategory.ObjectNotFound, file, file, host.Name, log.Trim());
+        }
         return new LabProcess
         {
-            LabName = lab.Name, HostName = host.Name, ProcessId = pid, OuterProcessId = OuterProcessId(host, pid),
+            LabName = lab.Name, HostName = host.Name, ProcessId = pid, OuterProcessId = outer,
             CommandLine = string.Join(' ', new[] { file }.Concat(args)), LogPath = logPath,
         };
     }
