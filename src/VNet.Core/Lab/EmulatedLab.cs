@@ -24,9 +24,9 @@ public sealed class LabHost
     public int AnchorProcessId { get; init; }
     /// <summary>The host's id in the cluster store (random hex, made once per lab), when the lab has one.</summary>
     public string? StoreHostId { get; set; }
-    /// <summary>False once the host was killed (Stop-VNetLab -HostName, or its anchor killed).</summary>
+    /// <summary>False once the host was killed (Stop-VNetLab -HostName, or its anchor killed). A VM (Vagrant: no local process) counts as running.</summary>
     [JsonIgnore]
-    public bool Running => ProcessId > 0 && EmulatedLab.IsAlive(ProcessId);
+    public bool Running => ProcessId <= 0 || EmulatedLab.IsHostAlive(this);
     /// <summary>The host's network namespace, also named in the caller's /run/netns as this.</summary>
     public string Namespace { get; init; } = "";
     /// <summary>The host's own /run/netns, seen from outside (mounts propagate both ways). Its
@@ -192,6 +192,10 @@ public static class EmulatedLab
         catch (IOException) { return ""; }
     }
 
+    /// <summary>The host's init lives, and is still the anchor's child (not a later process that got the same number).</summary>
+    internal static bool IsHostAlive(LabHost h) =>
+        IsAlive(h.ProcessId) && (h.AnchorProcessId <= 0 || StatusField(h.ProcessId, "PPid") == h.AnchorProcessId.ToString());
+
     /// <summary>True while the process exists and is not a zombie (a dead process not yet reaped still has a /proc entry).</summary>
     public static bool IsAlive(int pid)
     {
@@ -218,7 +222,7 @@ public static class EmulatedLab
     public static LabHost RunningHost(LabInstance lab, string hostName)
     {
         var h = lab.Host(hostName);
-        if (lab.Backend != "Vagrant" && !h.Running)
+        if (!h.Running)
             throw Messages.Error("LabHostNotRunning", VNetErrorCategory.InvalidOperation, h.Name, h.Name, lab.Name);
         return h;
     }

@@ -138,6 +138,7 @@ public class LabTests : LiveTest
     [InlineData("{ \"name\": \"x1\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" }, { \"name\": \"A\", \"address\": \"192.0.2.12\" } ] }", "twice")]
     [InlineData("{ \"name\": \"x1\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" } ] }", "two hosts")]
     [InlineData("{ \"name\": \"x1\" ", "x1")]
+    [InlineData("{ \"name\": \"x1\", \"store\": \"consul\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" }, { \"name\": \"B\", \"address\": \"192.0.2.12\" } ] }", "consul")]
     public void LabFileMistakesAreNamed(string json, string named)
     {
         string f = Path.Combine(Path.GetTempPath(), P + ".json");
