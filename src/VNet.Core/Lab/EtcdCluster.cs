@@ -54,23 +54,46 @@ public static class EtcdCluster
     /// <summary>Starts the members, waits until the cluster is healthy, then points every host at it. Sets <see cref="LabInstance.Store"/>.</summary>
     public static LabStore Start(LabInstance lab, TimeSpan? timeout = null)
     {
+        var store = Plan(lab);
+        foreach (var m in store.Members) Launch(lab, m);
+        WaitHealthy(lab, store.Members, timeout ?? DefaultTimeout);
+        foreach (var h in lab.Hosts) WriteSettings(h, store);
+        return store;
+    }
+
+    /// <summary>
+    /// On the Vagrant backend the Vagrantfile's provisioning configured and started etcd (the
+    /// Debian service, same settings) and wrote each VM's store.json: record the members and wait
+    /// until the cluster is healthy.
+    /// </summary>
+    public static LabStore Attach(LabInstance lab, TimeSpan? timeout = null)
+    {
+        var store = Plan(lab);
+        WaitHealthy(lab, store.Members, timeout ?? TimeSpan.FromSeconds(120));
+        return store;
+    }
+
+    /// <summary>Which hosts run members (all of two, the first three of more), and where they listen.</summary>
+    private static LabStore Plan(LabInstance lab)
+    {
         var hosts = lab.Hosts.Count >= 3 ? lab.Hosts.Take(3).ToList() : lab.Hosts.ToList();
+        bool vagrant = lab.Backend == "Vagrant";
         var store = new LabStore
         {
             Members = hosts.Select(h => new EtcdMember
             {
                 Name = h.Name, HostName = h.Name,
                 ClientUrl = $"http://{h.Address}:{ClientPort}", PeerUrl = $"http://{h.Address}:{PeerPort}",
-                DataDirectory = $"{DataRoot}/{h.Name}", LogPath = LogFile,
+                DataDirectory = vagrant ? VagrantDataDirectory : $"{DataRoot}/{h.Name}", LogPath = vagrant ? "journalctl -u etcd" : LogFile,
             }).ToList(),
         };
         store.Endpoints.AddRange(store.Members.Select(m => m.ClientUrl));
         lab.Store = store;
-        foreach (var m in store.Members) Launch(lab, m);
-        WaitHealthy(lab, store.Members, timeout ?? DefaultTimeout);
-        foreach (var h in lab.Hosts) WriteSettings(h, store);
         return store;
     }
+
+    /// <summary>Where the Vagrantfile puts a member's data (not Debian's default cluster's folder).</summary>
+    public const string VagrantDataDirectory = "/var/lib/etcd/vnetlab";
 
     private static string[] MemberArgs(LabInstance lab, LabStore store, EtcdMember m)
     {
@@ -89,6 +112,11 @@ public static class EtcdCluster
 
     private static void Launch(LabInstance lab, EtcdMember m)
     {
+        if (lab.Backend == "Vagrant")
+        {
+            VagrantLab.Run(lab, lab.Host(m.HostName), "systemctl start --no-block etcd");
+            return;
+        }
         var host = EmulatedLab.RunningHost(lab, m.HostName);
         var p = EmulatedLab.StartProcess(lab, host, "etcd", MemberArgs(lab, lab.Store!, m), m.LogPath);
         m.ProcessId = p.ProcessId;
@@ -98,6 +126,7 @@ public static class EtcdCluster
     public static bool IsRunning(LabInstance lab, EtcdMember m)
     {
         var h = lab.Host(m.HostName);
+        if (lab.Backend == "Vagrant") return VagrantLab.Run(lab, h, "systemctl is-active --quiet etcd").Code == 0;
         if (m.ProcessId <= 0 || !h.Running) return false;
         int outer = EmulatedLab.OuterProcessId(h, m.ProcessId);
         return outer > 0 && EmulatedLab.IsAlive(outer);
@@ -120,7 +149,10 @@ public static class EtcdCluster
     {
         var lab = EmulatedLab.Require(labName);
         var m = Member(lab, hostName);
-        bool was = IsRunning(lab, m) && EmulatedLab.KillProcess(lab.Host(m.HostName), m.ProcessId);
+        bool was = IsRunning(lab, m) && (lab.Backend == "Vagrant"
+            // SIGKILL like a crash, then stop, so systemd does not restart it behind the test's back.
+            ? VagrantLab.Run(lab, lab.Host(m.HostName), "sh -c 'systemctl kill -s KILL etcd; systemctl stop etcd'").Code == 0
+            : EmulatedLab.KillProcess(lab.Host(m.HostName), m.ProcessId));
         m.ProcessId = 0;
         EmulatedLab.WriteState(lab);
         return was;
@@ -165,7 +197,7 @@ public static class EtcdCluster
         {
             var dead = members.Where(m => !IsRunning(lab, m)).ToList();
             if (dead.Count > 0) throw Failed(lab, members, $"member {string.Join(", ", dead.Select(d => d.Name))} exited");
-            var (code, output) = Etcdctl(on, members.Select(m => m.ClientUrl), "endpoint", "health");
+            var (code, output) = Etcdctl(lab, on, members.Select(m => m.ClientUrl), "endpoint", "health");
             if (code == 0) return;
             last = output.Trim();
             if (DateTime.UtcNow > until) throw Failed(lab, members, $"not healthy after {timeout.TotalSeconds:0} s; etcdctl endpoint health said: {last}");
@@ -184,6 +216,7 @@ public static class EtcdCluster
     public static string Log(LabInstance lab, EtcdMember m, int lines = 50)
     {
         var h = lab.Host(m.HostName);
+        if (lab.Backend == "Vagrant") return VagrantLab.Run(lab, h, $"journalctl -u etcd -n {lines} --no-pager").Output;
         if (!h.Running) return "(host is down)";
         try { return string.Join('\n', File.ReadLines(EmulatedLab.PathOnHost(h, m.LogPath)).TakeLast(lines)); }
         catch (IOException e) { return $"(no log: {e.Message})"; }
@@ -191,9 +224,13 @@ public static class EtcdCluster
     }
 
     /// <summary>Runs etcdctl (API v3) on a host against the given endpoints, with short deadlines.</summary>
-    public static (int Code, string Output) Etcdctl(LabHost on, IEnumerable<string> endpoints, params string[] args) =>
-        EmulatedLab.RunOnHost(on, new Dictionary<string, string> { ["ETCDCTL_API"] = "3" }, "etcdctl",
-            new[] { "--endpoints", string.Join(',', endpoints), "--dial-timeout", "1s", "--command-timeout", "2s" }.Concat(args).ToArray());
+    public static (int Code, string Output) Etcdctl(LabInstance lab, LabHost on, IEnumerable<string> endpoints, params string[] args)
+    {
+        var all = new[] { "--endpoints", string.Join(',', endpoints), "--dial-timeout", "1s", "--command-timeout", "2s" }.Concat(args).ToArray();
+        return lab.Backend == "Vagrant"
+            ? VagrantLab.Run(lab, on, "env ETCDCTL_API=3 etcdctl " + string.Join(' ', all.Select(VagrantLab.Quote)))
+            : EmulatedLab.RunOnHost(on, new Dictionary<string, string> { ["ETCDCTL_API"] = "3" }, "etcdctl", all);
+    }
 
     /// <summary>Writes the host's store.json into its private /etc/vnet (through its init's root: the caller's /etc/vnet is not touched).</summary>
     private static void WriteSettings(LabHost h, LabStore store)
