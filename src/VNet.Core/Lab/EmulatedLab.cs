@@ -360,7 +360,8 @@ public static class EmulatedLab
         if (!host.Running) throw Messages.Error("LabHostNotRunning", VNetErrorCategory.InvalidOperation, host.Name, host.Name, lab.Name);
         logPath ??= $"/run/vnet/lab-log/{Path.GetFileName(file)}.log";
         var (code, output) = RunOnHost(host, env, "sh", new[] { "-c",
-            "log=$1; shift; mkdir -p \"$(dirname \"$log\")\"; setsid \"$@\" >>\"$log\" 2>&1 </dev/null & echo $!", "sh", logPath, file }
+            "log=$1; shift; command -v \"$1\" >/dev/null || { echo \"$1: not found on the host's PATH\"; exit 127; }; " +
+            "mkdir -p \"$(dirname \"$log\")\"; setsid \"$@\" >>\"$log\" 2>&1 </dev/null & echo $!", "sh", logPath, file }
             .Concat(args).ToArray());
         if (code != 0 || !int.TryParse(output.Trim(), out int pid))
             throw Messages.Error("LabProcessFailed", VNetErrorCategory.InvalidOperation, file, file, host.Name, output.Trim());
@@ -370,7 +371,7 @@ public static class EmulatedLab
         int outer = OuterProcessId(host, pid);
         var until = DateTime.UtcNow.AddSeconds(5);
         while (outer > 0 && IsAlive(outer) && Comm(outer) is "sh" or "setsid" && DateTime.UtcNow < until) Thread.Sleep(10);
-        if (outer > 0 && !IsAlive(outer))
+        if (outer == 0 || !IsAlive(outer))
         {
             string log = "";
             try { log = File.ReadAllText(PathOnHost(host, logPath)); } catch (IOException) { }
