@@ -132,8 +132,12 @@ public static class EmulatedLab
     {
         string dir = Path.Combine(StateRoot, lab, h.Name, "netns");
         Directory.CreateDirectory(dir);
-        // A shared mount point, so that names made inside the host appear here and vice versa.
+        // A shared mount point, so that names made inside the host appear here and vice versa. Made
+        // private before shared, so it is a peer group of its own: where /run is shared (systemd),
+        // the bind would otherwise join /run's group, and a name made on one host would propagate
+        // into /run/vnet itself (a second mount on the same file).
         Sys.Mount(dir, dir, "none", Sys.MS_BIND);
+        Sys.Mount("none", dir, null, Sys.MS_PRIVATE);
         Sys.Mount("none", dir, null, Sys.MS_SHARED);
         var psi = new ProcessStartInfo("unshare")
         {
