@@ -8,6 +8,7 @@ function Get-VNetViewSample {
     $ns = 'frontend-web-01'
     $proc = [VNet.Core.Namespaces.NetProcess]::new(123456, 'nginx')
     $lab = [VNet.Core.Lab.LabInstance]@{ Name = 'two-host'; Backend = 'Emulated'; Underlay = '192.0.2.0/24'
+        Store = [VNet.Core.Lab.LabStore]@{ Kind = 'etcd' }
         Hosts = [System.Collections.Generic.List[VNet.Core.Lab.LabHost]]@(
             [VNet.Core.Lab.LabHost]@{ Name = 'hostA'; Address = '192.0.2.10' }, [VNet.Core.Lab.LabHost]@{ Name = 'hostB'; Address = '192.0.2.11' }) }
     [ordered]@{
@@ -39,6 +40,12 @@ function Get-VNetViewSample {
         VxlanPeer = @(
             [VNet.Core.Links.VxlanPeer]@{ Tunnel = 'vxlan-frontend1'; MacAddress = '00:00:00:00:00:00'; Remote = $v6; Flood = $true; State = 'permanent' })
         LabInstance = @($lab)
+        LabHost = @(
+            [VNet.Core.Lab.LabHost]@{ Name = 'hostAB'; Address = '198.51.100.200'; Device = 'enp0s8'; ProcessId = 4194304; Namespace = 'vnetlab-twohost1-hostAB' })
+        LabProcess = @(
+            [VNet.Core.Lab.LabProcess]@{ HostName = 'hostAB'; ProcessId = 4194304; OuterProcessId = 4194303; CommandLine = 'etcd --name hostAB --data-dir /var/lib/vnet/lab-etcd/hostAB --listen-client-urls http://198.51.100.200:2379' })
+        EtcdMember = @(
+            [VNet.Core.Lab.EtcdMember]@{ Name = 'hostAB'; HostName = 'hostAB'; ProcessId = 4194304; ClientUrl = 'http://[2001:db8:abcd:12:3456:789a:bcde:f012]:2379' })
         NatRule = @(
             [VNet.Core.Filter.NatRule]@{ Id = 'publish-tcp-2001:db8::1-10080'; Kind = 'Publish'; Packets = 1234567; Text = "tcp dport 10080 to 2001:db8::1 dnat to [$v6]:80 (map @pub_tcp_addr)" }
             [VNet.Core.Filter.NatRule]@{ Id = 'masquerade-198.51.100.0/24-via-eth0'; Kind = 'Masquerade'; Packets = 12; Text = 'ip saddr 198.51.100.0/24 ip daddr != 198.51.100.0/24 oifname "eth0" masquerade' })

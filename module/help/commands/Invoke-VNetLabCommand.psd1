@@ -1,7 +1,7 @@
 @{
     Synopsis = 'Runs a script block (with VNet imported) or a command on a host of a lab, the same way for emulated hosts and VMs.'
     Description = @'
-Invoke-VNetLabCommand runs something "on host A": on an emulated host by entering its network and mount namespaces (nsenter), on a Vagrant VM through `vagrant ssh`. A script block runs in pwsh on the host with VNet imported; its output comes back as deserialized objects and its errors as error records. A native command's output comes back as lines and its exit code as $LASTEXITCODE. Put `--` before a native command whose arguments start with '-'.
+Invoke-VNetLabCommand runs something "on host A": on an emulated host by entering its network, mount and PID namespaces (nsenter: it sees the host's own processes, VNet state and store.json), on a Vagrant VM through `vagrant ssh`. A script block runs in pwsh on the host with VNet imported; its output comes back as deserialized objects, its errors as error records and its warnings, verbose and Write-Host text as such (each prefixed with the host's name). To start something that keeps running, use Start-VNetLabProcess. A native command's output comes back as lines and its exit code as $LASTEXITCODE. Put `--` before a native command whose arguments start with '-'.
 '@
     Parameters = @{
         Name = 'The lab (alias -Lab).'
@@ -13,6 +13,7 @@ Invoke-VNetLabCommand runs something "on host A": on an emulated host by enterin
     Errors = @(
         'LabNotFound: no running lab of that name.'
         'LabHostNotFound: the lab has no such host.'
+        'LabHostNotRunning: the host was killed (Stop-VNetLab -HostName).'
         'LabCommandError: a line the command wrote to standard error.'
     )
     Examples = @(

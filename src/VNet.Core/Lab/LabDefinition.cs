@@ -13,6 +13,13 @@ public sealed class LabDefinition
     public string Name { get; set; } = "";
     public UnderlayDefinition Underlay { get; set; } = new();
     public List<HostDefinition> Hosts { get; set; } = new();
+    /// <summary>
+    /// "etcd": Start-VNetLab also starts an etcd cluster on the hosts (one member per host, three
+    /// for three or more hosts) and points every host's VNet at it. Null or "none": no store.
+    /// </summary>
+    public string? Store { get; set; }
+
+    public const string EtcdStore = "etcd";
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -43,6 +50,8 @@ public sealed class LabDefinition
         var subnet = Validation.Cidr(Underlay.Subnet, requirePrefix: true);
         if (Underlay.Mtu is < Validation.MinMtu or > Validation.MaxMtu) throw Bad($"underlay mtu {Underlay.Mtu} is out of range");
         if (Hosts.Count < 2) throw Bad("a lab needs at least two hosts");
+        if (Store != null && !string.Equals(Store, "none", StringComparison.OrdinalIgnoreCase) && !string.Equals(Store, EtcdStore, StringComparison.OrdinalIgnoreCase))
+            throw Bad($"store '{Store}' is not one of: etcd, none");
         var seen = new HashSet<string>();
         var addrs = new HashSet<string>();
         foreach (var h in Hosts)

@@ -17,6 +17,11 @@ public sealed class StartVNetLabCommand : VNetCmdlet
     [ValidateSet("Emulated", "Vagrant")]
     public string? Backend { get; set; }
 
+    /// <summary>etcd: also start an etcd cluster on the hosts and point every host's VNet at it (overrides the file's "store").</summary>
+    [Parameter]
+    [ValidateSet("etcd", "none")]
+    public string? Store { get; set; }
+
     protected override void ProcessRecord()
     {
         string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LabFile);
@@ -24,7 +29,9 @@ public sealed class StartVNetLabCommand : VNetCmdlet
         Try(() =>
         {
             var def = LabDefinition.Load(file);
-            if (!ShouldProcess(def.Name, $"Start {backend} lab with hosts {string.Join(", ", def.Hosts.Select(h => h.Name))}")) return;
+            if (Store != null) def.Store = Store;
+            string store = def.Store is null or "none" ? "" : $" and an {def.Store} store";
+            if (!ShouldProcess(def.Name, $"Start {backend} lab with hosts {string.Join(", ", def.Hosts.Select(h => h.Name))}{store}")) return;
             WriteObject(backend == "Vagrant"
                 ? VagrantLab.Start(def, file, FindVagrantDirectory(file))
                 : EmulatedLab.Start(def));

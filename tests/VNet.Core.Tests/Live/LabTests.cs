@@ -132,12 +132,60 @@ public class LabTests : LiveTest
         Assert.False(EmulatedLab.Stop(lab.Name));
     }
 
+    /// <summary>
+    /// Four hosts with a store: members on the first three only, every host pointed at them; no
+    /// quorum is a clear error carrying the members' logs; a restarted member rejoins with its data.
+    /// </summary>
+    [SkippableFact]
+    public void StoreRunsOnTheFirstThreeHostsAndNamesWhatIsWrong()
+    {
+        var def = new LabDefinition
+        {
+            Name = "s" + P[1..6], Store = "etcd",
+            Underlay = new UnderlayDefinition { Subnet = "192.0.2.0/24", Mtu = 1500 },
+            Hosts = Enumerable.Range(0, 4).Select(i => new HostDefinition { Name = ((char)('A' + i)).ToString(), Address = $"192.0.2.{21 + i}" }).ToList(),
+        };
+        def.Validate("test");
+        _labs.Add(def.Name);
+        var lab = EmulatedLab.Start(def);
+        Assert.NotNull(lab.Store);
+        Assert.Equal(new[] { "A", "B", "C" }, lab.Store!.Members.Select(m => m.HostName));
+        Assert.Equal(new[] { "http://192.0.2.21:2379", "http://192.0.2.22:2379", "http://192.0.2.23:2379" }, lab.Store.Endpoints);
+
+        // D runs no member but is pointed at the cluster, and reaches it.
+        var d = lab.Host("D");
+        var settings = System.Text.Json.JsonSerializer.Deserialize<VNet.Core.Networks.Cluster.StoreSettings>(
+            File.ReadAllText(EmulatedLab.PathOnHost(d, "/etc/vnet/store.json")))!;
+        Assert.Equal(lab.Store.Endpoints, settings.Endpoints);
+        Assert.Equal(("192.0.2.24", "D", d.StoreHostId), (settings.AdvertiseAddress, settings.HostName, settings.HostId));
+        Assert.Equal(0, EtcdCluster.Etcdctl(lab, d, lab.Store.Endpoints, "put", "k", "v").Code);
+        Assert.Equal("LabStoreMemberNotFound", Assert.Throws<VNetException>(() => EtcdCluster.StopMember(lab.Name, "D")).ErrorId);
+
+        // Two of three down: waiting for health fails, naming etcdctl's answer and with the logs.
+        Assert.True(EtcdCluster.StopMember(lab.Name, "B"));
+        Assert.True(EtcdCluster.StopMember(lab.Name, "C"));
+        Assert.False(EtcdCluster.StopMember(lab.Name, "C"));
+        var e = Assert.Throws<VNetException>(() => EtcdCluster.StartMembers(lab.Name, new[] { "A" }, TimeSpan.FromSeconds(3)));
+        Assert.Equal("LabStoreFailed", e.ErrorId);
+        Assert.Contains("etcdctl endpoint health said", e.Message);
+        Assert.Contains("etcd log of member A", e.Message);
+        Assert.Contains("\"level\"", e.Message);   // etcd's own lines
+
+        // B back: a quorum again, and B has what was written before it died.
+        var started = EtcdCluster.StartMembers(lab.Name, new[] { "B" }, TimeSpan.FromSeconds(20));
+        Assert.Equal("B", Assert.Single(started).HostName);
+        var again = EmulatedLab.Get(lab.Name)!;
+        var (code, output) = EtcdCluster.Etcdctl(again, again.Host("B"), new[] { "http://192.0.2.22:2379" }, "get", "k", "--print-value-only");
+        Assert.Equal((0, "v"), (code, output.Trim()));
+    }
+
     [SkippableTheory]
     [InlineData("{ \"name\": \"x1\", \"hosts\": [ { \"name\": \"A\", \"adress\": \"192.0.2.11\" } ] }", "adress")]
     [InlineData("{ \"name\": \"x1\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" }, { \"name\": \"B\", \"address\": \"203.0.113.5\" } ] }", "203.0.113.5")]
     [InlineData("{ \"name\": \"x1\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" }, { \"name\": \"A\", \"address\": \"192.0.2.12\" } ] }", "twice")]
     [InlineData("{ \"name\": \"x1\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" } ] }", "two hosts")]
     [InlineData("{ \"name\": \"x1\" ", "x1")]
+    [InlineData("{ \"name\": \"x1\", \"store\": \"consul\", \"hosts\": [ { \"name\": \"A\", \"address\": \"192.0.2.11\" }, { \"name\": \"B\", \"address\": \"192.0.2.12\" } ] }", "consul")]
     public void LabFileMistakesAreNamed(string json, string named)
     {
         string f = Path.Combine(Path.GetTempPath(), P + ".json");
