@@ -102,6 +102,8 @@ public sealed partial class NetworkService
             InterfaceName = net.Driver == "none" ? "lo" : spec.InterfaceName ?? FreeInterfaceName(target.Path),
             HostInterface = drv.HostInterfaceName(id), MacAddress = spec.MacAddress,
             OwnerProcessId = Environment.ProcessId, Created = DateTime.UtcNow,
+            // Every host sees an overlay's endpoints: the agents place this one on this host's VTEP.
+            Host = net.Driver == "overlay" ? Cluster.StoreSettings.Load()?.HostId : null,
         };
         if (target.PrimaryName != null) ep.Names.Add(target.PrimaryName);
         ep.Names.AddRange(aliases.Where(a => !ep.Names.Contains(a, StringComparer.OrdinalIgnoreCase)));

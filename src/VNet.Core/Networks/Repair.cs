@@ -95,7 +95,7 @@ public sealed partial class NetworkService
                 Reason = Messages.Format("RepairLeaseOrphan", Ipam.Short(holder)),
             });
         }
-        if (net.Driver == "bridge" && Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null)
+        if (net.Driver is "bridge" or "overlay" && Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null)
         {
             foreach (var port in Ctx.Bridges.ListPorts(net.BridgeName, null))
             {
