@@ -24,6 +24,10 @@ public static class NameService
             throw new ArgumentException("An endpoint needs its NamespacePath and NamespaceInode before its names can be served.", nameof(endpoint));
         NamespaceDnsSetup.Apply(ctx, endpoint);
         AgentClient.EnsureServing(endpoint.NamespaceInode, endpoint.NamespacePath!, endpoint.Namespace ?? endpoint.NamespacePath!);
+        // An overlay endpoint: the agent programs this host's vxlan device (made by this Connect)
+        // with every remote endpoint, and reads the new names, before Connect returns. A failure
+        // is not Connect's: the agent retries on its own.
+        if (network.Driver == "overlay") AgentClient.OverlaySync();
     }
 
     /// <summary>After an endpoint's record was deleted. Returns once its names no longer resolve.</summary>
@@ -32,6 +36,7 @@ public static class NameService
         // Its names are gone already: the record's deletion changed the store's version, and the
         // agent re-reads the store on the next query. What is left is the namespace's own set-up,
         // undone once the namespace is in no network at all.
+        if (network.Driver == "overlay") AgentClient.OverlaySync();
         if (StillMember(store, endpoint)) return;
         NamespaceDnsSetup.Remove(ctx, endpoint);
         // The agent closes its listener now: a socket in a namespace keeps that namespace alive.

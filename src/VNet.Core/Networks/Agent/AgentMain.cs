@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using VNet.Core.Native;
+using VNet.Core.Networks.Cluster;
 using VNet.Core.Networks.Dns;
 
 namespace VNet.Core.Networks.Agent;
@@ -68,6 +69,8 @@ public static class AgentMain
         var idleLimit = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable(IdleEnv), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0 ? s : 5);
 
         using var resolver = new DnsResolver(new LocalNetworkStore(), new UpstreamForwarder());
+        using var overlayCtx = new NetContext();
+        using var overlay = StartOverlay(overlayCtx, resolver);
         resolver.Reconcile();
         Log($"started (process {Environment.ProcessId}, host {host}, run root {StateRoots.Run}); serving {resolver.Listeners.Count} namespace(s); upstream {string.Join(", ", resolver.Upstream.Servers)}");
 
@@ -83,7 +86,7 @@ public static class AgentMain
                 catch (SocketException) { continue; }
                 using (c)
                 {
-                    if (Handle(c, resolver, host, started)) break;
+                    if (Handle(c, resolver, overlay, host, started)) break;
                 }
                 idleSince = null;
             }
@@ -99,7 +102,8 @@ public static class AgentMain
             nextFull = now.AddSeconds(2);
             try { resolver.Reconcile(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); continue; }
-            if (resolver.Table.Members.Count > 0) { idleSince = null; continue; }
+            // Overlay members keep it too: their entries on other hosts and names need it.
+            if (resolver.Table.Members.Count > 0 || overlay?.HasLocalMembers == true) { idleSince = null; continue; }
             idleSince ??= now;
             if (now - idleSince.Value >= idleLimit)
             {
@@ -113,8 +117,29 @@ public static class AgentMain
         return 0;
     }
 
+    /// <summary>
+    /// The overlay loop, when this host has a cluster store set and an implementation of it is
+    /// linked in (<see cref="OverlayAgent.StoreFactory"/>); null otherwise. A store that cannot be
+    /// reached is not a reason to stop: the loop retries on its own.
+    /// </summary>
+    private static OverlayAgent? StartOverlay(NetContext ctx, DnsResolver resolver)
+    {
+        StoreSettings? settings;
+        try { settings = StoreSettings.Load(); }
+        catch (VNetException e) { Log($"overlay: {e.Message}"); return null; }
+        if (settings == null) return null;
+        if (OverlayAgent.StoreFactory is not { } open)
+        {
+            Log("overlay: a cluster store is set but no implementation of it is linked into the agent");
+            return null;
+        }
+        var agent = new OverlayAgent(ctx, settings, open, Log, snap => resolver.SetOverlay(snap, settings.HostId));
+        agent.Start();
+        return agent;
+    }
+
     /// <summary>One request line, one reply line. True when the agent must stop.</summary>
-    private static bool Handle(Socket c, DnsResolver resolver, string host, DateTime started)
+    private static bool Handle(Socket c, DnsResolver resolver, OverlayAgent? overlay, string host, DateTime started)
     {
         c.ReceiveTimeout = 2000;
         c.SendTimeout = 2000;
@@ -147,10 +172,22 @@ public static class AgentMain
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { reply = "error " + e.Message; break; }
                 reply = "ok";
                 break;
+            case "overlay-sync":
+                // Connect / Disconnect of an overlay endpoint: reconcile now from a fresh snapshot.
+                reply = overlay == null ? "ok none" : overlay.SyncNow() is { } failed ? "error " + failed : "ok";
+                // Listeners for this host's overlay members come from the snapshot just read.
+                if (overlay != null)
+                {
+                    try { resolver.Reconcile(); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); }
+                }
+                break;
             case "status":
                 try { resolver.Reconcile(); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); }
-                reply = "ok " + JsonSerializer.Serialize(Status(resolver, host, started), Json);
+                var st = Status(resolver, host, started);
+                st.Overlay = overlay?.Status();
+                reply = "ok " + JsonSerializer.Serialize(st, Json);
                 break;
             case "stop":
                 reply = "ok";
