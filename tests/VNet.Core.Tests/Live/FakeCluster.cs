@@ -135,7 +135,13 @@ public sealed class FakeCluster
         public IDisposable LockNetwork(string network, TimeSpan timeout) => new Nothing();
         public IReadOnlyList<ContainerNetwork> ListNetworks() { lock (_c._lock) return _c._networks.Values.ToList(); }
         public ContainerNetwork? GetNetwork(string name) { lock (_c._lock) return _c._networks.GetValueOrDefault(name); }
-        public void SaveNetwork(ContainerNetwork network) => _c.PutNetwork(network);
+        public void SaveNetwork(ContainerNetwork network)
+        {
+            // As the etcd store does at New: a VNI unique in the cluster when none was given.
+            if (network.Driver == "overlay" && !network.Options.ContainsKey("vnet.vni"))
+                lock (_c._lock) network.Options["vnet.vni"] = (4096 + _c._networks.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _c.PutNetwork(network);
+        }
         public void DeleteNetwork(string name) => _c.DeleteNetwork(name);
         public IReadOnlyList<ContainerEndpoint> ListEndpoints(string network) { lock (_c._lock) return _c._endpoints.Values.Where(e => e.Network == network).ToList(); }
         public ContainerEndpoint? GetEndpoint(string network, string endpointId) { lock (_c._lock) return _c._endpoints.GetValueOrDefault(network + "/" + endpointId); }

@@ -249,3 +249,77 @@ public class OverlayTests : LiveTest
         base.Dispose();
     }
 }
+
+/// <summary>
+/// The overlay driver behind the network operations, on the sandbox's own namespace as this host
+/// (store.json under the sandbox's /etc/vnet): New makes nothing on the kernel, Connect makes the
+/// devices and marks the endpoint with this host, Repair leaves another host's endpoints alone,
+/// Remove -Force takes this host's devices and the other host's record only.
+/// </summary>
+[Collection("networks")]
+public sealed class OverlayServiceTests : LiveTest
+{
+    private readonly FakeCluster _cluster = new();
+    private readonly StoreSettings _settings;
+    private readonly NetworkService _nets;
+    private readonly string? _savedSettings;
+
+    public OverlayServiceTests()
+    {
+        _savedSettings = File.Exists(StoreSettings.FilePath) ? File.ReadAllText(StoreSettings.FilePath) : null;
+        string u = L("u0");
+        Ctx.Veths.Create(new VethSpec { Name = u, PeerName = L("u1"), Mtu = 1500 });
+        Ctx.Addresses.Add(u, "192.0.2.254/24");
+        _settings = new StoreSettings { Endpoints = { "http://192.0.2.253:2379" }, AdvertiseAddress = "192.0.2.254", HostId = P + "hostA", HostName = "a" };
+        _settings.Save();
+        _nets = new NetworkService(Ctx, _cluster.For(_settings));
+    }
+
+    public override void Dispose()
+    {
+        foreach (var n in _nets.Store.ListNetworks())
+        {
+            try { _nets.Remove(n.Name, force: true); } catch (VNetException) { }
+        }
+        if (_savedSettings != null) File.WriteAllText(StoreSettings.FilePath, _savedSettings);
+        else File.Delete(StoreSettings.FilePath);
+        base.Dispose();
+    }
+
+    [SkippableFact]
+    public void Connect_makes_the_hosts_devices_and_remove_takes_them_and_only_the_remote_record()
+    {
+        var net = _nets.Create(new NetworkSpec { Name = P + "ov", Driver = "overlay", Subnet = new[] { "198.51.100.0/24" } });
+        Assert.Equal("global", net.Scope);
+        Assert.Equal(1450, net.Mtu);
+        string br = OverlayDriver.BridgeOf(net), vx = OverlayDriver.VxlanOf(net);
+        Assert.Null(Ctx.Links.TryGet(br));
+        Assert.Null(Ctx.Links.TryGet(vx));
+
+        string c1 = Ns("c1");
+        var ep = _nets.Connect(new ConnectSpec { Network = net.Name, Target = new EndpointTarget { Namespace = c1 } });
+        Assert.Equal(_settings.HostId, ep.Host);
+        Assert.Equal("192.0.2.254", Ctx.Vxlans.Get(vx).Local);
+        Assert.Equal(br, Ctx.Links.Get(ep.HostInterface!).Master);
+        Assert.Equal(1450, Ctx.Links.Get("eth0", c1).Mtu);
+        // No way out through an overlay: no default route inside.
+        Assert.DoesNotContain(Ctx.Routes.List(c1), r => r.Destination == "default");
+
+        // Another host's member: Repair here must not judge it by this host's namespaces.
+        var remote = Unit.OverlayReconcilerTests.Ep(P + "hostB", "db1", "02:00:00:00:0b:01", "198.51.100.99/24", network: net.Name, networkId: net.Id);
+        remote.NamespacePath = "/run/netns/" + P + "-nowhere";
+        remote.NamespaceInode = 12345;
+        _nets.Store.TryClaimAddress(net.Name, System.Net.IPAddress.Parse("198.51.100.99"), remote.Id);
+        _nets.Store.SaveEndpoint(remote);
+        var repairs = _nets.Repair(net.Name);
+        Assert.DoesNotContain(repairs, r => r.What == "Endpoint");
+        Assert.NotNull(_nets.Store.GetEndpoint(net.Name, remote.Id));
+
+        Assert.True(_nets.Remove(net.Name, force: true));
+        Assert.Null(Ctx.Links.TryGet(vx));
+        Assert.Null(Ctx.Links.TryGet(br));
+        Assert.Null(Ctx.Links.TryGet(ep.HostInterface!));
+        Assert.Null(_nets.Store.GetEndpoint(net.Name, remote.Id));
+        Assert.Null(_nets.Store.AddressHolder(net.Name, System.Net.IPAddress.Parse("198.51.100.99")));
+    }
+}
