@@ -152,6 +152,28 @@ public class OverlayReconcilerTests
         Assert.Equal(new ulong[] { 4026531001 }, table.Members.Select(e => e.NamespaceInode));
     }
 
+    [Fact]
+    public void The_resolver_answers_from_the_newest_snapshot_it_was_given()
+    {
+        using var resolver = new DnsResolver(new EmptyStore(), new UpstreamForwarder("/nonexistent-resolv.conf"));
+        Assert.False(resolver.Table.TryLookup(4026531001, "db1", out _));
+        var s1 = new ClusterSnapshot
+        {
+            Revision = 3, Hosts = new[] { Host("a", "192.0.2.11"), Host("b", "192.0.2.12") }, Networks = new[] { Net() },
+            Endpoints = new[] { Ep("a", "web1", "02:00:00:00:0a:01", "198.51.100.11/24", inode: 4026531001) },
+        };
+        resolver.SetOverlay(s1, "a");
+        Assert.False(resolver.Table.TryLookup(4026531001, "db1", out _));
+        var s2 = new ClusterSnapshot
+        {
+            Revision = 4, Hosts = s1.Hosts, Networks = s1.Networks,
+            Endpoints = s1.Endpoints.Append(Ep("b", "db1", "02:00:00:00:0b:01", "198.51.100.21/24")).ToArray(),
+        };
+        resolver.SetOverlay(s2, "a");
+        Assert.True(resolver.Table.TryLookup(4026531001, "db1", out var a));
+        Assert.Equal(IPAddress.Parse("198.51.100.21"), Assert.Single(a));
+    }
+
     /// <summary>A store with no local networks.</summary>
     private sealed class EmptyStore : INetworkStore
     {

@@ -68,6 +68,7 @@ public sealed class OverlayAgent : IDisposable
     private IHostRegistration? _registration;
     private IDisposable? _watch;
     private Thread? _thread;
+    private bool _devicesAtStart;
 
     public OverlayAgent(NetContext ctx, StoreSettings settings, Func<StoreSettings, IClusterStore> open, Action<string> log, Action<ClusterSnapshot>? onSnapshot = null)
     {
@@ -105,14 +106,14 @@ public sealed class OverlayAgent : IDisposable
         get
         {
             var s = _latest;
-            if (s != null) return s.Endpoints.Any(e => e.Host == _settings.HostId && e.State == EndpointState.Active);
-            lock (_gate)
-                return _ctx.Links.List(null).Any(l => l.Kind == "vxlan" && l.Name.StartsWith(OverlayDriver.VxlanPrefix, StringComparison.Ordinal));
+            return s != null ? s.Endpoints.Any(e => e.Host == _settings.HostId && e.State == EndpointState.Active) : _devicesAtStart;
         }
     }
 
     public void Start()
     {
+        // Read before the loop owns the context: the idle check must never wait on a store call.
+        _devicesAtStart = _ctx.Links.List(null).Any(l => l.Kind == "vxlan" && l.Name.StartsWith(OverlayDriver.VxlanPrefix, StringComparison.Ordinal));
         _thread = new Thread(Loop) { IsBackground = true, Name = "vnet-overlay" };
         _thread.Start();
     }
@@ -124,13 +125,18 @@ public sealed class OverlayAgent : IDisposable
     /// </summary>
     public string? SyncNow()
     {
+        // The loop may be inside a slow store call (connecting, an outage): the caller (a Connect
+        // waiting on the control socket) gets an answer instead, and the loop syncs when it can.
+        if (!Monitor.TryEnter(_gate, SyncWait))
+        {
+            _dirty = true;
+            _wake.Set();
+            return "the overlay loop is busy with the store: " + (Status().LastError ?? "connecting");
+        }
         try
         {
-            lock (_gate)
-            {
-                if (_store == null) return "the cluster store is not open yet: " + (_status.LastError ?? "connecting");
-                Sync();
-            }
+            if (_store == null) return "the cluster store is not open yet: " + (Status().LastError ?? "connecting");
+            Sync();
             return null;
         }
         catch (Exception e) when (IsStoreFailure(e))
@@ -140,7 +146,13 @@ public sealed class OverlayAgent : IDisposable
             _wake.Set();
             return e.Message;
         }
+        finally
+        {
+            Monitor.Exit(_gate);
+        }
     }
+
+    private static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(3);
 
     private void Loop()
     {
