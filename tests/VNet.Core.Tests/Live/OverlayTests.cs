@@ -196,7 +196,13 @@ public class OverlayTests : LiveTest
         var eps = Containers(hosts, net, cluster.For(hosts[0].Settings));
         string vx = OverlayDriver.VxlanOf(net);
         cluster.PutNetwork(net);
-        var agents = hosts.Select(h => new OverlayAgent(h.Ctx, h.Settings, cluster.For, _ => { })).ToList();
+        // Host 1's resolver, fed by its agent's snapshots as the agent process wires it.
+        string root = Path.Combine(Path.GetTempPath(), "vnet-ov-" + P);
+        using var resolver = new VNet.Core.Networks.Dns.DnsResolver(new LocalNetworkStore(Path.Combine(root, "state"), Path.Combine(root, "run")),
+            new VNet.Core.Networks.Dns.UpstreamForwarder("/nonexistent-resolv.conf"));
+        foreach (var ep in eps) ep.NamespaceInode = Native.Sys.StatPath(ep.NamespacePath!)!.Value.Ino;
+        var agents = hosts.Select((h, i) => new OverlayAgent(h.Ctx, h.Settings, cluster.For, _ => { },
+            i == 0 ? snap => resolver.SetOverlay(snap, h.Settings.HostId) : null)).ToList();
         _agents.AddRange(agents);
         agents.ForEach(a => a.Start());
         Assert.True(Eventually(() => cluster.Hosts.Count == 3), "every agent registered its host");
@@ -211,6 +217,15 @@ public class OverlayTests : LiveTest
         Assert.True(agents[0].Status().Registered);
         Assert.Equal(6, agents[0].Status().Entries);
         Assert.True(agents[0].HasLocalMembers);
+
+        // Names across hosts: c1 (on host 1) pings c3 (on host 3) by name, answered from host 1's snapshot.
+        resolver.Reconcile();
+        Assert.Single(resolver.Listeners);
+        VNet.Core.Networks.Dns.NamespaceDnsSetup.Apply(Ctx, eps[0]);
+        var byName = Run("ip", "netns", "exec", eps[0].Namespace!, "ping", "-c", "1", "-W", "2", "c3");
+        Assert.True(byName.Code == 0, byName.Out);
+        Assert.Contains("198.51.100.13", byName.Out);
+        VNet.Core.Networks.Dns.NamespaceDnsSetup.Remove(Ctx, eps[0]);
 
         // The store goes away: kernel entries stay, traffic keeps flowing, the agent says why.
         cluster.Down();
@@ -233,6 +248,7 @@ public class OverlayTests : LiveTest
         // The network removed from the store (on another host): the agents remove their devices after the grace time.
         cluster.DeleteNetwork(net.Name);
         Assert.True(Eventually(() => Ctx.Links.TryGet(vx, hosts[1].Ns) == null, TimeSpan.FromSeconds(10)), "host 2's vxlan device removed");
+        try { Directory.Delete(root, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 
     [SkippableFact]
