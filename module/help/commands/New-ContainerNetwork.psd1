@@ -22,7 +22,8 @@ Drivers:
   kernel; each host's first Connect makes a bridge ov-<first 10 digits of the id> and a VXLAN device
   vx-<same> on it (UDP 4789, from the host's advertise address, learning off, ARP answered from the
   neighbour table), and the VNet agent of every host programs where each member lives. The MTU is
-  the underlay's (the link holding the advertise address) less 50 bytes; a larger -Mtu is refused.
+  the underlay's (the link holding the advertise address) less 50 bytes (70 over IPv6); a larger
+  -Mtu is refused.
   No gateway address, no default route, no masquerade: members reach each other, by name across
   hosts, and the outside through their other networks.
 

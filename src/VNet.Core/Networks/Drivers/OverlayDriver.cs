@@ -19,8 +19,10 @@ internal sealed class OverlayDriver : DriverBase
 {
     /// <summary>Where the store keeps the network's VXLAN id.</summary>
     public const string VniOption = "vnet.vni";
-    /// <summary>IPv4 outer header (20) + UDP (8) + VXLAN (8) + inner Ethernet (14).</summary>
-    public const int Overhead = 50;
+    /// <summary>IPv4 outer header (20) + UDP (8) + VXLAN (8) + inner Ethernet (14); an IPv6 underlay adds 20 more.</summary>
+    public const int Overhead = 50, OverheadIPv6 = 70;
+
+    private static int OverheadFor(IPAddress local) => local.AddressFamily == AddressFamily.InterNetworkV6 ? OverheadIPv6 : Overhead;
     public const int Port = VxlanService.IanaPort;
 
     private StoreSettings? _settings;
@@ -91,13 +93,14 @@ internal sealed class OverlayDriver : DriverBase
         var s = Settings;
         // The MTU every host uses: this host's underlay less the VXLAN overhead. A host whose
         // underlay is smaller refuses to make its devices (Ensure) rather than drop big packets.
-        var underlay = Underlay(AdvertiseAddress(s));
-        int max = underlay.Mtu - Overhead;
+        var local = AdvertiseAddress(s);
+        var underlay = Underlay(local);
+        int max = underlay.Mtu - OverheadFor(local);
         if (spec.Mtu is int m)
         {
             Validation.Mtu(m);
             if (m > max)
-                throw Messages.Error("OverlayMtuAboveUnderlay", VNetErrorCategory.InvalidArgument, m, m, max, underlay.Name, underlay.Mtu);
+                throw Messages.Error("OverlayMtuAboveUnderlay", VNetErrorCategory.InvalidArgument, m, m, max, underlay.Name, underlay.Mtu, OverheadFor(local));
         }
         net.Mtu = spec.Mtu ?? max;
         if (net.Subnets.Any(x => Validation.Cidr(x.Subnet).IsIPv6) && net.Mtu < 1280)
@@ -123,8 +126,8 @@ internal sealed class OverlayDriver : DriverBase
         var s = Settings;
         var local = AdvertiseAddress(s);
         var underlay = Underlay(local);
-        if (net.Mtu > underlay.Mtu - Overhead)
-            throw Messages.Error("OverlayMtuAboveUnderlay", VNetErrorCategory.InvalidOperation, net.Name, net.Mtu, underlay.Mtu - Overhead, underlay.Name, underlay.Mtu);
+        if (net.Mtu > underlay.Mtu - OverheadFor(local))
+            throw Messages.Error("OverlayMtuAboveUnderlay", VNetErrorCategory.InvalidOperation, net.Name, net.Mtu, underlay.Mtu - OverheadFor(local), underlay.Name, underlay.Mtu, OverheadFor(local));
         if (vl != null) Ctx.Links.Remove(vx);
         if (bl != null) Ctx.BridgeOperations.RemoveLink(br);
         var undo = new UndoList();
