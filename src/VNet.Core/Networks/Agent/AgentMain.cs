@@ -70,7 +70,8 @@ public static class AgentMain
 
         using var resolver = new DnsResolver(new LocalNetworkStore(), new UpstreamForwarder());
         using var overlayCtx = new NetContext();
-        using var overlay = StartOverlay(overlayCtx, resolver);
+        using var overlay = new OverlaySlot(overlayCtx, resolver);
+        overlay.TryStart();
         resolver.Reconcile();
         Log($"started (process {Environment.ProcessId}, host {host}, run root {StateRoots.Run}); serving {resolver.Listeners.Count} namespace(s); upstream {string.Join(", ", resolver.Upstream.Servers)}");
 
@@ -103,7 +104,7 @@ public static class AgentMain
             try { resolver.Reconcile(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); continue; }
             // Overlay members keep it too: their entries on other hosts and names need it.
-            if (resolver.Table.Members.Count > 0 || overlay?.HasLocalMembers == true) { idleSince = null; continue; }
+            if (resolver.Table.Members.Count > 0 || overlay.Agent?.HasLocalMembers == true) { idleSince = null; continue; }
             idleSince ??= now;
             if (now - idleSince.Value >= idleLimit)
             {
@@ -122,24 +123,39 @@ public static class AgentMain
     /// linked in (<see cref="OverlayAgent.StoreFactory"/>); null otherwise. A store that cannot be
     /// reached is not a reason to stop: the loop retries on its own.
     /// </summary>
-    private static OverlayAgent? StartOverlay(NetContext ctx, DnsResolver resolver)
+    private sealed class OverlaySlot : IDisposable
     {
-        StoreSettings? settings;
-        try { settings = StoreSettings.Load(); }
-        catch (VNetException e) { Log($"overlay: {e.Message}"); return null; }
-        if (settings == null) return null;
-        if (OverlayAgent.StoreFactory is not { } open)
+        private readonly NetContext _ctx;
+        private readonly DnsResolver _resolver;
+        public OverlaySlot(NetContext ctx, DnsResolver resolver) { _ctx = ctx; _resolver = resolver; }
+        public OverlayAgent? Agent { get; private set; }
+
+        /// <summary>
+        /// Starts the loop unless it runs. Tried at the start and again at each overlay-sync, so an
+        /// agent started before Set-VNetStore takes up the overlay work at the first overlay Connect.
+        /// </summary>
+        public OverlayAgent? TryStart()
         {
-            Log("overlay: a cluster store is set but no implementation of it is linked into the agent");
-            return null;
+            if (Agent != null) return Agent;
+            StoreSettings? settings;
+            try { settings = StoreSettings.Load(); }
+            catch (VNetException e) { Log($"overlay: {e.Message}"); return null; }
+            if (settings == null) return null;
+            if (OverlayAgent.StoreFactory is not { } open)
+            {
+                Log("overlay: a cluster store is set but no implementation of it is linked into the agent");
+                return null;
+            }
+            Agent = new OverlayAgent(_ctx, settings, open, Log, snap => _resolver.SetOverlay(snap, settings.HostId));
+            Agent.Start();
+            return Agent;
         }
-        var agent = new OverlayAgent(ctx, settings, open, Log, snap => resolver.SetOverlay(snap, settings.HostId));
-        agent.Start();
-        return agent;
+
+        public void Dispose() => Agent?.Dispose();
     }
 
     /// <summary>One request line, one reply line. True when the agent must stop.</summary>
-    private static bool Handle(Socket c, DnsResolver resolver, OverlayAgent? overlay, string host, DateTime started)
+    private static bool Handle(Socket c, DnsResolver resolver, OverlaySlot overlaySlot, string host, DateTime started)
     {
         c.ReceiveTimeout = 2000;
         c.SendTimeout = 2000;
@@ -174,6 +190,7 @@ public static class AgentMain
                 break;
             case "overlay-sync":
                 // Connect / Disconnect of an overlay endpoint: reconcile now from a fresh snapshot.
+                var overlay = overlaySlot.TryStart();
                 reply = overlay == null ? "ok none" : overlay.SyncNow() is { } failed ? "error " + failed : "ok";
                 // Listeners for this host's overlay members come from the snapshot just read.
                 if (overlay != null)
@@ -186,7 +203,7 @@ public static class AgentMain
                 try { resolver.Reconcile(); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); }
                 var st = Status(resolver, host, started);
-                st.Overlay = overlay?.Status();
+                st.Overlay = overlaySlot.Agent?.Status();
                 reply = "ok " + JsonSerializer.Serialize(st, Json);
                 break;
             case "stop":
