@@ -356,8 +356,19 @@ public sealed class OverlayServiceTests : LiveTest
         Assert.Null(Ctx.Links.TryGet(vx));
 
         string c1 = Ns("c1");
+        // Host B has a namespace of the same name and inode number (each kernel counts its own).
+        ulong inode = Native.Sys.StatPath("/run/netns/" + c1)!.Value.Ino;
+        var twin = Unit.OverlayReconcilerTests.Ep(P + "hostB", c1, "02:00:00:00:0b:02", "198.51.100.98/24", inode: inode, network: net.Name, networkId: net.Id);
+        twin.Id = NetworkService.EndpointId(net.Id, inode);
+        twin.Namespace = c1;
+        _nets.Store.TryClaimAddress(net.Name, System.Net.IPAddress.Parse("198.51.100.98"), twin.Id);
+        _nets.Store.SaveEndpoint(twin);
+
         var ep = _nets.Connect(new ConnectSpec { Network = net.Name, Target = new EndpointTarget { Namespace = c1 } });
         Assert.Equal(_settings.HostId, ep.Host);
+        Assert.NotEqual(twin.Id, ep.Id);
+        Assert.NotNull(_nets.Store.GetEndpoint(net.Name, twin.Id));
+        Assert.Equal(ep.Id, Assert.Single(_nets.ListEndpoints(net.Name, new EndpointTarget { Namespace = c1 })).Id);
         Assert.Equal("192.0.2.254", Ctx.Vxlans.Get(vx).Local);
         Assert.Equal(br, Ctx.Links.Get(ep.HostInterface!).Master);
         Assert.Equal(1450, Ctx.Links.Get("eth0", c1).Mtu);
@@ -379,6 +390,7 @@ public sealed class OverlayServiceTests : LiveTest
         Assert.Null(Ctx.Links.TryGet(br));
         Assert.Null(Ctx.Links.TryGet(ep.HostInterface!));
         Assert.Null(_nets.Store.GetEndpoint(net.Name, remote.Id));
+        Assert.Null(_nets.Store.GetEndpoint(net.Name, twin.Id));
         Assert.Null(_nets.Store.AddressHolder(net.Name, System.Net.IPAddress.Parse("198.51.100.99")));
     }
 }
