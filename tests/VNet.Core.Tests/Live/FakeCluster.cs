@@ -47,6 +47,18 @@ public sealed class FakeCluster
 
     public void Up() { lock (_lock) _down = false; }
 
+    /// <summary>As `etcdctl compact` does to watchers behind it: every watch ends (the store stays up).</summary>
+    public void Compact()
+    {
+        List<Watcher> broken;
+        lock (_lock)
+        {
+            broken = _watchers.ToList();
+            _watchers.Clear();
+        }
+        foreach (var w in broken) ThreadPool.QueueUserWorkItem(_ => w.OnBroken(new VNetException("StoreCompacted", VNetErrorCategory.InvalidOperation, "the watched revision was compacted")));
+    }
+
     /// <summary>A host's lease ran out (its agent died): its record goes.</summary>
     public void Expire(string hostId) => Change(() => _hosts.Remove(hostId));
 

@@ -245,6 +245,13 @@ public class OverlayTests : LiveTest
         Assert.Equal(2, fdb.Count);
         Assert.Single(neigh);
 
+        // Compaction ends the watches: the agents resync and still see the next change (c2 leaves).
+        cluster.Compact();
+        Thread.Sleep(50);
+        cluster.DeleteEndpoint(eps[1].Network, eps[1].Id);
+        Assert.True(Eventually(() => !Entries(hosts[0], vx).Neigh.Any(l => l.StartsWith("198.51.100.12 ", StringComparison.Ordinal))), "c2's neighbour gone from host 1 after a compaction");
+        Assert.True(agents[0].Status().Watching);
+
         // The network removed from the store (on another host): the agents remove their devices after the grace time.
         cluster.DeleteNetwork(net.Name);
         Assert.True(Eventually(() => Ctx.Links.TryGet(vx, hosts[1].Ns) == null, TimeSpan.FromSeconds(10)), "host 2's vxlan device removed");
