@@ -287,12 +287,15 @@ public sealed class OverlayAgent : IDisposable
     private void Fail(Exception e)
     {
         lock (_status) _status.LastError = e.Message;
-        _log($"overlay: {e.Message}");
+        _log(e is VNetException ? $"overlay: {e.Message}" : $"overlay: {e.GetType().Name}: {e.Message}");
     }
 
-    /// <summary>Failures of the store (or of reading the host's own address) are retried; a bug is not swallowed.</summary>
-    private static bool IsStoreFailure(Exception e) => e is VNetException or IOException or TimeoutException or OperationCanceledException
-        or System.Net.Sockets.SocketException or InvalidOperationException or AggregateException;
+    /// <summary>
+    /// What the loop retries: everything but running out of memory. The store client's failures
+    /// come in many types (gRPC, sockets, timeouts, VNet's own), and a loop thread that died on
+    /// one would take the whole agent, DNS included, with it; each is logged with its type.
+    /// </summary>
+    private static bool IsStoreFailure(Exception e) => e is not OutOfMemoryException;
 
     public void Dispose()
     {
