@@ -53,6 +53,7 @@ public sealed class NetContext : IDisposable
         Bridges = new BridgeService(this);
         Veths = new VethService(this);
         Fdb = new FdbService(this);
+        Neighbours = new NeighbourService(this);
         Vxlans = new VxlanService(this);
         Macvlans = new MacvlanService(this);
         Vlans = new VlanService(this);
@@ -72,6 +73,7 @@ public sealed class NetContext : IDisposable
     public BridgeService Bridges { get; }
     public VethService Veths { get; }
     public FdbService Fdb { get; }
+    public NeighbourService Neighbours { get; }
     public VxlanService Vxlans { get; }
     public MacvlanService Macvlans { get; }
     public VlanService Vlans { get; }

@@ -17,6 +17,15 @@ Drivers:
   frames between a parent and its children): give the host a macvlan of its own on the same parent
   (New-MacvlanLink) to talk to them. The MTU is the parent's unless -Mtu is lower.
 - none: members get only lo, up, and no address.
+- overlay: one network across hosts, kept in the cluster store (Set-VNetStore on every host; see
+  docs/overlay.md). New writes the definition and a VXLAN id to the store and makes nothing on the
+  kernel; each host's first Connect makes a bridge ov-<first 10 digits of the id> and a VXLAN device
+  vx-<same> on it (UDP 4789, from the host's advertise address, learning off, ARP answered from the
+  neighbour table), and the VNet agent of every host programs where each member lives. The MTU is
+  the underlay's (the link holding the advertise address) less 50 bytes (70 over IPv6); a larger
+  -Mtu is refused.
+  No gateway address, no default route, no masquerade: members reach each other, by name across
+  hosts, and the outside through their other networks.
 
 Docker's host and container:NAME network modes are not networks in VNet: they mean running in an
 existing namespace. Use the host's own namespace (no -Namespace at all), or name a container's

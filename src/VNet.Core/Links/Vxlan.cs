@@ -21,6 +21,10 @@ public sealed class VxlanSpec
     public int Port { get; set; } = VxlanService.IanaPort;
     public string? Bridge { get; set; }
     public bool Learning { get; set; } = true;
+    /// <summary>ARP/ND proxy: the device answers ARP and neighbour solicitations itself from its neighbour table (`proxy`), so nothing is flooded.</summary>
+    public bool Proxy { get; set; }
+    /// <summary>The device's own MAC (random when null): an overlay keeps one stable MAC per host.</summary>
+    public string? MacAddress { get; set; }
     public int? Mtu { get; set; }
     public string? Namespace { get; set; }
 }
@@ -68,7 +72,7 @@ public sealed class VxlanService
     /// <summary>Outer IPv4 + UDP + VXLAN + inner Ethernet: 20 + 8 + 8 + 14.</summary>
     public const int OverheadIPv4 = 50, OverheadIPv6 = 70;
 
-    private const ushort ID = 1, GROUP = 2, LINK = 3, LOCAL = 4, TTL = 5, LEARNING = 7, PORT = 15, GROUP6 = 16, LOCAL6 = 17;
+    private const ushort ID = 1, GROUP = 2, LINK = 3, LOCAL = 4, TTL = 5, LEARNING = 7, PROXY = 11, PORT = 15, GROUP6 = 16, LOCAL6 = 17;
     private static readonly byte[] ZeroMac = new byte[6];
 
     private readonly NetContext _ctx;
@@ -129,7 +133,7 @@ public sealed class VxlanService
 
         try
         {
-            _ctx.Links.CreateSimple(spec.Name, "vxlan", spec.Namespace, mtu, null, up: false, infoData: w =>
+            _ctx.Links.CreateSimple(spec.Name, "vxlan", spec.Namespace, mtu, spec.MacAddress, up: false, infoData: w =>
             {
                 w.AttrU32(ID, (uint)spec.Vni);
                 if (dst != null) w.Attr(v6 ? GROUP6 : GROUP, dst.GetAddressBytes());
@@ -137,6 +141,7 @@ public sealed class VxlanService
                 if (device != null) w.AttrU32(LINK, (uint)device.Index);
                 w.AttrBe16(PORT, (ushort)spec.Port);
                 w.AttrU8(LEARNING, spec.Learning ? (byte)1 : (byte)0);
+                if (spec.Proxy) w.AttrU8(PROXY, 1);
             });
         }
         catch (VNetException e) when (e.ErrorId == "LinkExists" && _ctx.Links.TryGet(spec.Name, spec.Namespace, resolveMaster: false) == null)

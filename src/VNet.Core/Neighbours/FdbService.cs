@@ -102,4 +102,46 @@ public sealed class FdbService
         }
         return result;
     }
+    /// <summary>
+    /// `bridge fdb replace MAC dev DEVICE dst REMOTE self permanent`: the device's own entry sending
+    /// one MAC to one remote VTEP (a VXLAN device). Replacing, so adding what is there is no error.
+    /// </summary>
+    public void AddRemote(string device, string mac, string remote, string? ns = null)
+    {
+        var link = _ctx.Links.TryGet(device, ns, resolveMaster: false)
+            ?? throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, device, device, Links.LinkService.NsText(ns));
+        var dst = Validation.Address(remote, "Remote");
+        var req = RemoteEntry(Rtm.NEWNEIGH, (ushort)(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_REPLACE), link.Index, Validation.MacAddress(mac), dst);
+        _ctx.Socket(ns).Request(req, $"add fdb entry {mac} dst {remote} on '{device}'", mac);
+    }
+
+    /// <summary>Removes the device's own entry for MAC toward REMOTE; false when there was none.</summary>
+    public bool RemoveRemote(string device, string mac, string remote, string? ns = null)
+    {
+        var link = _ctx.Links.TryGet(device, ns, resolveMaster: false);
+        if (link == null) return false;
+        var req = RemoteEntry(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, link.Index, Validation.MacAddress(mac, allowMulticast: true, allowZero: true), Validation.Address(remote, "Remote"));
+        try
+        {
+            _ctx.Socket(ns).Request(req, $"remove fdb entry {mac} dst {remote} from '{device}'", mac);
+            return true;
+        }
+        catch (VNetException e) when (e.Errno == Native.Sys.ENOENT)
+        {
+            return false;
+        }
+    }
+
+    private static NetlinkWriter RemoteEntry(ushort type, ushort flags, int ifindex, byte[] mac, System.Net.IPAddress dst)
+    {
+        var req = new NetlinkWriter(type, flags);
+        var nd = req.Reserve(Nda.NdMsgLength);
+        nd[0] = AddressFamily.BRIDGE;
+        BinaryPrimitives.WriteInt32LittleEndian(nd.Slice(4), ifindex);
+        BinaryPrimitives.WriteUInt16LittleEndian(nd.Slice(8), (ushort)(Nda.NUD_PERMANENT | Nda.NUD_NOARP));
+        nd[10] = Nda.NTF_SELF;
+        req.Attr(Nda.LLADDR, mac);
+        req.Attr(Nda.DST, dst.GetAddressBytes());
+        return req;
+    }
 }

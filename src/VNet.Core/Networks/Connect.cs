@@ -80,7 +80,7 @@ public sealed partial class NetworkService
             publish = new NatSpec { Kind = "Publish", PublishPort = spec.PublishPort, ToPort = spec.ToPort, Protocol = proto };
         }
         var target = Resolve(spec.Target);
-        string id = EndpointId(net.Id, target.Inode);
+        string id = EndpointId(net, target.Inode);
 
         using var lk = LockExisting(net);
         // The cheap part of Repair: a bridge a reboot took, and this namespace's own leftovers.
@@ -102,6 +102,8 @@ public sealed partial class NetworkService
             InterfaceName = net.Driver == "none" ? "lo" : spec.InterfaceName ?? FreeInterfaceName(target.Path),
             HostInterface = drv.HostInterfaceName(id), MacAddress = spec.MacAddress,
             OwnerProcessId = Environment.ProcessId, Created = DateTime.UtcNow,
+            // Every host sees an overlay's endpoints: the agents place this one on this host's VTEP.
+            Host = net.Driver == "overlay" ? Cluster.StoreSettings.Load()?.HostId : null,
         };
         if (target.PrimaryName != null) ep.Names.Add(target.PrimaryName);
         ep.Names.AddRange(aliases.Where(a => !ep.Names.Contains(a, StringComparer.OrdinalIgnoreCase)));

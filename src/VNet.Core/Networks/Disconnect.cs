@@ -32,6 +32,14 @@ public sealed partial class NetworkService
     /// </summary>
     internal void Release(ContainerNetwork net, Drivers.INetworkDriver drv, ContainerEndpoint ep, Diagnostics? diagnostics = null)
     {
+        // Another host's overlay endpoint (Remove -Force here): only its record and leases are
+        // shared; its interfaces and names are that host's, whose Repair removes its host end.
+        if (net.Driver == "overlay" && OnOtherHost(ep, LocalHostId()))
+        {
+            Store.DeleteEndpoint(net.Name, ep.Id);
+            ReleaseLeases(net, ep);
+            return;
+        }
         bool alive = NamespaceAlive(ep);
         if (ep.NatRules.Count > 0)
         {
@@ -45,12 +53,17 @@ public sealed partial class NetworkService
         drv.Detach(net, ep, alive);
         Store.DeleteEndpoint(net.Name, ep.Id);
         if (ep.State == EndpointState.Active) NameService.EndpointDisconnected(Ctx, Store, net, ep);
+        ReleaseLeases(net, ep);
+        if (alive && ep.State == EndpointState.Active && !net.Internal) RestoreWayOut(ep, diagnostics ?? new Diagnostics());
+    }
+
+    private void ReleaseLeases(ContainerNetwork net, ContainerEndpoint ep)
+    {
         foreach (var cidr in ep.Addresses)
         {
             var a = Validation.Cidr(cidr).Address;
             if (Store.AddressHolder(net.Name, a) == ep.Id) Store.ReleaseAddress(net.Name, a);
         }
-        if (alive && ep.State == EndpointState.Active && !net.Internal) RestoreWayOut(ep, diagnostics ?? new Diagnostics());
     }
 
     /// <summary>

@@ -79,6 +79,16 @@ public sealed partial class NetworkService
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{networkId}/{inode}"))).ToLowerInvariant();
 
     /// <summary>
+    /// The endpoint id of a namespace on a network. An overlay's endpoints of all hosts share one
+    /// key space, and inode numbers repeat across hosts (each kernel counts its own), so there the
+    /// id names this host too.
+    /// </summary>
+    internal static string EndpointId(ContainerNetwork net, ulong inode) =>
+        net.Driver == "overlay" && LocalHostId() is { Length: > 0 } host
+            ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{net.Id}/{host}/{inode}"))).ToLowerInvariant()
+            : EndpointId(net.Id, inode);
+
+    /// <summary>
     /// The endpoints of one network or all, optionally only those of one namespace (by identity, or,
     /// when the namespace is gone, by the name it was connected under).
     /// </summary>
@@ -100,9 +110,11 @@ public sealed partial class NetworkService
         ResolvedTarget? r = null;
         try { r = Resolve(target); }
         catch (VNetException e) when (e.ErrorId is "NamespaceNotFound" or "NamespaceStale" or "ProcessNotFound" or "ContainerNotFound") { }
-        if (r != null && Store.GetEndpoint(net.Name, EndpointId(net.Id, r.Inode)) is { } ep) return ep;
-        // The namespace is gone (or was re-created): match what the user named against the records.
-        return Store.ListEndpoints(net.Name).FirstOrDefault(e =>
+        if (r != null && Store.GetEndpoint(net.Name, EndpointId(net, r.Inode)) is { } ep) return ep;
+        // The namespace is gone (or was re-created): match what the user named against the records,
+        // this host's only (another host's web1 of an overlay is not the web1 named here).
+        string? me = net.Driver == "overlay" ? LocalHostId() : null;
+        return Store.ListEndpoints(net.Name).Where(e => net.Driver != "overlay" || !OnOtherHost(e, me)).FirstOrDefault(e =>
             (target.Namespace != null && (e.Namespace == target.Namespace || e.NamespacePath == target.Namespace)) ||
             (target.Container != null && (e.Container == target.Container.TrimStart('/') ||
                                           (e.ContainerId != null && target.Container.Length >= 4 && e.ContainerId.StartsWith(target.Container, StringComparison.Ordinal)))) ||

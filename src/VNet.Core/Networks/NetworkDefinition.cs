@@ -11,7 +11,7 @@ namespace VNet.Core.Networks;
 /// </summary>
 internal static partial class NetworkDefinition
 {
-    public static readonly string[] Drivers = { "bridge", "macvlan", "none" };
+    public static readonly string[] Drivers = { "bridge", "macvlan", "none", "overlay" };
     public const int MaxNameLength = 64;
 
     // Docker's rule for names of containers and networks: a letter or digit, then letters, digits, '_', '.', '-'.
@@ -80,7 +80,9 @@ internal static partial class NetworkDefinition
         {
             Name = spec.Name, Id = id, Driver = driver, Internal = spec.Internal, Created = DateTime.UtcNow,
             Parent = driver == "macvlan" ? spec.Parent : null,
-            BridgeName = driver == "bridge" ? spec.BridgeName ?? "br-" + id[..12] : null,
+            BridgeName = driver == "bridge" ? spec.BridgeName ?? "br-" + id[..12] : driver == "overlay" ? "ov-" + id[..10] : null,
+            // An overlay network is kept in the cluster store and seen by every host.
+            Scope = driver == "overlay" ? "global" : "local",
         };
         foreach (var p in subnets.OrderBy(p => p.IsIPv6))
             net.Subnets.Add(new NetworkSubnet { Subnet = SubnetMath.Text(p) });

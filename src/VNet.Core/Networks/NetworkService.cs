@@ -38,6 +38,7 @@ public sealed partial class NetworkService
         "bridge" => new BridgeDriver(Ctx),
         "macvlan" => new MacvlanDriver(Ctx),
         "none" => new NoneDriver(Ctx),
+        "overlay" => new OverlayDriver(Ctx),
         _ => throw Messages.Error("UnknownNetworkDriver", VNetErrorCategory.InvalidArgument, net.Driver, net.Driver, string.Join(", ", NetworkDefinition.Drivers)),
     };
 
@@ -73,8 +74,10 @@ public sealed partial class NetworkService
             want.Mtu = spec.Mtu ?? existing.Mtu;
             if (NetworkDefinition.Difference(existing, want, spec) is var (setting, have, asked))
                 throw Messages.Error("NetworkSettingsDiffer", VNetErrorCategory.ResourceExists, spec.Name, spec.Name, setting, have, asked);
-            using (Store.LockNetwork(existing.Name, NetworkLockTimeout))
-                if (Driver(existing).Ensure(existing, Store, d) is string note) d.Notes.Add(note);
+            // An overlay's devices are made by the Connects of the hosts that have members, never by New.
+            if (existing.Driver != "overlay")
+                using (Store.LockNetwork(existing.Name, NetworkLockTimeout))
+                    if (Driver(existing).Ensure(existing, Store, d) is string note) d.Notes.Add(note);
             d.Notes.Add(Messages.Format("NetworkAlreadyExists", spec.Name));
             return Store.GetNetwork(spec.Name) ?? existing;
         }

@@ -39,12 +39,20 @@ public sealed partial class NetworkService
             try { lk = LockExisting(net); }
             catch (VNetException e) when (network == null && e.ErrorId == "NetworkNotFound") { continue; } // removed meanwhile
             using var _ = lk;
-            if (drv.Ensure(net, Store, d) is string note)
+            // An overlay's devices are made on the hosts that have its members, not by a Repair of every host.
+            bool ours = net.Driver != "overlay" || LocalHostId() is not { } me || Store.ListEndpoints(net.Name).Any(e => !OnOtherHost(e, me));
+            if (ours && drv.Ensure(net, Store, d) is string note)
                 result.Add(new NetworkRepair { Network = net.Name, What = "Bridge", Name = net.BridgeName ?? "", Action = "Recreated", Reason = note });
             result.AddRange(RepairLocked(net, drv, skipEndpoint: null));
         }
         return result;
     }
+
+    /// <summary>Is this an overlay endpoint of another host (its Host is set and is not this host's id)?</summary>
+    internal static bool OnOtherHost(ContainerEndpoint ep, string? localHostId) => ep.Host != null && ep.Host != localHostId;
+
+    /// <summary>This host's id in the cluster store (null when no store is set): read once per operation.</summary>
+    internal static string? LocalHostId() => Cluster.StoreSettings.Load()?.HostId;
 
     /// <summary>The endpoint, lease and interface part of Repair, with the network's lock held by the caller.</summary>
     internal List<NetworkRepair> RepairLocked(ContainerNetwork net, Drivers.INetworkDriver drv, string? skipEndpoint)
@@ -53,9 +61,17 @@ public sealed partial class NetworkService
         var kept = new HashSet<string>(StringComparer.Ordinal);
         if (skipEndpoint != null) kept.Add(skipEndpoint);
         var hostEnds = new HashSet<string>(StringComparer.Ordinal);
+        string? localHost = net.Driver == "overlay" ? LocalHostId() : null;
         foreach (var ep in Store.ListEndpoints(net.Name))
         {
             if (ep.Id == skipEndpoint) continue;
+            // Another host's endpoint of an overlay: its namespace, interface and owner process are
+            // that host's to judge (a dead host's records go with its Repair, or its lease's expiry).
+            if (net.Driver == "overlay" && OnOtherHost(ep, localHost))
+            {
+                kept.Add(ep.Id);
+                continue;
+            }
             string? reason = null;
             if (ep.State != EndpointState.Active)
             {
@@ -95,7 +111,7 @@ public sealed partial class NetworkService
                 Reason = Messages.Format("RepairLeaseOrphan", Ipam.Short(holder)),
             });
         }
-        if (net.Driver == "bridge" && Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null)
+        if (net.Driver is "bridge" or "overlay" && Ctx.Links.TryGet(net.BridgeName!, null, resolveMaster: false) != null)
         {
             foreach (var port in Ctx.Bridges.ListPorts(net.BridgeName, null))
             {

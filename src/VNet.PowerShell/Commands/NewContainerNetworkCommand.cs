@@ -4,7 +4,7 @@ using VNet.Core.Networks;
 
 namespace VNet.PowerShell.Commands;
 
-/// <summary>`docker network create`: a named network with IPAM, made by its driver (bridge, macvlan, none).</summary>
+/// <summary>`docker network create`: a named network with IPAM, made by its driver (bridge, macvlan, none, overlay).</summary>
 [Cmdlet(VerbsCommon.New, "ContainerNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(ContainerNetwork))]
 public sealed class NewContainerNetworkCommand : NetworkCmdlet

@@ -55,6 +55,17 @@ public static class AgentClient
     /// <summary>Tells a running agent to look at the store again now; quiet when none runs.</summary>
     public static void Sync() => Request("sync");
 
+    /// <summary>
+    /// Asks the agent to reconcile the overlay networks now (Connect / Disconnect of an overlay
+    /// endpoint), so this host's vxlan devices hold their entries when the call returns. Returns
+    /// null when done or when no agent runs, else the agent's reason (it keeps retrying itself).
+    /// </summary>
+    public static string? OverlaySync()
+    {
+        string? reply = Request("overlay-sync");
+        return reply != null && reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : null;
+    }
+
     /// <summary>Tells a running agent that a namespace left its last network, so it closes its listener there now; quiet when none runs.</summary>
     public static void Release(ulong namespaceInode) => Request("release " + namespaceInode.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

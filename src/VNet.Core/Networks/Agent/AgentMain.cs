@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using VNet.Core.Native;
+using VNet.Core.Networks.Cluster;
 using VNet.Core.Networks.Dns;
 
 namespace VNet.Core.Networks.Agent;
@@ -68,6 +69,9 @@ public static class AgentMain
         var idleLimit = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable(IdleEnv), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0 ? s : 5);
 
         using var resolver = new DnsResolver(new LocalNetworkStore(), new UpstreamForwarder());
+        using var overlayCtx = new NetContext();
+        using var overlay = new OverlaySlot(overlayCtx, resolver);
+        overlay.TryStart();
         resolver.Reconcile();
         Log($"started (process {Environment.ProcessId}, host {host}, run root {StateRoots.Run}); serving {resolver.Listeners.Count} namespace(s); upstream {string.Join(", ", resolver.Upstream.Servers)}");
 
@@ -83,7 +87,7 @@ public static class AgentMain
                 catch (SocketException) { continue; }
                 using (c)
                 {
-                    if (Handle(c, resolver, host, started)) break;
+                    if (Handle(c, resolver, overlay, host, started)) break;
                 }
                 idleSince = null;
             }
@@ -99,7 +103,8 @@ public static class AgentMain
             nextFull = now.AddSeconds(2);
             try { resolver.Reconcile(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); continue; }
-            if (resolver.Table.Members.Count > 0) { idleSince = null; continue; }
+            // Overlay members keep it too: their entries on other hosts and names need it.
+            if (resolver.Table.Members.Count > 0 || overlay.Agent?.HasLocalMembers == true) { idleSince = null; continue; }
             idleSince ??= now;
             if (now - idleSince.Value >= idleLimit)
             {
@@ -113,8 +118,44 @@ public static class AgentMain
         return 0;
     }
 
+    /// <summary>
+    /// The overlay loop, when this host has a cluster store set and an implementation of it is
+    /// linked in (<see cref="OverlayAgent.StoreFactory"/>); null otherwise. A store that cannot be
+    /// reached is not a reason to stop: the loop retries on its own.
+    /// </summary>
+    private sealed class OverlaySlot : IDisposable
+    {
+        private readonly NetContext _ctx;
+        private readonly DnsResolver _resolver;
+        public OverlaySlot(NetContext ctx, DnsResolver resolver) { _ctx = ctx; _resolver = resolver; }
+        public OverlayAgent? Agent { get; private set; }
+
+        /// <summary>
+        /// Starts the loop unless it runs. Tried at the start and again at each overlay-sync, so an
+        /// agent started before Set-VNetStore takes up the overlay work at the first overlay Connect.
+        /// </summary>
+        public OverlayAgent? TryStart()
+        {
+            if (Agent != null) return Agent;
+            StoreSettings? settings;
+            try { settings = StoreSettings.Load(); }
+            catch (VNetException e) { Log($"overlay: {e.Message}"); return null; }
+            if (settings == null) return null;
+            if (OverlayAgent.StoreFactory is not { } open)
+            {
+                Log("overlay: a cluster store is set but no implementation of it is linked into the agent");
+                return null;
+            }
+            Agent = new OverlayAgent(_ctx, settings, open, Log, snap => _resolver.SetOverlay(snap, settings.HostId));
+            Agent.Start();
+            return Agent;
+        }
+
+        public void Dispose() => Agent?.Dispose();
+    }
+
     /// <summary>One request line, one reply line. True when the agent must stop.</summary>
-    private static bool Handle(Socket c, DnsResolver resolver, string host, DateTime started)
+    private static bool Handle(Socket c, DnsResolver resolver, OverlaySlot overlaySlot, string host, DateTime started)
     {
         c.ReceiveTimeout = 2000;
         c.SendTimeout = 2000;
@@ -147,10 +188,23 @@ public static class AgentMain
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { reply = "error " + e.Message; break; }
                 reply = "ok";
                 break;
+            case "overlay-sync":
+                // Connect / Disconnect of an overlay endpoint: reconcile now from a fresh snapshot.
+                var overlay = overlaySlot.TryStart();
+                reply = overlay == null ? "ok none" : overlay.SyncNow() is { } failed ? "error " + failed : "ok";
+                // Listeners for this host's overlay members come from the snapshot just read.
+                if (overlay != null)
+                {
+                    try { resolver.Reconcile(); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); }
+                }
+                break;
             case "status":
                 try { resolver.Reconcile(); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log($"reconcile: {e.Message}"); }
-                reply = "ok " + JsonSerializer.Serialize(Status(resolver, host, started), Json);
+                var st = Status(resolver, host, started);
+                st.Overlay = overlaySlot.Agent?.Status();
+                reply = "ok " + JsonSerializer.Serialize(st, Json);
                 break;
             case "stop":
                 reply = "ok";

@@ -17,6 +17,8 @@ public sealed class AgentStatus
     public long Answered { get; set; }
     public long Forwarded { get; set; }
     public string RunDirectory { get; set; } = "";
+    /// <summary>The overlay work (null when no cluster store is set on this host).</summary>
+    public AgentOverlay? Overlay { get; set; }
     public override string ToString() => ProcessId is { } p ? $"{State} ({p})" : State;
 }
 

@@ -17,6 +17,9 @@ public sealed class DnsResolver : IDisposable
     private readonly ConcurrentDictionary<ulong, NamespaceListener> _listeners = new();
     private readonly Dictionary<ulong, string> _failures = new();
     private volatile NameTable _table = NameTable.Empty;
+    // The overlay agent's latest snapshot and this host's id (null: no cluster store followed).
+    private volatile Cluster.ClusterSnapshot? _overlay;
+    private string? _hostId;
     private long _answered, _forwarded;
 
     public DnsResolver(INetworkStore store, UpstreamForwarder upstream)
@@ -39,13 +42,26 @@ public sealed class DnsResolver : IDisposable
         get
         {
             var t = _table;
-            if (t.Version == _store.Version() && !ReferenceEquals(t, NameTable.Empty)) return t;
+            if (Current(t)) return t;
             lock (_reload)
             {
-                if (_table.Version != _store.Version() || ReferenceEquals(_table, NameTable.Empty)) _table = LoadTolerant();
+                if (!Current(_table)) _table = LoadTolerant();
                 return _table;
             }
         }
+    }
+
+    private bool Current(NameTable t) =>
+        !ReferenceEquals(t, NameTable.Empty) && t.Version == _store.Version() && ReferenceEquals(t.Overlay, _overlay);
+
+    /// <summary>
+    /// The overlay agent's newest snapshot: names of overlay networks (every host's endpoints) are
+    /// answered from it from the next query on.
+    /// </summary>
+    public void SetOverlay(Cluster.ClusterSnapshot snapshot, string hostId)
+    {
+        _hostId = hostId;
+        _overlay = snapshot;
     }
 
     /// <summary>
@@ -56,7 +72,7 @@ public sealed class DnsResolver : IDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            try { return NameTable.Load(_store); }
+            try { return NameTable.Load(_store, _overlay, _hostId); }
             catch (IOException) when (attempt < 5) { Thread.Sleep(1); }
             catch (IOException) { return _table; }
         }

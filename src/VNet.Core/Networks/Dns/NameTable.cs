@@ -29,36 +29,68 @@ public sealed class NameTable
     /// <summary>Every Active endpoint, for the agent to know which namespaces need a listener.</summary>
     public IReadOnlyList<ContainerEndpoint> Members => _members;
 
-    public static NameTable Load(INetworkStore store)
+    /// <summary>The cluster store revision the overlay part was read at (0: no overlay part).</summary>
+    public long OverlayRevision { get; private init; }
+    /// <summary>The snapshot it was read from, so the resolver knows a newer one by reference.</summary>
+    internal Cluster.ClusterSnapshot? Overlay { get; private init; }
+
+    /// <summary>
+    /// Reads the local networks from <paramref name="store"/> and, when the agent follows a cluster
+    /// store, the overlay networks from its latest <paramref name="overlay"/> snapshot (no store
+    /// round trip per query). An overlay's names are every host's endpoints; but only this host's
+    /// endpoints (<paramref name="selfHostId"/>) make a namespace a member: another host's inode
+    /// numbers mean nothing here.
+    /// </summary>
+    public static NameTable Load(INetworkStore store, Cluster.ClusterSnapshot? overlay = null, string? selfHostId = null)
     {
         // Read the version first: a change after it makes the next query reload again, never miss one.
-        var table = new NameTable { Version = store.Version() };
+        var table = new NameTable { Version = store.Version(), OverlayRevision = overlay?.Revision ?? 0, Overlay = overlay };
+        var fromSnapshot = overlay?.Networks.Select(n => n.Name).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? new HashSet<string>();
         foreach (var network in store.ListNetworks())
         {
+            // An overlay network a composite store also lists: the snapshot is the one read.
+            if (fromSnapshot.Contains(network.Name)) continue;
             var names = new NetworkNames();
             table._networks[network.Name] = names;
             foreach (var e in store.ListEndpoints(network.Name))
+                table.AddEndpoint(names, network.Name, e, local: e.Host == null || e.Host == selfHostId);
+        }
+        if (overlay != null)
+        {
+            foreach (var network in overlay.Networks)
             {
-                if (e.State != EndpointState.Active) continue;
-                table._members.Add(e);
-                if (e.NamespaceInode != 0)
-                {
-                    if (!table._membership.TryGetValue(e.NamespaceInode, out var list)) table._membership[e.NamespaceInode] = list = new List<string>();
-                    if (!list.Contains(network.Name, StringComparer.OrdinalIgnoreCase)) list.Add(network.Name);
-                }
-                var addresses = e.Addresses.Select(ParseAddress).Where(a => a != null).Select(a => a!).ToList();
-                foreach (var name in e.Names.Where(n => !string.IsNullOrWhiteSpace(n)))
-                {
-                    Add(names.Names, name.TrimEnd('.'), addresses);
-                    Add(names.Names, name.TrimEnd('.') + "." + network.Name, addresses);
-                }
-                // PTR answers with the primary name qualified by the network, as Docker's resolver does.
-                string? primary = e.Names.FirstOrDefault(n => !string.IsNullOrWhiteSpace(n));
-                if (primary != null)
-                    foreach (var a in addresses) names.Reverse.TryAdd(a, primary.TrimEnd('.') + "." + network.Name);
+                var names = new NetworkNames();
+                table._networks[network.Name] = names;
+                foreach (var e in overlay.Endpoints)
+                    if (e.NetworkId == network.Id || (string.IsNullOrEmpty(e.NetworkId) && e.Network == network.Name))
+                        table.AddEndpoint(names, network.Name, e, local: e.Host == selfHostId);
             }
         }
         return table;
+    }
+
+    private void AddEndpoint(NetworkNames names, string network, ContainerEndpoint e, bool local)
+    {
+        if (e.State != EndpointState.Active) return;
+        if (local)
+        {
+            _members.Add(e);
+            if (e.NamespaceInode != 0)
+            {
+                if (!_membership.TryGetValue(e.NamespaceInode, out var list)) _membership[e.NamespaceInode] = list = new List<string>();
+                if (!list.Contains(network, StringComparer.OrdinalIgnoreCase)) list.Add(network);
+            }
+        }
+        var addresses = e.Addresses.Select(ParseAddress).Where(a => a != null).Select(a => a!).ToList();
+        foreach (var name in e.Names.Where(n => !string.IsNullOrWhiteSpace(n)))
+        {
+            Add(names.Names, name.TrimEnd('.'), addresses);
+            Add(names.Names, name.TrimEnd('.') + "." + network, addresses);
+        }
+        // PTR answers with the primary name qualified by the network, as Docker's resolver does.
+        string? primary = e.Names.FirstOrDefault(n => !string.IsNullOrWhiteSpace(n));
+        if (primary != null)
+            foreach (var a in addresses) names.Reverse.TryAdd(a, primary.TrimEnd('.') + "." + network);
     }
 
     private static void Add(Dictionary<string, List<IPAddress>> map, string name, List<IPAddress> addresses)

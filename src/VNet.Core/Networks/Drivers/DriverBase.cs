@@ -32,7 +32,8 @@ internal abstract class DriverBase : INetworkDriver
     /// </summary>
     internal static void DefaultRoutes(NetContext ctx, ContainerNetwork net, ContainerEndpoint ep)
     {
-        if (net.Internal) return;
+        // An overlay gives no way out (no gateway on its bridge): its members keep their other networks' routes.
+        if (net.Internal || net.Driver == "overlay") return;
         // A namespace that has a default route already (Docker's eth0, or an earlier network) keeps
         // it, as Docker keeps the first network's gateway: adding a second one would fail on EEXIST
         // and take the namespace's way out away from the network that gave it.
