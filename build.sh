@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 done
 
 # Debian packages the tests and demo use: the kernel tools VNet is compared with and checked by.
-APT_PACKAGES="graphviz iproute2 iputils-ping util-linux nftables iptables libnftables1 conntrack iperf3 socat netcat-openbsd busybox-static python3-pyroute2 tcpdump vagrant docker.io wget dnsutils dnsmasq-base"
+APT_PACKAGES="graphviz iproute2 iputils-ping util-linux nftables iptables libnftables1 conntrack iperf3 socat netcat-openbsd busybox-static python3-pyroute2 tcpdump vagrant docker.io wget dnsutils dnsmasq-base etcd-server etcd-client"
 
 # Only the benchmarks' peers (bench/scripts/connect_*.sh): CNI's bridge plugin, Podman's netavark
 # with aardvark-dns, and bc for their timings. The tests never need them.

@@ -56,6 +56,13 @@ public sealed partial class NetworkService
         foreach (var ep in Store.ListEndpoints(net.Name))
         {
             if (ep.Id == skipEndpoint) continue;
+            // An overlay network's endpoints of other hosts: their namespaces and pids mean nothing
+            // here, and their leases are theirs. Each host repairs its own.
+            if (ep.Host != null && ep.Host != Store.LocalHostId)
+            {
+                kept.Add(ep.Id);
+                continue;
+            }
             string? reason = null;
             if (ep.State != EndpointState.Active)
             {
@@ -88,6 +95,9 @@ public sealed partial class NetworkService
             if (kept.Contains(holder)) continue;
             // Read again: a lease read a moment ago may have been released with its endpoint above.
             if (Store.AddressHolder(net.Name, address) != holder) continue;
+            // A shared store: another host may have reserved it (lease and record in one txn) after
+            // the endpoints were listed; only a lease whose record is still missing now is orphaned.
+            if (Store.LocalHostId != null && Store.GetEndpoint(net.Name, holder) != null) continue;
             Store.ReleaseAddress(net.Name, address);
             result.Add(new NetworkRepair
             {
