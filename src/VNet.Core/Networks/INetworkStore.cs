@@ -56,8 +56,8 @@ public interface INetworkStore
     /// </summary>
     bool TryReserve(ContainerEndpoint pending, IReadOnlyList<IPAddress> addresses, IReadOnlyCollection<IPAddress> dynamic, out IPAddress? conflict);
 
-    /// <summary>True when reading every lease costs about as much as reading one (etcd: one range read), so IPAM reads them all at once.</summary>
-    bool PrefersBulkLeaseRead => false;
+    /// <summary>True when reading every lease costs about as much as reading one (etcd: one range read), so IPAM reads a network's leases all at once.</summary>
+    bool PrefersBulkLeaseRead(string network) => false;
 
     /// <summary>The id of this host in a store shared by hosts (endpoints of other hosts are theirs to repair); null for a host-local store.</summary>
     string? LocalHostId => null;

@@ -100,7 +100,7 @@ internal static class Ipam
             var p = SubnetMath.ToNumber(prev);
             if (p >= first && p < last) start = p + 1;
         }
-        if (leases == null && store.PrefersBulkLeaseRead) leases = store.Leases(net.Name);
+        if (leases == null && store.PrefersBulkLeaseRead(net.Name)) leases = store.Leases(net.Name);
         UInt128 walk = size < MaxWalk ? size : MaxWalk;
         int misses = 0;
         for (UInt128 i = 0; i < walk; i++)

@@ -11,7 +11,7 @@ namespace VNet.Core.Networks;
 /// </summary>
 internal static partial class NetworkDefinition
 {
-    public static readonly string[] Drivers = { "bridge", "macvlan", "none" };
+    public static readonly string[] Drivers = { "bridge", "macvlan", "none", "overlay" };
     public const int MaxNameLength = 64;
 
     // Docker's rule for names of containers and networks: a letter or digit, then letters, digits, '_', '.', '-'.

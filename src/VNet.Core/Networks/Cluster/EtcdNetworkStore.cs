@@ -46,7 +46,7 @@ public sealed class EtcdNetworkStore : IClusterStore
     public StoreSettings Settings { get; }
     public EtcdConnection Connection => _c;
     public string? LocalHostId => Settings.HostId;
-    public bool PrefersBulkLeaseRead => true;
+    public bool PrefersBulkLeaseRead(string network) => true;
 
     /// <summary>Write requests (txn, put, delete) this store has sent: a Connect without contention makes two.</summary>
     public long Writes => Interlocked.Read(ref _writes);
