@@ -27,6 +27,15 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
         _open = open ?? ((s, l) => new EtcdNetworkStore(s, l));
     }
 
+    /// <summary>With settings given instead of read from store.json (tests play several hosts in one process).</summary>
+    public CompositeNetworkStore(LocalNetworkStore local, StoreSettings? settings, Func<StoreSettings, LocalNetworkStore, IClusterStore>? open = null)
+        : this(local, open)
+    {
+        _settings = settings;
+        if (settings != null) _cluster = _open(settings, local);
+        _loaded = true;
+    }
+
     public LocalNetworkStore Local { get; }
 
     /// <summary>This host's store settings, read once; null when no store is set.</summary>

@@ -87,8 +87,9 @@ internal static class Ipam
     /// the local store looks at each candidate's lease file and reads the whole folder only after
     /// 16 taken addresses in a row, so a Connect on a big network reads one or two files.
     /// </summary>
-    public static IPAddress? NextFree(INetworkStore store, ContainerNetwork net, NetworkSubnet sub, HashSet<IPAddress> taken, ref IReadOnlyDictionary<IPAddress, string>? leases)
+    public static IPAddress? NextFree(INetworkStore store, ContainerNetwork net, NetworkSubnet sub, HashSet<IPAddress> taken, ref IReadOnlyDictionary<IPAddress, string>? leases, int skip = 0)
     {
+        IPAddress? firstFree = null;
         var prefix = Validation.Cidr(sub.Subnet);
         var range = sub.IPRange != null ? Validation.Cidr(sub.IPRange) : prefix;
         var family = prefix.Address.AddressFamily;
@@ -110,16 +111,23 @@ internal static class Ipam
             var a = SubnetMath.ToAddress(n, family);
             if (ReservedIn(sub, prefix, a) != null) continue;
             if (taken.Contains(a)) continue;
-            if (leases != null)
+            bool free;
+            if (leases != null) free = !leases.ContainsKey(a);
+            else
             {
-                if (!leases.ContainsKey(a)) return a;
-                continue;
+                free = store.AddressHolder(net.Name, a) == null;
+                if (!free)
+                {
+                    taken.Add(a);
+                    if (++misses == 16) leases = store.Leases(net.Name);
+                }
             }
-            if (store.AddressHolder(net.Name, a) == null) return a;
-            taken.Add(a);
-            if (++misses == 16) leases = store.Leases(net.Name);
+            if (!free) continue;
+            firstFree ??= a;
+            if (skip-- <= 0) return a;
         }
-        return null;
+        // Fewer free addresses than asked to skip: the first one.
+        return firstFree;
     }
 
     /// <summary>How many times one reservation may lose a race before Connect gives up (each loss means another endpoint got an address, so the network is moving on).</summary>
@@ -161,7 +169,10 @@ internal static class Ipam
                 }
                 else
                 {
-                    a = NextFree(store, net, sub, taken, ref leases);
+                    // After a lost race, the others that lost it would all pick the same next address
+                    // again: skip a random few free ones, more the more races were lost.
+                    int skip = lost == 0 ? 0 : Random.Shared.Next(0, Math.Min(64, 2 << Math.Min(lost, 5)));
+                    a = NextFree(store, net, sub, taken, ref leases, skip);
                     if (a == null)
                     {
                         if (repaired)

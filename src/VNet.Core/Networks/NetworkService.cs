@@ -69,7 +69,7 @@ public sealed partial class NetworkService
         if (spec.Vni != null && !overlay)
             throw Messages.Error("OptionNotForDriver", VNetErrorCategory.InvalidArgument, spec.Vni, "Vni", driver, spec.Vni);
         if (spec.Vni is int given && (given < 1 || given > MaxVni))
-            throw Messages.Error("InvalidVni", VNetErrorCategory.InvalidArgument, given, given);
+            throw Messages.Error("InvalidVni", VNetErrorCategory.InvalidArgument, given, given, MaxVni);
         if (overlay && (Store is CompositeNetworkStore { Cluster: null } || Store is LocalNetworkStore))
             throw Messages.Error("StoreNotSet", VNetErrorCategory.InvalidOperation, spec.Name, spec.Name);
 
@@ -94,6 +94,10 @@ public sealed partial class NetworkService
 
     /// <summary>The etcd store behind <see cref="Store"/>, when there is one.</summary>
     private Cluster.EtcdNetworkStore? EtcdStore => Store as Cluster.EtcdNetworkStore ?? (Store as CompositeNetworkStore)?.Cluster as Cluster.EtcdNetworkStore;
+
+    /// <summary>ErrorId VniInUse as for VXLAN tunnels, with the overlay's own text (the network that holds it).</summary>
+    private static VNetException VniInUse(int vni, string holder) =>
+        new("VniInUse", VNetErrorCategory.ResourceExists, Messages.Format("OverlayVniInUse", vni, holder), vni);
 
     private const int MaxVni = (1 << 24) - 1;
     private const int FirstDynamicVni = 4096;
@@ -142,7 +146,7 @@ public sealed partial class NetworkService
             if (spec.Vni is int want)
             {
                 if (used.TryGetValue(want, out var holder))
-                    throw Messages.Error("VniInUse", VNetErrorCategory.ResourceExists, want, want, holder);
+                    throw VniInUse(want, holder);
                 vni = want;
             }
             else
@@ -172,7 +176,7 @@ public sealed partial class NetworkService
             foreach (var f in undo.Run()) d.Notes.Add(f);
             // A VNI the user gave that another host's create just took is an answer, not a retry.
             if (spec.Vni is int want && EtcdStore?.VniHolder(want) is string h && h != spec.Name)
-                throw Messages.Error("VniInUse", VNetErrorCategory.ResourceExists, want, want, h);
+                throw VniInUse(want, h);
             return null;
         }
         return Store.GetNetwork(net.Name) ?? net;

@@ -82,6 +82,11 @@ public sealed class EtcdConnection : IDisposable
         {
             throw Map(e, what);
         }
+        catch (OperationCanceledException e)
+        {
+            // The client sometimes reports its own deadline as a cancelled task rather than an RpcException.
+            throw Map(new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message), what);
+        }
     }
 
     private Metadata? Auth()

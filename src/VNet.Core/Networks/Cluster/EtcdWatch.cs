@@ -97,6 +97,8 @@ internal sealed class EtcdHostRegistration : IHostRegistration
 
     public long LeaseId { get; }
     public TimeSpan Ttl { get; }
+    /// <summary>Why the last keep-alive failed (for diagnostics), or null.</summary>
+    public Exception? LastError { get; private set; }
     public bool Alive => !_expired && Environment.TickCount64 - Interlocked.Read(ref _lastOk) < (long)Ttl.TotalMilliseconds;
 
     private void KeepAlive()
@@ -118,8 +120,9 @@ internal sealed class EtcdHostRegistration : IHostRegistration
                     _stop.Token.WaitHandle.WaitOne(every);
                 }
             }
-            catch (Exception) when (!_stop.IsCancellationRequested)
+            catch (Exception e) when (!_stop.IsCancellationRequested)
             {
+                LastError = e;
                 // The store is unreachable for now: try again shortly; Alive turns false after the TTL.
                 _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
             }
