@@ -188,5 +188,5 @@ public sealed class NetworkDriverCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionHelper.Results(new[] { "bridge", "macvlan", "none" }, wordToComplete);
+        CompletionHelper.Results(new[] { "bridge", "macvlan", "none", "overlay" }, wordToComplete);
 }

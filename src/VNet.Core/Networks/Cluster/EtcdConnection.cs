@@ -108,6 +108,12 @@ public sealed class EtcdConnection : IDisposable
                 _auth = new Metadata { { "token", r.Token } };
                 return _auth;
             }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition && (e.Status.Detail ?? "").Contains("authentication is not enabled", StringComparison.Ordinal))
+            {
+                // A user set for a cluster that does not check users: etcd would refuse the token too.
+                _auth = new Metadata();
+                return _auth;
+            }
             catch (RpcException e) { throw Map(e, "authenticate as " + Settings.UserName); }
         }
     }
