@@ -88,6 +88,32 @@ Describe 'S11: the cluster store setting' {
         $e.Exception.Message | Should -BeLike "*$p-ov1*"
     }
 
+    It 'two processes as two hosts racing to create one overlay network: one wins, the other is told it exists' {
+        $manifest = Join-Path $PSScriptRoot '..' '..' 'VNet.psd1' | Resolve-Path
+        $pwsh = (Get-Process -Id $PID).Path
+        $procs = foreach ($h in 'x', 'y') {
+            $dir = Join-Path $Root "host-$h"
+            New-Item -ItemType Directory -Force $dir | Out-Null
+            $script = @"
+`$env:VNET_CONFIG_DIR = '$dir/config'; `$env:VNET_STATE_DIR = '$dir/state'; `$env:VNET_RUN_DIR = '$dir/run'
+Import-Module '$manifest'
+Set-VNetStore -Endpoint '$Url' -HostName host-$h | Out-Null
+# Both wait for the same moment, so the creates overlap.
+while (-not (Test-Path '$Root/go')) { Start-Sleep -Milliseconds 20 }
+try { New-ContainerNetwork '$p-race' -Driver overlay -Subnet 192.0.2.0/24 -ErrorAction Stop | Out-Null; 'created' }
+catch { `$_.FullyQualifiedErrorId }
+"@
+            Start-Process $pwsh -ArgumentList '-NoProfile', '-Command', $script -RedirectStandardOutput (Join-Path $dir 'out') -PassThru
+        }
+        Start-Sleep -Seconds 4
+        New-Item -ItemType File (Join-Path $Root 'go') | Out-Null
+        $procs | Wait-Process -Timeout 60
+        $results = 'x', 'y' | ForEach-Object { (Get-Content (Join-Path $Root "host-$_" 'out') -Raw).Trim() }
+        @($results | Where-Object { $_ -eq 'created' }).Count | Should -Be 1
+        @($results | Where-Object { $_ -like 'NetworkExists*' }).Count | Should -Be 1
+        @(etcdctl --endpoints=$Url get --prefix --keys-only "/vnet/v1/networks/$p-race" | Where-Object { $_ }).Count | Should -Be 1
+    }
+
     It 'an unreachable store: Get-ContainerNetwork shows local networks with one warning; Remove-VNetStore unsets it' {
         New-ContainerNetwork "$p-none" -Driver none | Out-Null
         Set-VNetStore -Endpoint 'http://127.0.0.1:1' | Out-Null
