@@ -44,8 +44,10 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
     /// <summary>The cluster store, opened on first use (opening dials nothing); null when no store is set.</summary>
     public IClusterStore? Cluster { get { Load(); return _cluster; } }
 
-    /// <summary>Why the last list could not read the overlay networks (StoreUnavailable, StoreNoQuorum), or null.</summary>
-    public VNetException? ClusterReadFailure { get; private set; }
+    /// <summary>Why this thread's last list could not read the overlay networks (StoreUnavailable, StoreNoQuorum), or null.</summary>
+    public VNetException? ClusterReadFailure { get => _failure.Value; private set => _failure.Value = value; }
+    // Per thread: one store may serve concurrent calls, and each must see its own list's outcome.
+    private readonly ThreadLocal<VNetException?> _failure = new();
 
     private void Load()
     {
@@ -132,5 +134,9 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
         return v;
     }
 
-    public void Dispose() => _cluster?.Dispose();
+    public void Dispose()
+    {
+        _cluster?.Dispose();
+        _failure.Dispose();
+    }
 }

@@ -82,7 +82,7 @@ public sealed partial class NetworkService
             publish = new NatSpec { Kind = "Publish", PublishPort = spec.PublishPort, ToPort = spec.ToPort, Protocol = proto };
         }
         var target = Resolve(spec.Target);
-        string id = EndpointId(net.Id, target.Inode);
+        string id = EndpointId(net, target.Inode);
 
         using var lk = LockExisting(net);
         // The cheap part of Repair: a bridge a reboot took, and this namespace's own leftovers.

@@ -79,6 +79,16 @@ public sealed partial class NetworkService
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{networkId}/{inode}"))).ToLowerInvariant();
 
     /// <summary>
+    /// The id of this host's endpoint of a namespace on a network. An overlay network's endpoints of
+    /// every host share one key space, and namespace inodes repeat across hosts, so there the host id
+    /// is part of it: another host's endpoint is never taken for this namespace's.
+    /// </summary>
+    internal string EndpointId(ContainerNetwork net, ulong inode) =>
+        net.Scope == "global" && Store.LocalHostId is { Length: > 0 } host
+            ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{net.Id}/{host}/{inode}"))).ToLowerInvariant()
+            : EndpointId(net.Id, inode);
+
+    /// <summary>
     /// The endpoints of one network or all, optionally only those of one namespace (by identity, or,
     /// when the namespace is gone, by the name it was connected under).
     /// </summary>
@@ -100,12 +110,13 @@ public sealed partial class NetworkService
         ResolvedTarget? r = null;
         try { r = Resolve(target); }
         catch (VNetException e) when (e.ErrorId is "NamespaceNotFound" or "NamespaceStale" or "ProcessNotFound" or "ContainerNotFound") { }
-        if (r != null && Store.GetEndpoint(net.Name, EndpointId(net.Id, r.Inode)) is { } ep) return ep;
-        // The namespace is gone (or was re-created): match what the user named against the records.
-        return Store.ListEndpoints(net.Name).FirstOrDefault(e =>
+        if (r != null && Store.GetEndpoint(net.Name, EndpointId(net, r.Inode)) is { } ep) return ep;
+        // The namespace is gone (or was re-created): match what the user named against the records
+        // of this host (on an overlay network, a namespace of that name on another host is not this one).
+        return Store.ListEndpoints(net.Name).FirstOrDefault(e => (e.Host == null || e.Host == Store.LocalHostId) && (
             (target.Namespace != null && (e.Namespace == target.Namespace || e.NamespacePath == target.Namespace)) ||
             (target.Container != null && (e.Container == target.Container.TrimStart('/') ||
                                           (e.ContainerId != null && target.Container.Length >= 4 && e.ContainerId.StartsWith(target.Container, StringComparison.Ordinal)))) ||
-            (target.ProcessId is int pid && e.ProcessId == pid));
+            (target.ProcessId is int pid && e.ProcessId == pid)));
     }
 }

@@ -258,8 +258,21 @@ public sealed class EtcdStoreTests : LiveTest
         Assert.Contains(snap.Networks, n => n.Name == net.Name);
         Assert.Contains(snap.Endpoints, e => e.Id == ep.Id);
 
+        // Another host whose namespace has the same inode (namespace inodes repeat across hosts; here
+        // it is the very same namespace): its own endpoint, not this one's taken over or released.
+        var b = Host("hb", c.Endpoints);
+        var epB = b.Svc.Connect(new ConnectSpec { Network = net.Name, Target = new EndpointTarget { Namespace = ns } });
+        Assert.NotEqual(ep.Id, epB.Id);
+        Assert.NotEqual(ep.Addresses[0], epB.Addresses[0]);
+        Assert.Equal(new[] { "ha", "hb" }, h.Etcd.ListEndpoints(net.Name).Select(e => e.Host!).OrderBy(x => x, StringComparer.Ordinal));
+        // Repair on host a leaves host b's endpoint (and its lease) alone.
+        h.Svc.Repair(net.Name);
+        Assert.NotNull(h.Etcd.GetEndpoint(net.Name, epB.Id));
+
         Assert.True(h.Svc.Disconnect(net.Name, new EndpointTarget { Namespace = ns }));
         Assert.Null(h.Etcd.GetEndpoint(net.Name, ep.Id));
+        Assert.Single(h.Etcd.Leases(net.Name));
+        Assert.True(b.Svc.Disconnect(net.Name, new EndpointTarget { Namespace = ns }));
         Assert.Empty(h.Etcd.Leases(net.Name));
     }
 
