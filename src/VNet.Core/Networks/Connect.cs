@@ -137,7 +137,7 @@ public sealed partial class NetworkService
                 undo.Add($"release {a}", () => { if (Store.AddressHolder(net.Name, a) == id) Store.ReleaseAddress(net.Name, a); });
             }
             undo.Add("delete the endpoint's record", () => Store.DeleteEndpoint(net.Name, id));
-            CrashTestPause("leased");
+            CrashTestPause("reserved");
             drv.Attach(net, ep, undo);
             CrashTestPause("attached");
             if (publish != null)
@@ -172,9 +172,10 @@ public sealed partial class NetworkService
 
     /// <summary>
     /// For the crash tests only: $VNET_TEST_CONNECT_PAUSE=STEP:SECONDS makes Connect wait after a
-    /// step (leased, attached), so a test can kill -9 the process exactly there instead of racing it.
+    /// step (leased: the local store's lease files claimed, before the Pending record; reserved:
+    /// after the reservation; attached), so a test can kill -9 the process exactly there instead of racing it.
     /// </summary>
-    private static void CrashTestPause(string step)
+    internal static void CrashTestPause(string step)
     {
         string? v = Environment.GetEnvironmentVariable("VNET_TEST_CONNECT_PAUSE");
         if (v == null || !v.StartsWith(step + ":", StringComparison.Ordinal)) return;

@@ -146,6 +146,7 @@ public sealed class LocalNetworkStore : INetworkStore
             return false;
         }
         foreach (var a in dynamic) SetLastAllocated(pending.Network, a);
+        NetworkService.CrashTestPause("leased");
         SaveEndpoint(pending);
         conflict = null;
         return true;
