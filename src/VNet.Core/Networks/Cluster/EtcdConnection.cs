@@ -32,8 +32,8 @@ public sealed class EtcdConnection : IDisposable
         bool tls = settings.Endpoints[0].StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         string cs = string.Join(",", settings.Endpoints);
         _client = tls
-            ? new EtcdClient(cs, ConfigureTls, 0, "", null, null)
-            : new EtcdClient(cs, 0, "", null, null);
+            ? new EtcdClient(cs, ConfigureTls, 0, "", ConfigureChannel, null)
+            : new EtcdClient(cs, 0, "", ConfigureChannel, null);
     }
 
     public StoreSettings Settings { get; }
@@ -65,11 +65,18 @@ public sealed class EtcdConnection : IDisposable
     /// Runs one call with the auth token and a fresh deadline; any gRPC failure becomes
     /// StoreUnavailable or StoreNoQuorum. <paramref name="what"/> says what was asked ("read network ov1").
     /// </summary>
-    public T Call<T>(string what, Func<Metadata?, DateTime, T> call)
+    public T Call<T>(string what, Func<Metadata?, DateTime, T> call, bool idempotent = false)
     {
         try
         {
             return call(Auth(), Deadline());
+        }
+        catch (RpcException e) when (idempotent && e.StatusCode == StatusCode.Unavailable && Settings.Endpoints.Count > 1 && !IsNoQuorum(e))
+        {
+            // A read that met a member just going away: once more, on whichever member the balancer
+            // picks now. Writes are not retried here: one that did commit would then fail its compare.
+            try { return call(Auth(), Deadline()); }
+            catch (RpcException e2) { throw Map(e2, what); }
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && Settings.UserName != null)
         {
@@ -127,11 +134,7 @@ public sealed class EtcdConnection : IDisposable
     internal VNetException Map(RpcException e, string what)
     {
         string detail = string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : $"{e.StatusCode}: {e.Status.Detail}";
-        string d = e.Status.Detail ?? "";
-        bool noQuorum = d.Contains("no leader", StringComparison.OrdinalIgnoreCase)
-            || d.Contains("request timed out", StringComparison.OrdinalIgnoreCase)
-            || d.Contains("leader changed", StringComparison.OrdinalIgnoreCase)
-            || (e.StatusCode == StatusCode.DeadlineExceeded && SomeMemberAnswers());
+        bool noQuorum = IsNoQuorum(e) || (e.StatusCode == StatusCode.DeadlineExceeded && SomeMemberAnswers());
         if (e.StatusCode == StatusCode.PermissionDenied || e.StatusCode == StatusCode.Unauthenticated)
             return new VNetException("StoreAccessDenied", VNetErrorCategory.PermissionDenied,
                 Messages.Format("StoreAccessDenied", EndpointList, what, detail), EndpointList, inner: e);
@@ -140,6 +143,14 @@ public sealed class EtcdConnection : IDisposable
                 Messages.Format("StoreNoQuorum", EndpointList, what, detail), EndpointList, inner: e);
         return new VNetException("StoreUnavailable", VNetErrorCategory.ResourceBusy,
             Messages.Format("StoreUnavailable", EndpointList, what, detail, Timeout.TotalSeconds), EndpointList, inner: e);
+    }
+
+    private static bool IsNoQuorum(RpcException e)
+    {
+        string d = e.Status.Detail ?? "";
+        return d.Contains("no leader", StringComparison.OrdinalIgnoreCase)
+            || d.Contains("request timed out", StringComparison.OrdinalIgnoreCase)
+            || d.Contains("leader changed", StringComparison.OrdinalIgnoreCase);
     }
 
     private bool SomeMemberAnswers()
@@ -164,6 +175,20 @@ public sealed class EtcdConnection : IDisposable
             if (b[i] < 0xff) { b[i]++; return ByteString.CopyFrom(b, 0, i + 1); }
         }
         return ByteString.CopyFrom(new byte[] { 0 });
+    }
+
+    /// <summary>
+    /// Round robin over the members, and no automatic retries: a dead member is skipped by the
+    /// balancer, and a store that is down as a whole must fail at once rather than be retried until
+    /// the deadline (every caller has a deadline and an answer for failure already).
+    /// </summary>
+    private static void ConfigureChannel(Grpc.Net.Client.GrpcChannelOptions o)
+    {
+        o.ServiceConfig = new Grpc.Net.Client.Configuration.ServiceConfig
+        {
+            LoadBalancingConfigs = { new Grpc.Net.Client.Configuration.RoundRobinConfig() },
+        };
+        o.MaxRetryAttempts = 0;
     }
 
     private void ConfigureTls(SslClientAuthenticationOptions o)

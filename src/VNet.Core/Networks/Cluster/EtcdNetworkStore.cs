@@ -69,10 +69,10 @@ public sealed class EtcdNetworkStore : IClusterStore
     // ---- plumbing -------------------------------------------------------------------------------
 
     private RangeResponse Get(string what, string key, long revision = 0) =>
-        _c.Call(what, (m, d) => _c.Kv.Range(new RangeRequest { Key = EtcdConnection.Key(key), Revision = revision }, m, d));
+        _c.Call(what, (m, d) => _c.Kv.Range(new RangeRequest { Key = EtcdConnection.Key(key), Revision = revision }, m, d), idempotent: true);
 
     private RangeResponse List(string what, string prefix, long revision = 0, bool keysOnly = false) =>
-        _c.Call(what, (m, d) => _c.Kv.Range(new RangeRequest { Key = EtcdConnection.Key(prefix), RangeEnd = EtcdConnection.PrefixEnd(prefix), Revision = revision, KeysOnly = keysOnly }, m, d));
+        _c.Call(what, (m, d) => _c.Kv.Range(new RangeRequest { Key = EtcdConnection.Key(prefix), RangeEnd = EtcdConnection.PrefixEnd(prefix), Revision = revision, KeysOnly = keysOnly }, m, d), idempotent: true);
 
     private TxnResponse Txn(string what, TxnRequest t)
     {

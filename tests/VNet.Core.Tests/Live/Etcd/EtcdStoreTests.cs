@@ -325,6 +325,26 @@ public sealed class EtcdStoreTests : LiveTest
     }
 
     [SkippableFact]
+    public void A_watch_breaks_once_when_the_store_goes_away()
+    {
+        var c = Cluster();
+        var h = Host("ha", c.Endpoints);
+        long rev = h.Etcd.Snapshot().Revision;
+        int broken = 0;
+        Exception? why = null;
+        var seen = new ManualResetEventSlim();
+        using (h.Etcd.Watch(rev, _ => { }, e => { why = e; Interlocked.Increment(ref broken); seen.Set(); }))
+        {
+            Thread.Sleep(300);
+            c.Kill(0);
+            Assert.True(seen.Wait(TimeSpan.FromSeconds(15)), "onBroken not called after the store died");
+            Thread.Sleep(500);
+        }
+        Assert.Equal(1, broken);
+        Assert.NotNull(why);
+    }
+
+    [SkippableFact]
     public void A_host_key_lives_while_its_process_does_and_expires_after_the_ttl_when_it_is_killed()
     {
         var c = Cluster();
