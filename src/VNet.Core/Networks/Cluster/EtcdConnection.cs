@@ -135,7 +135,12 @@ public sealed class EtcdConnection : IDisposable
     {
         string detail = string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : $"{e.StatusCode}: {e.Status.Detail}";
         bool noQuorum = IsNoQuorum(e) || (e.StatusCode == StatusCode.DeadlineExceeded && SomeMemberAnswers());
-        if (e.StatusCode == StatusCode.PermissionDenied || e.StatusCode == StatusCode.Unauthenticated)
+        string text = e.Status.Detail ?? "";
+        // etcd says a wrong password with InvalidArgument, a missing user with "user name is empty".
+        if (e.StatusCode == StatusCode.PermissionDenied || e.StatusCode == StatusCode.Unauthenticated
+            || text.Contains("authentication failed", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("user name is empty", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase))
             return new VNetException("StoreAccessDenied", VNetErrorCategory.PermissionDenied,
                 Messages.Format("StoreAccessDenied", EndpointList, what, detail), EndpointList, inner: e);
         if (noQuorum)

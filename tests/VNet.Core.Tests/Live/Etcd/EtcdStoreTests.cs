@@ -325,6 +325,34 @@ public sealed class EtcdStoreTests : LiveTest
     }
 
     [SkippableFact]
+    public void A_user_and_password_file_authenticate_and_a_wrong_password_is_access_denied()
+    {
+        var c = Cluster();
+        Assert.Equal(0, c.Ctl("user", "add", "root:r00t-pw").Code);
+        Assert.Equal(0, c.Ctl("auth", "enable").Code);
+        Directory.CreateDirectory(_root);
+        string good = Path.Combine(_root, "good.password"), bad = Path.Combine(_root, "bad.password");
+        File.WriteAllText(good, "r00t-pw\n");
+        File.WriteAllText(bad, "nope");
+        var ok = new StoreSettings { Endpoints = c.Endpoints.ToList(), HostId = "ha", UserName = "root", PasswordFile = good };
+        using (var store = new EtcdNetworkStore(ok, new LocalNetworkStore(Path.Combine(_root, "a", "state"), Path.Combine(_root, "a", "run"))))
+        {
+            var svc = new NetworkService(Ctx, store);
+            svc.Create(new NetworkSpec { Name = P + "auth", Driver = "overlay", Subnet = new[] { "198.51.100.0/24" } });
+            Assert.Single(store.ListNetworks(), n => n.Name == P + "auth");
+        }
+        var wrong = new StoreSettings { Endpoints = c.Endpoints.ToList(), HostId = "hb", UserName = "root", PasswordFile = bad };
+        using (var store = new EtcdNetworkStore(wrong))
+        {
+            var e = Assert.Throws<VNetException>(() => store.ListNetworks());
+            Assert.Equal("StoreAccessDenied", e.ErrorId);
+        }
+        // Without any user, an etcd with authentication on says so too (not "unreachable").
+        using (var store = new EtcdNetworkStore(new StoreSettings { Endpoints = c.Endpoints.ToList(), HostId = "hc" }))
+            Assert.Equal("StoreAccessDenied", Assert.Throws<VNetException>(() => store.TryClaimAddress(P + "auth", IPAddress.Parse("198.51.100.9"), "x")).ErrorId);
+    }
+
+    [SkippableFact]
     public void A_watch_breaks_once_when_the_store_goes_away()
     {
         var c = Cluster();
