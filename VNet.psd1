@@ -26,7 +26,7 @@
         'Add-NatRule', 'Get-NatRule', 'Remove-NatRule', 'Set-NetBridge',
         'Get-NetFilterRule', 'Get-NetConntrack', 'Trace-NetPacket',
         'Export-NetTopology', 'Import-NetTopology', 'Watch-NetEvent',
-        'Get-VNetAgent', 'Stop-VNetAgent',
+        'Get-VNetAgent', 'Start-VNetAgent', 'Stop-VNetAgent', 'Set-VNetStore', 'Get-VNetStore', 'Remove-VNetStore',
         'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork',
         'Connect-ContainerNetwork', 'Disconnect-ContainerNetwork', 'Get-ContainerEndpoint', 'Repair-ContainerNetwork'
     )

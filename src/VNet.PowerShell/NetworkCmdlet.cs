@@ -8,7 +8,8 @@ public abstract class NetworkCmdlet : VNetCmdlet
 {
     private NetworkService? _networks;
 
-    protected NetworkService Networks => _networks ??= new NetworkService(Ctx, new LocalNetworkStore());
+    /// <summary>Local networks and, when a cluster store is set, overlay ones (CompositeNetworkStore).</summary>
+    protected NetworkService Networks => _networks ??= new NetworkService(Ctx, new CompositeNetworkStore());
 
     /// <summary>
     /// Runs the work with a <see cref="Diagnostics"/> of its own for the one core call it makes, and

@@ -56,6 +56,15 @@ function Get-VNetViewSample {
             [VNet.Core.Filter.NetConntrackEntry]@{ Protocol = 'icmp'; Source = '198.51.100.10'; Destination = '203.0.113.2'; ReplySource = '203.0.113.2'; ReplyDestination = '203.0.113.1'; Status = @('SEEN_REPLY') })
         NetTraceStep = @(
             [VNet.Core.Filter.NetTraceStep]@{ Step = 1; Family = 'ip6'; Table = 'filter'; Chain = 'DOCKER-ISOLATION-STAGE-1'; Type = 'rule'; Verdict = 'jump DOCKER-USER'; Rule = "ip6 daddr $v6 counter accept" })
+        StoreStatus = @(
+            [VNet.Core.Networks.Cluster.StoreStatus]@{ HostName = 'host-a-frontend'; HostId = '3f2a9c0d1e2b4a5c'; AdvertiseAddress = '192.0.2.21'; Reachable = $true; Leader = 'etcd-2'
+                Members = [string[]]@('etcd-1', 'etcd-2', 'etcd-3'); Endpoints = [string[]]@('http://192.0.2.11:2379', 'http://192.0.2.12:2379', 'http://192.0.2.13:2379')
+                EndpointStatus = [VNet.Core.Networks.Cluster.StoreEndpointStatus[]]@(
+                    [VNet.Core.Networks.Cluster.StoreEndpointStatus]@{ Endpoint = 'http://192.0.2.11:2379'; Reachable = $true; Member = 'etcd-1' }
+                    [VNet.Core.Networks.Cluster.StoreEndpointStatus]@{ Endpoint = 'http://192.0.2.12:2379'; Reachable = $true; Member = 'etcd-2'; IsLeader = $true }
+                    [VNet.Core.Networks.Cluster.StoreEndpointStatus]@{ Endpoint = 'http://192.0.2.13:2379'; Reachable = $false; Error = 'Unavailable' }) }
+            [VNet.Core.Networks.Cluster.StoreStatus]@{ HostName = 'b'; HostId = '1'; AdvertiseAddress = $v6; Endpoints = [string[]]@('http://[2001:db8::11]:2379')
+                EndpointStatus = [VNet.Core.Networks.Cluster.StoreEndpointStatus[]]@([VNet.Core.Networks.Cluster.StoreEndpointStatus]@{ Endpoint = 'http://[2001:db8::11]:2379'; Reachable = $false; Error = 'Unavailable' }) })
     }
 }
 

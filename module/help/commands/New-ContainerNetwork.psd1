@@ -17,15 +17,19 @@ Drivers:
   frames between a parent and its children): give the host a macvlan of its own on the same parent
   (New-MacvlanLink) to talk to them. The MTU is the parent's unless -Mtu is lower.
 - none: members get only lo, up, and no address.
-- overlay: one network across hosts, kept in the cluster store (Set-VNetStore on every host; see
-  docs/overlay.md). New writes the definition and a VXLAN id to the store and makes nothing on the
-  kernel; each host's first Connect makes a bridge ov-<first 10 digits of the id> and a VXLAN device
-  vx-<same> on it (UDP 4789, from the host's advertise address, learning off, ARP answered from the
-  neighbour table), and the VNet agent of every host programs where each member lives. The MTU is
-  the underlay's (the link holding the advertise address) less 50 bytes (70 over IPv6); a larger
-  -Mtu is refused.
-  No gateway address, no default route, no masquerade: members reach each other, by name across
-  hosts, and the outside through their other networks.
+- overlay: one network across every host pointed at the same cluster store (Set-VNetStore; see
+  docs/overlay.md): the definition, the members and their addresses live in etcd, so a name, a VNI
+  (-Vni, else the lowest free from 4096) and a subnet are taken once in the whole cluster (two hosts
+  creating at the same moment cannot both win), and addresses never collide across hosts. New makes
+  nothing on the kernel; each host's first Connect makes a bridge ov-<first 10 digits of the id> and
+  a VXLAN device vx-<same> on it (UDP 4789, from the host's advertise address, learning off, ARP
+  answered from the neighbour table), and the VNet agent of every host programs where each member
+  lives. The MTU is the underlay's (the link holding the advertise address) less 50 bytes (70 over
+  IPv6); a larger -Mtu is refused. No gateway address, no default route, no masquerade: members
+  reach each other, by name across hosts, and the outside through their other networks.
+  Without a store set, an overlay network is refused (StoreNotSet) and nothing is made; when the
+  store cannot be reached, StoreUnavailable (or StoreNoQuorum) names the endpoints tried. A local
+  network's subnet may not overlap an overlay network's either.
 
 Docker's host and container:NAME network modes are not networks in VNet: they mean running in an
 existing namespace. Use the host's own namespace (no -Namespace at all), or name a container's
@@ -50,7 +54,7 @@ runbook run again); one whose settings differ is an error naming the first diffe
 '@
     Parameters = @{
         Name = 'The network''s name: a letter or digit, then letters, digits, ''_'', ''.'' and ''-'' (Docker''s rule), at most 64 characters.'
-        Driver = 'bridge (default), macvlan or none. Tab completes.'
+        Driver = 'bridge (default), macvlan, none or overlay (a network across hosts, kept in the cluster store: see Set-VNetStore). Tab completes.'
         Subnet = 'One IPv4 subnet and optionally one IPv6 subnet in network form (198.51.100.0/24, 2001:db8:1::/64). Without an IPv4 one, a free one is picked from the default address pools.'
         Gateway = 'The gateway of a subnet (matched by family). Default: the subnet''s first address. It must be a host address of the subnet.'
         IPRange = 'A range inside a subnet (matched by family) that dynamic addresses come from, as Docker''s --ip-range. Static addresses may still be anywhere in the subnet.'
@@ -59,12 +63,18 @@ runbook run again); one whose settings differ is an error naming the first diffe
         Internal = 'No masquerade and no default route in the members: they reach each other and the gateway only.'
         Parent = 'The link a macvlan network''s members hang off (for example eth0). Required with -Driver macvlan.'
         BridgeName = 'The Linux bridge''s name instead of br-ID12. At most 15 bytes (IFNAMSIZ).'
+        Vni = 'An overlay network''s VXLAN id (1-16777215). Default: the lowest VNI from 4096 up that no overlay network in the cluster store holds. One taken by another overlay network is refused (VniInUse) naming it.'
+        NetworkOption = 'Driver options kept in the network''s Options, as Docker''s --opt: @{ ''com.example.team'' = ''web'' }. Keys starting with vnet. are VNet''s own (vnet.vni is -Vni).'
         Force = 'Succeed quietly when a network of that name with the same settings exists; fail naming the difference when they differ.'
     }
     Outputs = @(
         @{ Type = 'VNet.Core.Networks.ContainerNetwork'; Description = 'The network: Name, Id, Driver, Subnets (Subnet, Gateway, IPRange, AuxAddresses), Mtu, Internal, Parent, BridgeName, EndpointCount.' }
     )
     Errors = @(
+        'StoreNotSet: -Driver overlay on a host with no cluster store set (Set-VNetStore).'
+        'StoreUnavailable: the cluster store did not answer; the message names the endpoints tried. Nothing was made.'
+        'StoreNoQuorum: the cluster store answers but has lost its quorum. Nothing was made.'
+        'VniInUse: the -Vni given is held by another overlay network (named).'
         'InvalidNetworkName: the name is empty, too long or has characters Docker refuses.'
         'NetworkExists: a network of that name exists (use -Force to accept it when the settings match).'
         'NetworkSettingsDiffer: with -Force, the existing network has other settings; the message names the first difference.'

@@ -12,18 +12,20 @@ namespace VNet.Core.Networks;
 //     bridge is made down and brought up as the last step of making it, so a kill while the cheap
 //     repair re-creates it leaves a down bridge, which the next call (or Repair) takes for half-made
 //     and makes again with its address and rules (rules left from before are kept, not doubled).
-//  2. Lease files claimed (O_EXCL, holding the endpoint id): leases whose holder has no record.
-//     Repair releases them ("lease held by an endpoint that has no record"), and so does the
-//     next Connect that finds the range exhausted, so a leaked address never blocks allocation.
-//  3. Pending record written (addresses, host interface name, namespace identity, owner pid):
-//     a Pending record whose owner is dead. The next Connect of the same namespace finds it under
+//  2+3. Addresses reserved and the Pending record written (addresses, host interface name,
+//     namespace identity, owner pid, publish rule ids) in one store operation (Ipam.Reserve →
+//     INetworkStore.TryReserve): on etcd one transaction, so a kill leaves all of it or nothing.
+//     Locally the lease files are claimed (O_EXCL) before the record is written, so a kill between
+//     them leaves leases whose holder has no record: Repair releases them ("lease held by an
+//     endpoint that has no record"), and so does the next Connect that finds the range exhausted.
+//     After both: a Pending record whose owner is dead. The next Connect of the same namespace finds it under
 //     the same id and rolls it back first; Repair rolls back every such record.
 //  4. veth made (host end on the bridge, container end inside, both up; macvlan: made, moved,
 //     renamed), then addresses and default routes: a Pending record whose interfaces exist.
 //     Rolling back deletes the host end by its recorded name (taking the container end with it),
 //     or the macvlan inside the namespace, then the record, then the leases.
 //  5. Publish rule added: its id (derived from the port) is in the Pending record written in step
-//     3, so a rollback removes it, but only if the rule points at this endpoint's address (a
+//     2+3, so a rollback removes it, but only if the rule points at this endpoint's address (a
 //     publish of the same port that failed because another endpoint holds it stays that one's).
 //  6. Record saved Active, names registered (NameService): an Active endpoint whose names may not
 //     resolve yet; Disconnect removes it as any other, and Repair keeps it while its namespace
@@ -111,34 +113,33 @@ public sealed partial class NetworkService
         var undo = new UndoList();
         try
         {
-            foreach (var sub in net.Subnets)
+            // Transaction 1: the addresses and the Pending record, all or nothing (see Ipam.Reserve).
+            int lost = Ipam.Reserve(Store, net, ep, statics,
+                onExhausted: () =>
+                {
+                    // The range looked full: release leases that a crash or a vanished namespace left
+                    // (the garbage collection of Repair, for this network, under the lock already held).
+                    foreach (var r in RepairLocked(net, drv, skipEndpoint: id)) d.Notes.Add($"{r.What} {r.Name}: {r.Action} ({r.Reason})");
+                },
+                beforeSave: e =>
+                {
+                    e.NatRules.Clear();
+                    if (publish == null) return;
+                    // Known before the rule exists, so a crash after adding it leaves a record that names it.
+                    // To the IPv4 address when there is one, else (an IPv6-only network) to the IPv6 one.
+                    var to6 = e.Addresses.Select(c => Validation.Cidr(c)).OrderBy(p => p.IsIPv6).First();
+                    publish.ToAddress = to6.Address.ToString();
+                    var (from, to) = NatService.PortRange(publish.PublishPort, "PublishPort");
+                    e.NatRules.Add(NatService.PublishId(publish.Protocol, null, from, to, to6.IsIPv6));
+                });
+            if (lost > 0) d.Notes.Add(Messages.Format("ReserveRetried", net.Name, lost + 1));
+            foreach (var cidr in ep.Addresses)
             {
-                var prefix = Validation.Cidr(sub.Subnet);
-                IPAddress a;
-                if (statics.TryGetValue(sub, out var s))
-                {
-                    Ipam.ClaimStatic(Store, net, sub, s, id);
-                    a = s;
-                }
-                else
-                {
-                    a = Ipam.ClaimDynamic(Store, net, sub, id) ?? ClaimAfterRepair(net, drv, sub, id, d);
-                }
+                var a = Validation.Cidr(cidr).Address;
                 undo.Add($"release {a}", () => { if (Store.AddressHolder(net.Name, a) == id) Store.ReleaseAddress(net.Name, a); });
-                ep.Addresses.Add($"{a}/{prefix.PrefixLength}");
             }
-            CrashTestPause("leased");
-            if (publish != null)
-            {
-                // Known before the rule exists, so a crash after adding it leaves a record that names it.
-                // To the IPv4 address when there is one, else (an IPv6-only network) to the IPv6 one.
-                var to6 = ep.Addresses.Select(c => Validation.Cidr(c)).OrderBy(p => p.IsIPv6).First();
-                publish.ToAddress = to6.Address.ToString();
-                var (from, to) = NatService.PortRange(publish.PublishPort, "PublishPort");
-                ep.NatRules.Add(NatService.PublishId(publish.Protocol, null, from, to, to6.IsIPv6));
-            }
-            Store.SaveEndpoint(ep);
             undo.Add("delete the endpoint's record", () => Store.DeleteEndpoint(net.Name, id));
+            CrashTestPause("reserved");
             drv.Attach(net, ep, undo);
             CrashTestPause("attached");
             if (publish != null)
@@ -146,6 +147,7 @@ public sealed partial class NetworkService
                 var rule = Ctx.Nat.Add(publish, d);
                 undo.Add($"remove NAT rule {rule.Id}", () => Ctx.Nat.Remove(rule.Id));
             }
+            // Transaction 2.
             ep.State = EndpointState.Active;
             Store.SaveEndpoint(ep);
             undo.Add("unregister the endpoint's names", () => NameService.EndpointDisconnected(Ctx, Store, net, ep));
@@ -160,18 +162,6 @@ public sealed partial class NetworkService
         }
     }
 
-    /// <summary>
-    /// The range looked full: release leases that a crash or a vanished namespace left (the
-    /// garbage collection of Repair, for this network, under the lock already held), then try once more.
-    /// </summary>
-    private IPAddress ClaimAfterRepair(ContainerNetwork net, Drivers.INetworkDriver drv, NetworkSubnet sub, string id, Diagnostics d)
-    {
-        var repairs = RepairLocked(net, drv, skipEndpoint: id);
-        foreach (var r in repairs) d.Notes.Add($"{r.What} {r.Name}: {r.Action} ({r.Reason})");
-        return Ipam.ClaimDynamic(Store, net, sub, id)
-            ?? throw Messages.Error("NetworkExhausted", VNetErrorCategory.ResourceBusy, net.Name, net.Name, sub.IPRange ?? sub.Subnet);
-    }
-
     /// <summary>eth0, or the first ethN not yet in the namespace (a second network gets eth1, as in Docker).</summary>
     private string FreeInterfaceName(string nsPath)
     {
@@ -184,9 +174,10 @@ public sealed partial class NetworkService
 
     /// <summary>
     /// For the crash tests only: $VNET_TEST_CONNECT_PAUSE=STEP:SECONDS makes Connect wait after a
-    /// step (leased, attached), so a test can kill -9 the process exactly there instead of racing it.
+    /// step (leased: the local store's lease files claimed, before the Pending record; reserved:
+    /// after the reservation; attached), so a test can kill -9 the process exactly there instead of racing it.
     /// </summary>
-    private static void CrashTestPause(string step)
+    internal static void CrashTestPause(string step)
     {
         string? v = Environment.GetEnvironmentVariable("VNET_TEST_CONNECT_PAUSE");
         if (v == null || !v.StartsWith(step + ":", StringComparison.Ordinal)) return;

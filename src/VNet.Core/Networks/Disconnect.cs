@@ -34,7 +34,7 @@ public sealed partial class NetworkService
     {
         // Another host's overlay endpoint (Remove -Force here): only its record and leases are
         // shared; its interfaces and names are that host's, whose Repair removes its host end.
-        if (net.Driver == "overlay" && OnOtherHost(ep, LocalHostId()))
+        if (OnOtherHost(ep, Store.LocalHostId))
         {
             Store.DeleteEndpoint(net.Name, ep.Id);
             ReleaseLeases(net, ep);

@@ -79,13 +79,13 @@ public sealed partial class NetworkService
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{networkId}/{inode}"))).ToLowerInvariant();
 
     /// <summary>
-    /// The endpoint id of a namespace on a network. An overlay's endpoints of all hosts share one
-    /// key space, and inode numbers repeat across hosts (each kernel counts its own), so there the
-    /// id names this host too.
+    /// The id of this host's endpoint of a namespace on a network. An overlay network's endpoints of
+    /// every host share one key space, and namespace inodes repeat across hosts, so there the host id
+    /// is part of it: another host's endpoint is never taken for this namespace's.
     /// </summary>
-    internal static string EndpointId(ContainerNetwork net, ulong inode) =>
-        net.Driver == "overlay" && LocalHostId() is { Length: > 0 } host
-            ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{net.Id}/{host}/{inode}"))).ToLowerInvariant()
+    internal string EndpointId(ContainerNetwork net, ulong inode) =>
+        net.Scope == "global" && Store.LocalHostId is { Length: > 0 } host
+            ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{net.Id}/{host}/{inode}"))).ToLowerInvariant()
             : EndpointId(net.Id, inode);
 
     /// <summary>
@@ -111,13 +111,12 @@ public sealed partial class NetworkService
         try { r = Resolve(target); }
         catch (VNetException e) when (e.ErrorId is "NamespaceNotFound" or "NamespaceStale" or "ProcessNotFound" or "ContainerNotFound") { }
         if (r != null && Store.GetEndpoint(net.Name, EndpointId(net, r.Inode)) is { } ep) return ep;
-        // The namespace is gone (or was re-created): match what the user named against the records,
-        // this host's only (another host's web1 of an overlay is not the web1 named here).
-        string? me = net.Driver == "overlay" ? LocalHostId() : null;
-        return Store.ListEndpoints(net.Name).Where(e => net.Driver != "overlay" || !OnOtherHost(e, me)).FirstOrDefault(e =>
+        // The namespace is gone (or was re-created): match what the user named against the records
+        // of this host (on an overlay network, a namespace of that name on another host is not this one).
+        return Store.ListEndpoints(net.Name).FirstOrDefault(e => (e.Host == null || e.Host == Store.LocalHostId) && (
             (target.Namespace != null && (e.Namespace == target.Namespace || e.NamespacePath == target.Namespace)) ||
             (target.Container != null && (e.Container == target.Container.TrimStart('/') ||
                                           (e.ContainerId != null && target.Container.Length >= 4 && e.ContainerId.StartsWith(target.Container, StringComparison.Ordinal)))) ||
-            (target.ProcessId is int pid && e.ProcessId == pid));
+            (target.ProcessId is int pid && e.ProcessId == pid)));
     }
 }

@@ -48,6 +48,36 @@ public interface INetworkStore
     void SetLastAllocated(string network, IPAddress address);
 
     /// <summary>
+    /// Transaction 1 of a Connect: claims every one of <paramref name="addresses"/> for the endpoint,
+    /// writes the Pending record and moves the round-robin position to each of <paramref name="dynamic"/>,
+    /// all or nothing. False when someone holds one of the addresses already (<paramref name="conflict"/>
+    /// names it when the store knows): nothing of the call is left then. The local store claims with
+    /// O_EXCL files (releasing what it claimed when one fails); etcd does it in one transaction.
+    /// </summary>
+    bool TryReserve(ContainerEndpoint pending, IReadOnlyList<IPAddress> addresses, IReadOnlyCollection<IPAddress> dynamic, out IPAddress? conflict);
+
+    /// <summary>True when reading every lease costs about as much as reading one (etcd: one range read), so IPAM reads a network's leases all at once.</summary>
+    bool PrefersBulkLeaseRead(string network) => false;
+
+    /// <summary>The id of this host in a store shared by hosts (endpoints of other hosts are theirs to repair); null for a host-local store.</summary>
+    string? LocalHostId => null;
+
+    /// <summary>Every network and a version of the list that <see cref="TryCreateNetwork"/> compares (0 where a lock makes it moot).</summary>
+    (IReadOnlyList<ContainerNetwork> Networks, long Version) ListNetworksVersioned() => (ListNetworks(), 0);
+
+    /// <summary>
+    /// Saves a new network's definition unless the name is taken or the list read at
+    /// <paramref name="listVersion"/> changed since (so the caller's overlap check still holds);
+    /// false then, and the caller reads again. The local store runs under <see cref="LockNetworks"/>
+    /// already, so it just saves.
+    /// </summary>
+    bool TryCreateNetwork(ContainerNetwork network, long listVersion)
+    {
+        SaveNetwork(network);
+        return true;
+    }
+
+    /// <summary>
     /// A number that changes whenever any endpoint of any network is saved or deleted, cheap enough
     /// to ask per DNS query (a stat), so a resolver can cache and still answer a name as soon as
     /// Connect returns and stop as soon as Disconnect returns.

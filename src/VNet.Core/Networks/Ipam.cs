@@ -61,10 +61,35 @@ internal static class Ipam
 
     /// <summary>
     /// Claims the next free address after the last one handed out, wrapping once around the range;
-    /// null when every address is taken.
+    /// null when every address is taken. (One address alone; Connect reserves all of an endpoint's
+    /// addresses at once through <see cref="Reserve"/>.)
     /// </summary>
     public static IPAddress? ClaimDynamic(INetworkStore store, ContainerNetwork net, NetworkSubnet sub, string endpointId)
     {
+        var taken = new HashSet<IPAddress>();
+        IReadOnlyDictionary<IPAddress, string>? leases = null;
+        while (NextFree(store, net, sub, taken, ref leases) is IPAddress a)
+        {
+            if (store.TryClaimAddress(net.Name, a, endpointId))
+            {
+                store.SetLastAllocated(net.Name, a);
+                return a;
+            }
+            taken.Add(a);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The next address after the last one handed out that is neither reserved, nor in
+    /// <paramref name="taken"/>, nor leased; null when the range is full. Stores that answer a
+    /// range read as cheaply as one key (etcd) read every lease once (<paramref name="leases"/>);
+    /// the local store looks at each candidate's lease file and reads the whole folder only after
+    /// 16 taken addresses in a row, so a Connect on a big network reads one or two files.
+    /// </summary>
+    public static IPAddress? NextFree(INetworkStore store, ContainerNetwork net, NetworkSubnet sub, HashSet<IPAddress> taken, ref IReadOnlyDictionary<IPAddress, string>? leases, int skip = 0)
+    {
+        IPAddress? firstFree = null;
         var prefix = Validation.Cidr(sub.Subnet);
         var range = sub.IPRange != null ? Validation.Cidr(sub.IPRange) : prefix;
         var family = prefix.Address.AddressFamily;
@@ -76,8 +101,8 @@ internal static class Ipam
             var p = SubnetMath.ToNumber(prev);
             if (p >= first && p < last) start = p + 1;
         }
+        if (leases == null && store.PrefersBulkLeaseRead(net.Name)) leases = store.Leases(net.Name);
         UInt128 walk = size < MaxWalk ? size : MaxWalk;
-        HashSet<IPAddress>? taken = null;
         int misses = 0;
         for (UInt128 i = 0; i < walk; i++)
         {
@@ -85,15 +110,103 @@ internal static class Ipam
             if (n > last) n = first + (n - last - 1);
             var a = SubnetMath.ToAddress(n, family);
             if (ReservedIn(sub, prefix, a) != null) continue;
-            // After a few taken addresses in a row, read the leases once instead of trying each.
-            if (taken != null && taken.Contains(a)) continue;
-            if (store.TryClaimAddress(net.Name, a, endpointId))
+            if (taken.Contains(a)) continue;
+            bool free;
+            if (leases != null) free = !leases.ContainsKey(a);
+            else
             {
-                store.SetLastAllocated(net.Name, a);
-                return a;
+                free = store.AddressHolder(net.Name, a) == null;
+                if (!free)
+                {
+                    taken.Add(a);
+                    if (++misses == 16) leases = store.Leases(net.Name);
+                }
             }
-            if (++misses == 16) taken = new HashSet<IPAddress>(store.Leases(net.Name).Keys);
+            if (!free) continue;
+            firstFree ??= a;
+            if (skip-- <= 0) return a;
         }
-        return null;
+        // Fewer free addresses than asked to skip: the first one.
+        return firstFree;
     }
+
+    /// <summary>How many times one reservation may lose a race before Connect gives up (each loss means another endpoint got an address, so the network is moving on).</summary>
+    private const int MaxReserveTries = 64;
+
+    /// <summary>
+    /// Step 1 of every Connect, local or overlay: picks an address in each subnet (the static one
+    /// asked for, else the next free one), lets <paramref name="beforeSave"/> complete the record
+    /// from them, and reserves them and writes the endpoint Pending in one atomic store operation
+    /// (<see cref="INetworkStore.TryReserve"/>: O_EXCL lease files locally, one transaction on
+    /// etcd). A lost race (another host took an address after it was read) picks again with that
+    /// address known taken. <paramref name="onExhausted"/> runs once when a range looks full (the
+    /// caller releases leaked leases) before NetworkExhausted. Returns the races lost.
+    /// </summary>
+    public static int Reserve(INetworkStore store, ContainerNetwork net, ContainerEndpoint ep, IReadOnlyDictionary<NetworkSubnet, IPAddress> statics,
+        Action? onExhausted = null, Action<ContainerEndpoint>? beforeSave = null)
+    {
+        var taken = new HashSet<IPAddress>();
+        IReadOnlyDictionary<IPAddress, string>? leases = null;
+        bool repaired = onExhausted == null;
+        int lost = 0;
+        while (true)
+        {
+            var addresses = new List<IPAddress>();
+            var dynamic = new List<IPAddress>();
+            ep.Addresses.Clear();
+            bool full = false;
+            foreach (var sub in net.Subnets)
+            {
+                var prefix = Validation.Cidr(sub.Subnet);
+                IPAddress? a;
+                if (statics.TryGetValue(sub, out var s))
+                {
+                    if (ReservedIn(sub, prefix, s) is string what)
+                        throw Messages.Error("AddressReserved", VNetErrorCategory.InvalidArgument, s.ToString(), s, net.Name, what);
+                    string? holder = leases != null ? leases.GetValueOrDefault(s) : store.AddressHolder(net.Name, s);
+                    if (holder != null || taken.Contains(s)) throw InUse(store, net, s, holder);
+                    a = s;
+                }
+                else
+                {
+                    // After a lost race, the others that lost it would all pick the same next address
+                    // again: skip a random few free ones, more the more races were lost.
+                    int skip = lost == 0 ? 0 : Random.Shared.Next(0, Math.Min(64, 2 << Math.Min(lost, 5)));
+                    a = NextFree(store, net, sub, taken, ref leases, skip);
+                    if (a == null)
+                    {
+                        if (repaired)
+                            throw Messages.Error("NetworkExhausted", VNetErrorCategory.ResourceBusy, net.Name, net.Name, sub.IPRange ?? sub.Subnet);
+                        full = true;
+                        break;
+                    }
+                    dynamic.Add(a);
+                }
+                addresses.Add(a);
+                ep.Addresses.Add($"{a}/{prefix.PrefixLength}");
+            }
+            if (full)
+            {
+                onExhausted!();
+                repaired = true;
+                taken.Clear();
+                leases = null;
+                continue;
+            }
+            beforeSave?.Invoke(ep);
+            if (store.TryReserve(ep, addresses, dynamic, out var conflict)) return lost;
+            if (++lost >= MaxReserveTries)
+                throw Messages.Error("ReserveContended", VNetErrorCategory.ResourceBusy, net.Name, net.Name, lost);
+            if (conflict != null)
+            {
+                if (statics.Values.Contains(conflict)) throw InUse(store, net, conflict, store.AddressHolder(net.Name, conflict));
+                taken.Add(conflict);
+            }
+            // Another endpoint got in first: what it took (and where the round robin is now) is read again.
+            if (leases != null) leases = store.Leases(net.Name);
+        }
+    }
+
+    private static VNetException InUse(INetworkStore store, ContainerNetwork net, IPAddress a, string? holder) =>
+        Messages.Error("AddressInUse", VNetErrorCategory.ResourceExists, a.ToString(), a, net.Name, DescribeHolder(store, net.Name, holder ?? "another endpoint"));
 }

@@ -132,6 +132,26 @@ public sealed class LocalNetworkStore : INetworkStore
         }
     }
 
+    public bool TryReserve(ContainerEndpoint pending, IReadOnlyList<IPAddress> addresses, IReadOnlyCollection<IPAddress> dynamic, out IPAddress? conflict)
+    {
+        // Each lease file is atomic alone (O_EXCL); together they are made all or nothing by
+        // releasing the ones already claimed when a later one is held. A crash in between leaves
+        // leases without a record, which Repair and an exhausted Connect release.
+        var claimed = new List<IPAddress>();
+        foreach (var a in addresses)
+        {
+            if (TryClaimAddress(pending.Network, a, pending.Id)) { claimed.Add(a); continue; }
+            foreach (var c in claimed) ReleaseAddress(pending.Network, c);
+            conflict = a;
+            return false;
+        }
+        foreach (var a in dynamic) SetLastAllocated(pending.Network, a);
+        NetworkService.CrashTestPause("leased");
+        SaveEndpoint(pending);
+        conflict = null;
+        return true;
+    }
+
     public string? AddressHolder(string network, IPAddress address)
     {
         try { return File.ReadAllText(Path.Combine(LeaseDir(network), LeaseName(address))).Trim(); }

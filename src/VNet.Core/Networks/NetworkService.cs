@@ -28,7 +28,7 @@ public sealed partial class NetworkService
     public NetworkService(NetContext ctx, INetworkStore? store = null)
     {
         Ctx = ctx;
-        Store = store ?? new LocalNetworkStore();
+        Store = store ?? new CompositeNetworkStore();
     }
 
     public NetContext Ctx { get; }
@@ -63,8 +63,47 @@ public sealed partial class NetworkService
         if (driver == "none" && (subnets.Count > 0 || spec.Gateway is { Length: > 0 } || spec.IPRange is { Length: > 0 } || spec.AuxAddress is { Count: > 0 }))
             throw Messages.Error("OptionNotForDriver", VNetErrorCategory.InvalidArgument, spec.Name, "Subnet", driver, string.Join(", ", spec.Subnet ?? Array.Empty<string>()));
 
+        bool overlay = driver == "overlay";
+        if (spec.Vni != null && !overlay)
+            throw Messages.Error("OptionNotForDriver", VNetErrorCategory.InvalidArgument, spec.Vni, "Vni", driver, spec.Vni);
+        if (spec.Vni is int given && (given < 1 || given > MaxVni))
+            throw Messages.Error("InvalidVni", VNetErrorCategory.InvalidArgument, given, given, MaxVni);
+        if (overlay && (Store is CompositeNetworkStore { Cluster: null } || Store is LocalNetworkStore))
+            throw Messages.Error("StoreNotSet", VNetErrorCategory.InvalidOperation, spec.Name, spec.Name);
+
         using var lk = Store.LockNetworks(NetworksLockTimeout);
-        var all = Store.ListNetworks();
+        // An overlay create races other hosts' creates: its transaction fails when any network was
+        // created or removed since the list below was read, and then everything is checked again.
+        for (int attempt = 1; ; attempt++)
+        {
+            var (all, version) = Store.ListNetworksVersioned();
+            if (Store is CompositeNetworkStore { ClusterReadFailure: { } failure })
+            {
+                // Overlay networks unknown: an overlay create cannot check its name, VNI or subnet;
+                // a local one goes ahead against the local networks, as it did before the store.
+                if (overlay) throw failure;
+                d.Warnings.Add(Messages.Format("StoreUnreadable", failure.Message));
+            }
+            if (CreateOnce(spec, force, d, driver, subnets.ToList(), all, version) is { } made) return made;
+            if (attempt >= MaxCreateTries)
+                throw Messages.Error("NetworkCreateContended", VNetErrorCategory.ResourceBusy, spec.Name, spec.Name, attempt);
+        }
+    }
+
+    /// <summary>The etcd store behind <see cref="Store"/>, when there is one.</summary>
+    private Cluster.EtcdNetworkStore? EtcdStore => Store as Cluster.EtcdNetworkStore ?? (Store as CompositeNetworkStore)?.Cluster as Cluster.EtcdNetworkStore;
+
+    /// <summary>ErrorId VniInUse as for VXLAN tunnels, with the overlay's own text (the network that holds it).</summary>
+    private static VNetException VniInUse(int vni, string holder) =>
+        new("VniInUse", VNetErrorCategory.ResourceExists, Messages.Format("OverlayVniInUse", vni, holder), vni);
+
+    private const int MaxVni = (1 << 24) - 1;
+    private const int FirstDynamicVni = 4096;
+    private const int MaxCreateTries = 20;
+
+    /// <summary>One try of Create against one read of the networks; null when the store's list changed meanwhile (try again).</summary>
+    private ContainerNetwork? CreateOnce(NetworkSpec spec, bool force, Diagnostics d, string driver, List<IPPrefix> subnets, IReadOnlyList<ContainerNetwork> all, long version)
+    {
         var existing = all.FirstOrDefault(n => n.Name == spec.Name);
         if (existing != null)
         {
@@ -95,19 +134,50 @@ public sealed partial class NetworkService
             subnets.Insert(0, picked);
         }
         var net = NetworkDefinition.Build(spec, driver, subnets, NetworkDefinition.NewId());
+        if (spec.Options != null)
+            foreach (var (k, v) in spec.Options) net.Options[k] = v;
+        int? vni = null;
+        if (driver == "overlay")
+        {
+            net.Scope = "global";
+            var used = new Dictionary<int, string>();
+            foreach (var n in all)
+                if (Cluster.EtcdNetworkStore.VniOf(n) is int u) used[u] = n.Name;
+            if (spec.Vni is int want)
+            {
+                if (used.TryGetValue(want, out var holder))
+                    throw VniInUse(want, holder);
+                vni = want;
+            }
+            else
+            {
+                vni = Enumerable.Range(FirstDynamicVni, MaxVni - FirstDynamicVni + 1).Cast<int?>().FirstOrDefault(v => !used.ContainsKey(v!.Value))
+                    ?? throw Messages.Error("NoFreeVni", VNetErrorCategory.ResourceBusy, spec.Name);
+            }
+            net.Options["vnet.vni"] = vni.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         var drv = Driver(net);
         drv.Prepare(net, spec);
         var undo = new UndoList();
+        bool created;
         try
         {
             drv.Create(net, undo, d);
-            Store.SaveNetwork(net);
-            undo.Commit();
+            created = Store.TryCreateNetwork(net, version);
+            if (created) undo.Commit();
         }
         catch
         {
             foreach (var f in undo.Run()) d.Notes.Add(f);
             throw;
+        }
+        if (!created)
+        {
+            foreach (var f in undo.Run()) d.Notes.Add(f);
+            // A VNI the user gave that another host's create just took is an answer, not a retry.
+            if (spec.Vni is int want && EtcdStore?.VniHolder(want) is string h && h != spec.Name)
+                throw VniInUse(want, h);
+            return null;
         }
         return Store.GetNetwork(net.Name) ?? net;
     }
@@ -132,9 +202,12 @@ public sealed partial class NetworkService
     }
 
     /// <summary>`docker network ls` / `inspect`: every network, or those whose name matches a wildcard pattern.</summary>
-    public IReadOnlyList<ContainerNetwork> List(string? namePattern = null)
+    /// With a cluster store that cannot be read, the local networks and a warning in <paramref name="diagnostics"/>.
+    public IReadOnlyList<ContainerNetwork> List(string? namePattern = null, Diagnostics? diagnostics = null)
     {
         var all = Store.ListNetworks();
+        if (Store is CompositeNetworkStore { ClusterReadFailure: { } failure })
+            (diagnostics ?? Diagnostics.Discard).Warnings.Add(Messages.Format("StoreUnreadable", failure.Message));
         if (namePattern == null) return all;
         if (!Wildcard.HasWildcard(namePattern))
         {

@@ -4,7 +4,7 @@ namespace VNet.Core.Networks;
 public sealed class NetworkSpec
 {
     public string Name { get; set; } = "";
-    /// <summary>bridge (default), macvlan or none.</summary>
+    /// <summary>bridge (default), macvlan, none or overlay.</summary>
     public string Driver { get; set; } = "bridge";
     /// <summary>At most one IPv4 and one IPv6 subnet; without an IPv4 one, a free one is picked from the default pools.</summary>
     public string[]? Subnet { get; set; }
@@ -20,6 +20,10 @@ public sealed class NetworkSpec
     public string? Parent { get; set; }
     /// <summary>The Linux bridge's name; default br-ID12.</summary>
     public string? BridgeName { get; set; }
+    /// <summary>An overlay network's VXLAN id (1-16777215); default the lowest free one from 4096 up, unique in the cluster store.</summary>
+    public int? Vni { get; set; }
+    /// <summary>Driver options kept in the definition's Options (Docker's --opt); keys starting with "vnet." are VNet's own.</summary>
+    public IDictionary<string, string>? Options { get; set; }
 }
 
 /// <summary>What Connect-ContainerNetwork asks for (`docker network connect`).</summary>

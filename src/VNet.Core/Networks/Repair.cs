@@ -40,7 +40,7 @@ public sealed partial class NetworkService
             catch (VNetException e) when (network == null && e.ErrorId == "NetworkNotFound") { continue; } // removed meanwhile
             using var _ = lk;
             // An overlay's devices are made on the hosts that have its members, not by a Repair of every host.
-            bool ours = net.Driver != "overlay" || LocalHostId() is not { } me || Store.ListEndpoints(net.Name).Any(e => !OnOtherHost(e, me));
+            bool ours = net.Driver != "overlay" || Store.LocalHostId is not { } me || Store.ListEndpoints(net.Name).Any(e => !OnOtherHost(e, me));
             if (ours && drv.Ensure(net, Store, d) is string note)
                 result.Add(new NetworkRepair { Network = net.Name, What = "Bridge", Name = net.BridgeName ?? "", Action = "Recreated", Reason = note });
             result.AddRange(RepairLocked(net, drv, skipEndpoint: null));
@@ -51,9 +51,6 @@ public sealed partial class NetworkService
     /// <summary>Is this an overlay endpoint of another host (its Host is set and is not this host's id)?</summary>
     internal static bool OnOtherHost(ContainerEndpoint ep, string? localHostId) => ep.Host != null && ep.Host != localHostId;
 
-    /// <summary>This host's id in the cluster store (null when no store is set): read once per operation.</summary>
-    internal static string? LocalHostId() => Cluster.StoreSettings.Load()?.HostId;
-
     /// <summary>The endpoint, lease and interface part of Repair, with the network's lock held by the caller.</summary>
     internal List<NetworkRepair> RepairLocked(ContainerNetwork net, Drivers.INetworkDriver drv, string? skipEndpoint)
     {
@@ -61,13 +58,12 @@ public sealed partial class NetworkService
         var kept = new HashSet<string>(StringComparer.Ordinal);
         if (skipEndpoint != null) kept.Add(skipEndpoint);
         var hostEnds = new HashSet<string>(StringComparer.Ordinal);
-        string? localHost = net.Driver == "overlay" ? LocalHostId() : null;
         foreach (var ep in Store.ListEndpoints(net.Name))
         {
             if (ep.Id == skipEndpoint) continue;
-            // Another host's endpoint of an overlay: its namespace, interface and owner process are
-            // that host's to judge (a dead host's records go with its Repair, or its lease's expiry).
-            if (net.Driver == "overlay" && OnOtherHost(ep, localHost))
+            // An overlay network's endpoints of other hosts: their namespaces and pids mean nothing
+            // here, and their leases are theirs. Each host repairs its own.
+            if (OnOtherHost(ep, Store.LocalHostId))
             {
                 kept.Add(ep.Id);
                 continue;
@@ -104,6 +100,9 @@ public sealed partial class NetworkService
             if (kept.Contains(holder)) continue;
             // Read again: a lease read a moment ago may have been released with its endpoint above.
             if (Store.AddressHolder(net.Name, address) != holder) continue;
+            // A shared store: another host may have reserved it (lease and record in one txn) after
+            // the endpoints were listed; only a lease whose record is still missing now is orphaned.
+            if (Store.LocalHostId != null && Store.GetEndpoint(net.Name, holder) != null) continue;
             Store.ReleaseAddress(net.Name, address);
             result.Add(new NetworkRepair
             {

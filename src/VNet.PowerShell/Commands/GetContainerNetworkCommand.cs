@@ -16,16 +16,16 @@ public sealed class GetContainerNetworkCommand : NetworkCmdlet
 
     protected override void ProcessRecord()
     {
-        Try(() =>
+        TryWithDiagnostics(d =>
         {
             if (Name == null || Name.Length == 0)
             {
-                WriteObject(Networks.List(), enumerateCollection: true);
+                WriteObject(Networks.List(null, d), enumerateCollection: true);
                 return;
             }
             foreach (var n in Name)
             {
-                if (Wildcard.HasWildcard(n)) WriteObject(Networks.List(n), enumerateCollection: true);
+                if (Wildcard.HasWildcard(n)) WriteObject(Networks.List(n, d), enumerateCollection: true);
                 else Try(() => WriteObject(Networks.Get(n)));
             }
         });

@@ -31,6 +31,14 @@ public sealed class NewContainerNetworkCommand : NetworkCmdlet
 
     [Parameter] public string? BridgeName { get; set; }
 
+    /// <summary>An overlay network's VXLAN id; default the lowest free one from 4096 up.</summary>
+    [Parameter]
+    [ValidateRange(1, 16777215)]
+    public int? Vni { get; set; }
+
+    /// <summary>Driver options kept in the definition (Docker's --opt): @{ 'com.example.x' = 'y' }.</summary>
+    [Parameter] public Hashtable? NetworkOption { get; set; }
+
     /// <summary>Succeed quietly when a network of that name with the same settings exists (a runbook run again).</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
@@ -46,10 +54,17 @@ public sealed class NewContainerNetworkCommand : NetworkCmdlet
                 aux = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (DictionaryEntry e in AuxAddress) aux[e.Key.ToString() ?? ""] = e.Value?.ToString() ?? "";
             }
+            Dictionary<string, string>? options = null;
+            if (NetworkOption != null)
+            {
+                options = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (DictionaryEntry e in NetworkOption) options[e.Key.ToString() ?? ""] = e.Value?.ToString() ?? "";
+            }
             WriteObject(Networks.Create(new NetworkSpec
             {
                 Name = Name, Driver = Driver, Subnet = Subnet, Gateway = Gateway, IPRange = IPRange, AuxAddress = aux,
                 Mtu = Mtu, Internal = Internal.IsPresent, Parent = Parent, BridgeName = BridgeName,
+                Vni = Vni, Options = options,
             }, Force.IsPresent, d));
         });
     }

@@ -163,6 +163,18 @@ public sealed class FakeCluster
         {
             lock (_c._lock) return _c._leases.TryAdd((network, address.ToString()), endpointId);
         }
+        public bool TryReserve(ContainerEndpoint pending, IReadOnlyList<IPAddress> addresses, IReadOnlyCollection<IPAddress> dynamic, out IPAddress? conflict)
+        {
+            // All or nothing under the fake's one lock, as etcd's transaction does.
+            lock (_c._lock)
+            {
+                conflict = addresses.FirstOrDefault(a => _c._leases.ContainsKey((pending.Network, a.ToString())));
+                if (conflict != null) return false;
+                foreach (var a in addresses) _c._leases[(pending.Network, a.ToString())] = pending.Id;
+            }
+            _c.PutEndpoint(pending);
+            return true;
+        }
         public string? AddressHolder(string network, IPAddress address) { lock (_c._lock) return _c._leases.GetValueOrDefault((network, address.ToString())); }
         public void ReleaseAddress(string network, IPAddress address) { lock (_c._lock) _c._leases.Remove((network, address.ToString())); }
         public IReadOnlyDictionary<IPAddress, string> Leases(string network)

@@ -71,6 +71,27 @@ public sealed class IpamTests : IDisposable
         Assert.Equal(AddressFamily.InterNetworkV6, _store.LastAllocated("n", AddressFamily.InterNetworkV6)?.AddressFamily);
     }
 
+    [Fact]
+    public void LocalReservationIsAllOrNothingAndALostAddressIsSkipped()
+    {
+        var net = NetworkDefinition.Build(new NetworkSpec { Name = "n", Subnet = new[] { "198.51.100.0/29", "2001:db8:7::/64" } }, "bridge",
+            NetworkDefinition.ParseSubnets(new[] { "198.51.100.0/29", "2001:db8:7::/64" }), NetworkDefinition.NewId());
+        var ep = new ContainerEndpoint { Id = "e1", Network = "n", State = EndpointState.Pending };
+        // The IPv6 address is someone else's: nothing of e1 may be left, the IPv4 claim included.
+        Assert.True(_store.TryClaimAddress("n", IPAddress.Parse("2001:db8:7::2"), "other"));
+        Assert.False(_store.TryReserve(ep, new[] { IPAddress.Parse("198.51.100.2"), IPAddress.Parse("2001:db8:7::2") }, Array.Empty<IPAddress>(), out var conflict));
+        Assert.Equal("2001:db8:7::2", conflict?.ToString());
+        Assert.Null(_store.AddressHolder("n", IPAddress.Parse("198.51.100.2")));
+        Assert.Null(_store.GetEndpoint("n", "e1"));
+
+        // Reserve picks past the held one: both families, one record, Pending, round robin moved.
+        Assert.Equal(0, Ipam.Reserve(_store, net, ep, new Dictionary<NetworkSubnet, IPAddress>()));
+        Assert.Equal(new[] { "198.51.100.2/29", "2001:db8:7::3/64" }, ep.Addresses);
+        Assert.Equal(EndpointState.Pending, _store.GetEndpoint("n", "e1")?.State);
+        Assert.Equal("e1", _store.AddressHolder("n", IPAddress.Parse("2001:db8:7::3")));
+        Assert.Equal("2001:db8:7::3", _store.LastAllocated("n", AddressFamily.InterNetworkV6)?.ToString());
+    }
+
     [Theory]
     [InlineData("198.51.100.0/24", "203.0.113.9", null, "GatewayOutsideSubnet", "203.0.113.9")]
     [InlineData("198.51.100.0/24", "198.51.100.0", null, "GatewayReserved", "198.51.100.0")]

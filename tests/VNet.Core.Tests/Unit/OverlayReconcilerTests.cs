@@ -188,6 +188,7 @@ public class OverlayReconcilerTests
         public void SaveEndpoint(ContainerEndpoint endpoint) => throw new NotSupportedException();
         public void DeleteEndpoint(string network, string endpointId) => throw new NotSupportedException();
         public bool TryClaimAddress(string network, IPAddress address, string endpointId) => throw new NotSupportedException();
+        public bool TryReserve(ContainerEndpoint pending, IReadOnlyList<IPAddress> addresses, IReadOnlyCollection<IPAddress> dynamic, out IPAddress? conflict) => throw new NotSupportedException();
         public string? AddressHolder(string network, IPAddress address) => null;
         public void ReleaseAddress(string network, IPAddress address) => throw new NotSupportedException();
         public IReadOnlyDictionary<IPAddress, string> Leases(string network) => new Dictionary<IPAddress, string>();

@@ -42,10 +42,10 @@ public sealed class OverlayAgent : IDisposable
     /// <summary>Seconds of the host record's lease (default 10): how long other hosts keep a dead host's entries.</summary>
     public const string TtlEnv = "VNET_HOST_TTL_SECONDS";
     /// <summary>
-    /// How the agent opens the cluster store: set by the etcd store's assembly part (the agent knows
-    /// only the contract). Null: no implementation, the overlay loop does not start.
+    /// How the agent opens the cluster store: etcd (<see cref="EtcdNetworkStore"/>); tests put an
+    /// in-memory cluster here. Null: no implementation, the overlay loop does not start.
     /// </summary>
-    public static Func<StoreSettings, IClusterStore>? StoreFactory { get; set; }
+    public static Func<StoreSettings, IClusterStore>? StoreFactory { get; set; } = s => new EtcdNetworkStore(s);
 
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(5);

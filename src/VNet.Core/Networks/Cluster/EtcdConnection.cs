@@ -1,0 +1,223 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using dotnet_etcd;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace VNet.Core.Networks.Cluster;
+
+/// <summary>
+/// One connection to the etcd cluster of <see cref="StoreSettings"/>: the dotnet-etcd client (its
+/// channel balances over every endpoint, so a dead member is skipped), a short deadline on every
+/// call, the authentication token, and the one place where gRPC failures become VNet errors.
+/// Every call goes through <see cref="Call{T}"/>: nothing above this file sees an RpcException.
+/// </summary>
+public sealed class EtcdConnection : IDisposable
+{
+    /// <summary>$VNET_STORE_TIMEOUT: seconds one store call may take (default 3). Short: a Connect must fail fast, not hang, when the store is gone.</summary>
+    public const string TimeoutEnv = "VNET_STORE_TIMEOUT";
+
+    private readonly EtcdClient _client;
+    private Metadata? _auth;
+    private readonly object _authLock = new();
+
+    public EtcdConnection(StoreSettings settings)
+    {
+        Settings = settings;
+        Timeout = TimeoutFromEnvironment();
+        if (settings.Endpoints.Count == 0)
+            throw new ArgumentException("The store settings name no endpoint.", nameof(settings));
+        foreach (var e in settings.Endpoints) ValidateEndpoint(e);
+        bool tls = settings.Endpoints[0].StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        string cs = string.Join(",", settings.Endpoints);
+        _client = tls
+            ? new EtcdClient(cs, ConfigureTls, 0, "", ConfigureChannel, null)
+            : new EtcdClient(cs, 0, "", ConfigureChannel, null);
+    }
+
+    public StoreSettings Settings { get; }
+    public TimeSpan Timeout { get; }
+    public string EndpointList => string.Join(", ", Settings.Endpoints);
+    internal KV.KVClient Kv => _client.GetConnection().KVClient;
+    internal Lease.LeaseClient Leases => _client.GetConnection().LeaseClient;
+    internal Watch.WatchClient Watches => _client.GetConnection().WatchClient;
+    internal Etcdserverpb.Cluster.ClusterClient Members => _client.GetConnection().ClusterClient;
+    internal Maintenance.MaintenanceClient Maintenance => _client.GetConnection().MaintenanceClient;
+
+    public static TimeSpan TimeoutFromEnvironment() =>
+        double.TryParse(Environment.GetEnvironmentVariable(TimeoutEnv), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0
+            ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(3);
+
+    /// <summary>An etcd client URL: http or https, a host and a port. Checked before anything is written or dialled.</summary>
+    public static Uri ValidateEndpoint(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https")
+            || string.IsNullOrEmpty(u.Host) || u.IsDefaultPort || (u.AbsolutePath != "/" && u.AbsolutePath != ""))
+            throw Messages.Error("InvalidStoreEndpoint", VNetErrorCategory.InvalidArgument, endpoint, endpoint);
+        return u;
+    }
+
+    /// <summary>The deadline of a call starting now.</summary>
+    public DateTime Deadline() => DateTime.UtcNow + Timeout;
+
+    /// <summary>
+    /// Runs one call with the auth token and a fresh deadline; any gRPC failure becomes
+    /// StoreUnavailable or StoreNoQuorum. <paramref name="what"/> says what was asked ("read network ov1").
+    /// </summary>
+    public T Call<T>(string what, Func<Metadata?, DateTime, T> call, bool idempotent = false)
+    {
+        try
+        {
+            return call(Auth(), Deadline());
+        }
+        catch (RpcException e) when (idempotent && e.StatusCode == StatusCode.Unavailable && Settings.Endpoints.Count > 1 && !IsNoQuorum(e))
+        {
+            // A read that met a member just going away: once more, on whichever member the balancer
+            // picks now. Writes are not retried here: one that did commit would then fail its compare.
+            try { return call(Auth(), Deadline()); }
+            catch (RpcException e2) { throw Map(e2, what); }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && Settings.UserName != null)
+        {
+            // The token expired (etcd's simple tokens live 5 minutes): authenticate again, once.
+            lock (_authLock) _auth = null;
+            try { return call(Auth(), Deadline()); }
+            catch (RpcException e2) { throw Map(e2, what); }
+        }
+        catch (RpcException e)
+        {
+            throw Map(e, what);
+        }
+        catch (OperationCanceledException e)
+        {
+            // The client sometimes reports its own deadline as a cancelled task rather than an RpcException.
+            throw Map(new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message), what);
+        }
+    }
+
+    private Metadata? Auth()
+    {
+        if (Settings.UserName == null) return null;
+        lock (_authLock)
+        {
+            if (_auth != null) return _auth;
+            string password = "";
+            if (Settings.PasswordFile != null)
+            {
+                try { password = File.ReadAllText(Settings.PasswordFile).TrimEnd('\r', '\n'); }
+                catch (IOException e) { throw Messages.Error("StorePasswordUnreadable", VNetErrorCategory.PermissionDenied, Settings.PasswordFile, Settings.PasswordFile, e.Message); }
+                catch (UnauthorizedAccessException e) { throw Messages.Error("StorePasswordUnreadable", VNetErrorCategory.PermissionDenied, Settings.PasswordFile, Settings.PasswordFile, e.Message); }
+            }
+            try
+            {
+                var r = _client.GetConnection().AuthClient.Authenticate(new AuthenticateRequest { Name = Settings.UserName, Password = password }, deadline: Deadline());
+                _auth = new Metadata { { "token", r.Token } };
+                return _auth;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition && (e.Status.Detail ?? "").Contains("authentication is not enabled", StringComparison.Ordinal))
+            {
+                // A user set for a cluster that does not check users: etcd would refuse the token too.
+                _auth = new Metadata();
+                return _auth;
+            }
+            catch (RpcException e) { throw Map(e, "authenticate as " + Settings.UserName); }
+        }
+    }
+
+    /// <summary>
+    /// What a gRPC failure means to a user. etcd reports a member without a leader as Unavailable
+    /// "etcdserver: no leader" (and a proposal that got no quorum as "request timed out"); a member
+    /// that answers but never commits shows as our own deadline passing while it still answers a
+    /// status call (served locally, without quorum). Everything else is an unreachable store.
+    /// </summary>
+    internal VNetException Map(RpcException e, string what)
+    {
+        string detail = string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : $"{e.StatusCode}: {e.Status.Detail}";
+        bool noQuorum = IsNoQuorum(e) || (e.StatusCode == StatusCode.DeadlineExceeded && SomeMemberAnswers());
+        string text = e.Status.Detail ?? "";
+        // etcd says a wrong password with InvalidArgument, a missing user with "user name is empty".
+        if (e.StatusCode == StatusCode.PermissionDenied || e.StatusCode == StatusCode.Unauthenticated
+            || text.Contains("authentication failed", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("user name is empty", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase))
+            return new VNetException("StoreAccessDenied", VNetErrorCategory.PermissionDenied,
+                Messages.Format("StoreAccessDenied", EndpointList, what, detail), EndpointList, inner: e);
+        if (noQuorum)
+            return new VNetException("StoreNoQuorum", VNetErrorCategory.ResourceBusy,
+                Messages.Format("StoreNoQuorum", EndpointList, what, detail), EndpointList, inner: e);
+        return new VNetException("StoreUnavailable", VNetErrorCategory.ResourceBusy,
+            Messages.Format("StoreUnavailable", EndpointList, what, detail, Timeout.TotalSeconds), EndpointList, inner: e);
+    }
+
+    private static bool IsNoQuorum(RpcException e)
+    {
+        string d = e.Status.Detail ?? "";
+        return d.Contains("no leader", StringComparison.OrdinalIgnoreCase)
+            || d.Contains("request timed out", StringComparison.OrdinalIgnoreCase)
+            || d.Contains("leader changed", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private bool SomeMemberAnswers()
+    {
+        try
+        {
+            Maintenance.Status(new StatusRequest(), Auth(), DateTime.UtcNow + TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (Exception) { return false; } // unreachable too: that is StoreUnavailable
+    }
+
+    /// <summary>etcd's key of a name under the store's prefix.</summary>
+    public static ByteString Key(string key) => ByteString.CopyFromUtf8(key);
+
+    /// <summary>The end of a prefix range: the prefix with its last byte incremented (etcd's convention).</summary>
+    public static ByteString PrefixEnd(string prefix)
+    {
+        var b = System.Text.Encoding.UTF8.GetBytes(prefix);
+        for (int i = b.Length - 1; i >= 0; i--)
+        {
+            if (b[i] < 0xff) { b[i]++; return ByteString.CopyFrom(b, 0, i + 1); }
+        }
+        return ByteString.CopyFrom(new byte[] { 0 });
+    }
+
+    /// <summary>
+    /// Round robin over the members, and no automatic retries: a dead member is skipped by the
+    /// balancer, and a store that is down as a whole must fail at once rather than be retried until
+    /// the deadline (every caller has a deadline and an answer for failure already).
+    /// </summary>
+    private static void ConfigureChannel(Grpc.Net.Client.GrpcChannelOptions o)
+    {
+        o.ServiceConfig = new Grpc.Net.Client.Configuration.ServiceConfig
+        {
+            LoadBalancingConfigs = { new Grpc.Net.Client.Configuration.RoundRobinConfig() },
+        };
+        o.MaxRetryAttempts = 0;
+    }
+
+    private void ConfigureTls(SslClientAuthenticationOptions o)
+    {
+        if (Settings.CertFile != null && Settings.KeyFile != null)
+            o.ClientCertificates = new X509CertificateCollection { X509Certificate2.CreateFromPemFile(Settings.CertFile, Settings.KeyFile) };
+        if (Settings.CaFile != null)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(Settings.CaFile);
+            // The servers' certificates must chain to the given CA, not to the system's store.
+            o.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+            {
+                if (cert == null) return false;
+                if (errors == SslPolicyErrors.None) return true;
+                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(cert));
+            };
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}
