@@ -31,6 +31,15 @@ public sealed class NamespaceService
     /// </summary>
     public string NetnsDir { get; }
 
+    /// <summary>The path a namespace argument names (an absolute path as it is, else a name under <see cref="NetnsDir"/>); null for a name that is not valid.</summary>
+    internal string? PathOf(string ns)
+    {
+        if (ns.StartsWith('/')) return ns;
+        try { Validation.NamespaceName(ns); }
+        catch (VNetException) { return null; } // Open says what is wrong with it
+        return System.IO.Path.Combine(NetnsDir, ns);
+    }
+
     /// <summary>Opens a namespace by /run/netns name or by absolute path, with errors that say which.</summary>
     internal NamespaceHandle Open(string ns)
     {
