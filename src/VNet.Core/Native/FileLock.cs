@@ -98,6 +98,19 @@ public sealed class FileLock : IDisposable
         return new FileLock(f) { Path = path };
     }
 
+    /// <summary>
+    /// Waits for an exclusive flock on a descriptor the caller holds, for sections of a few
+    /// milliseconds (a namespace's mount on its name); closing the descriptor lets it go.
+    /// </summary>
+    internal static void Exclusive(int fd)
+    {
+        while (flock(fd, LOCK_EX) != 0)
+        {
+            int err = Marshal.GetLastPInvokeError();
+            if (err != Sys.EINTR) throw new SystemCallException("flock", err);
+        }
+    }
+
     /// <summary>An inotify descriptor told of every close of the lock file; -1 when inotify is not to be had.</summary>
     private static int Watch(string path)
     {
