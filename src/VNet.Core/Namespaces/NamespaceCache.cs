@@ -92,6 +92,12 @@ public sealed class NamespaceCache : IDisposable
     /// </summary>
     internal void Return(NamespaceHandle handle, NetlinkSocket? socket)
     {
+        if (socket is { Settled: false })
+        {
+            // Left in the middle of an answer: the handle may be kept, the socket may not.
+            socket.Dispose();
+            socket = null;
+        }
         var e = new Entry(handle, socket);
         if (!StillNamed(e.Path, handle))
         {
