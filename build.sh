@@ -96,7 +96,8 @@ fuzz() {
   local minutes=${FUZZ_MINUTES:-2} bin="$ROOT/out/fuzz/bin"
   echo "== building and instrumenting the fuzz targets"
   rm -rf "$bin"
-  dotnet build "$ROOT/tests/VNet.Fuzz" -c Release -nologo -clp:ErrorsOnly -v:q -o "$bin"
+  # Plain IL (no ReadyToRun, src/ReadyToRun.targets): SharpFuzz rewrites the IL of VNet.Core.dll.
+  dotnet build "$ROOT/tests/VNet.Fuzz" -c Release -nologo -clp:ErrorsOnly -v:q -p:VNetReadyToRun=false -o "$bin"
   if [ "${FUZZ_RECORD:-0}" = 1 ]; then
     echo "== recording the kernel's answers (unit-test data and seed corpus)"
     tests/sandbox.sh dotnet "$bin/VNet.Fuzz.dll" record "$ROOT/tests/VNet.Core.Tests/Recordings" "$ROOT/tests/fuzz-corpus"

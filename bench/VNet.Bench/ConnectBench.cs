@@ -38,7 +38,7 @@ sealed class ConnectBench
         var rows = new List<(string Impl, double[] C, double[] D, string Note)>();
         void Add(string impl, Func<(double, double)> once, int r, string note)
         {
-            if (_o.Only != null && !impl.Contains(_o.Only, StringComparison.Ordinal)) return;
+            if (!_o.Selected(impl)) return;
             var c = new List<double>();
             var d = new List<double>();
             for (int i = 0; i < r; i++)

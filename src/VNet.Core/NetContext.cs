@@ -65,6 +65,13 @@ public sealed class NetContext : IDisposable
         NamespaceOperations = new Orchestration.NamespaceOperations(this);
     }
 
+    /// <summary>
+    /// Where this context takes namespace handles and route sockets from and gives them back to
+    /// when it is disposed (the cmdlets' <see cref="NamespaceCache.Shared"/>: one pwsh session's calls
+    /// share the opening work); null, the default, opens and closes everything itself.
+    /// </summary>
+    public NamespaceCache? Cache { get; init; }
+
     public NamespaceService Namespaces { get; }
     public LinkService Links { get; }
     public AddressService Addresses { get; }
@@ -94,7 +101,7 @@ public sealed class NetContext : IDisposable
     {
         if (string.IsNullOrEmpty(ns))
         {
-            if (_home == null) return _current ??= NamespaceHandle.OpenCurrent();
+            if (_home == null) return _current ??= Taken(NamespaceHandle.CurrentPath, null) ?? NamespaceHandle.OpenCurrent();
             ns = _home;
         }
         if (_handles.TryGetValue(ns, out var h))
@@ -102,8 +109,16 @@ public sealed class NetContext : IDisposable
             Touch(ns);
             return h;
         }
-        h = Namespaces.Open(ns);
+        h = Taken(Namespaces.PathOf(ns), ns) ?? Namespaces.Open(ns);
         Keep(ns, h);
+        return h;
+    }
+
+    /// <summary>A handle (and its route socket) kept by <see cref="Cache"/> for this path, still naming the same namespace; null if none.</summary>
+    private NamespaceHandle? Taken(string? path, string? display)
+    {
+        if (Cache == null || path == null || !Cache.TryTake(path, display, out var h, out var s)) return null;
+        if (s != null && !_sockets.TryAdd(h.Inode, s)) s.Dispose();
         return h;
     }
 
@@ -139,7 +154,11 @@ public sealed class NetContext : IDisposable
     /// firewall closes, see Filter/DeferredClose.cs) is closed now, so it does not keep it alive.
     /// Here, in the composition root, so that Namespaces need not know Filter.
     /// </summary>
-    internal void ReleaseNamespace(ulong inode) => Filter.DeferredClose.Flush(inode);
+    internal void ReleaseNamespace(ulong inode)
+    {
+        Filter.DeferredClose.Flush(inode);
+        NamespaceCache.ReleaseEverywhere(inode);
+    }
 
     /// <summary>Forgets a handle (after the namespace was removed) so a later call does not reuse it.</summary>
     internal void Forget(string ns)
@@ -214,13 +233,27 @@ public sealed class NetContext : IDisposable
         foreach (var (inode, nf) in _netfilter) Filter.DeferredClose.Schedule(inode, nf.Dispose);
         _nft.Clear();
         _netfilter.Clear();
+        if (Cache != null)
+        {
+            // Handed on with the handle it was made for; a namespace named twice (by name and by
+            // path) keeps one socket, given back with the first handle.
+            foreach (var h in _handles.Values.Append(_current))
+            {
+                if (h == null) continue;
+                _sockets.Remove(h.Inode, out var s);
+                Cache.Return(h, s);
+            }
+        }
+        else
+        {
+            foreach (var h in _handles.Values) h.Dispose();
+            _current?.Dispose();
+        }
         foreach (var s in _sockets.Values) s.Dispose();
         _sockets.Clear();
-        foreach (var h in _handles.Values) h.Dispose();
         _handles.Clear();
         _recent.Clear();
         _recentNodes.Clear();
-        _current?.Dispose();
         _current = null;
     }
 }

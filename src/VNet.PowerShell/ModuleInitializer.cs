@@ -15,7 +15,12 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        // Nothing VNet kept open between calls may outlive the module (it would keep namespaces alive).
+        VNet.Core.Namespaces.NamespaceCache.Shared.Clear();
+        AssemblyLoadContext.Default.Resolving -= Resolve;
+    }
 
     private static Assembly? Resolve(AssemblyLoadContext ctx, AssemblyName name)
     {

@@ -1,18 +1,25 @@
 using System.Management.Automation;
 using VNet.Core;
+using VNet.Core.Namespaces;
 
 namespace VNet.PowerShell;
 
 /// <summary>
 /// Base of every VNet cmdlet: one core <see cref="NetContext"/> per invocation (so sockets are
-/// opened once per namespace and reused for every pipeline object), and the single place where
+/// opened once per namespace and reused for every pipeline object, and kept a moment for the next
+/// call, see <see cref="NamespaceCache"/>), and the single place where
 /// core errors become ErrorRecords with their stable ErrorId and category.
 /// </summary>
 public abstract class VNetCmdlet : PSCmdlet, IDisposable
 {
     private NetContext? _ctx;
 
-    protected NetContext Ctx => _ctx ??= new NetContext();
+    /// <summary>
+    /// The invocation's context. Its namespace handles and route sockets come from and go back to
+    /// the process's <see cref="NamespaceCache"/>, so a script's calls do not reopen the same
+    /// namespaces one by one (each handle is checked against its name when taken).
+    /// </summary>
+    protected NetContext Ctx => _ctx ??= new NetContext { Cache = NamespaceCache.Shared };
 
     /// <summary>Runs one unit of work; a core error becomes a non-terminating ErrorRecord (-ErrorAction Stop makes it terminating).</summary>
     protected void Try(Action work)

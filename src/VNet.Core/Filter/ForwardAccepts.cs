@@ -103,15 +103,11 @@ internal sealed class ForwardAccepts
     /// <summary>The bridges named in VNet's accepts of one kind ("forward", "switch") in a chain.</summary>
     private HashSet<string> Existing(string? ns, bool v6, string chain, string kind)
     {
-        var (_, output) = Iptables(ns, v6, "-S", chain);
+        // Read as data from nf_tables (Filter/IptablesComments.cs), where Policy found the chain.
         var set = new HashSet<string>(StringComparer.Ordinal);
         string tag = $"{NatIds.Tag}{kind}:";
-        foreach (var line in output.Split('\n'))
-        {
-            int i = line.IndexOf(tag, StringComparison.Ordinal);
-            if (i < 0) continue;
-            set.Add(line[(i + tag.Length)..].Split(' ', '"')[0]);
-        }
+        foreach (var comment in IptablesComments.Read(_ctx, ns, v6 ? Nftables.FamilyIPv6 : Nftables.FamilyIPv4, "filter", chain))
+            if (comment.StartsWith(tag, StringComparison.Ordinal)) set.Add(comment[tag.Length..]);
         return set;
     }
 
@@ -119,7 +115,7 @@ internal sealed class ForwardAccepts
     {
         string tool = v6 ? "ip6tables" : "iptables";
         var (code, o, e) = _ctx.Namespaces.Run(ns, tool, new[] { "-w" }.Concat(args).ToArray());
-        if (code != 0 && args[0] != "-S")
+        if (code != 0)
             throw new VNetException("IptablesRejected", VNetErrorCategory.InvalidOperation, Messages.Format("KernelError", tool + " " + string.Join(" ", args), e.Trim()), args);
         return (code, o);
     }

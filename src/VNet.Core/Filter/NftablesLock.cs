@@ -14,7 +14,7 @@ namespace VNet.Core.Filter;
 internal sealed class NftablesLock
 {
     // Generous: a change holds it for milliseconds, but a busy host with many callers queues them (the
-    // lock is not fair: waiters poll), and a wait is better than a failed change.
+    // lock is not fair: every waiter wakes at each release and one wins), and a wait is better than a failed change.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private readonly Dictionary<ulong, (FileLock Lock, int Depth)> _held = new();
 

@@ -26,7 +26,10 @@ public sealed class NamespaceHandle : IDisposable
 
     /// <summary>Opens the namespace the calling thread is in.</summary>
     public static NamespaceHandle OpenCurrent() =>
-        new(Sys.Open("/proc/thread-self/ns/net", Sys.O_RDONLY), null, "/proc/thread-self/ns/net");
+        new(Sys.Open(CurrentPath, Sys.O_RDONLY), null, CurrentPath);
+
+    /// <summary>The path of the calling thread's namespace (a cached handle for it is checked against it, per thread).</summary>
+    internal const string CurrentPath = "/proc/thread-self/ns/net";
 
     /// <summary>Is this the namespace the calling thread is in (so sockets can be opened without switching)?</summary>
     internal bool IsCallersNamespace()

@@ -31,6 +31,15 @@ public sealed class NamespaceService
     /// </summary>
     public string NetnsDir { get; }
 
+    /// <summary>The path a namespace argument names (an absolute path as it is, else a name under <see cref="NetnsDir"/>); null for a name that is not valid.</summary>
+    internal string? PathOf(string ns)
+    {
+        if (ns.StartsWith('/')) return ns;
+        try { Validation.NamespaceName(ns); }
+        catch (VNetException) { return null; } // Open says what is wrong with it
+        return System.IO.Path.Combine(NetnsDir, ns);
+    }
+
     /// <summary>Opens a namespace by /run/netns name or by absolute path, with errors that say which.</summary>
     internal NamespaceHandle Open(string ns)
     {
@@ -88,10 +97,17 @@ public sealed class NamespaceService
         // The name is a file made first and a bind mount put on it second (the mount needs a file
         // to land on, and a mount point cannot be renamed into place). A kill between the two
         // leaves an empty file: List shows it as Stale, and force repairs it.
+        //
+        // Whoever mounts on a name holds a flock on the name's own file (the one under the mount to
+        // come) from before its last look until the mount is done, and looks again once it has it:
+        // two callers repairing one stale name with -Force (or one creating it while another
+        // repairs what looks stale) take turns, and the second finds the first one's namespace
+        // rather than mounting a second one over it.
         bool repair = false;
+        int nameFd = -1;
         try
         {
-            Sys.Close(Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0));
+            nameFd = Sys.Open(path, Sys.O_RDONLY | Sys.O_CREAT | Sys.O_EXCL, 0);
         }
         catch (SystemCallException e) when (e.Errno == Sys.EEXIST)
         {
@@ -100,11 +116,39 @@ public sealed class NamespaceService
             if (live) throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
             if (!force) throw Messages.Error("NamespaceStale", VNetErrorCategory.InvalidOperation, name, name, path);
             repair = true;
+            try { nameFd = Sys.Open(path, Sys.O_RDONLY); }
+            catch (SystemCallException e2) { throw VNetException.FromSystemCall(e2, $"open {path}", name); }
+            if (Sys.FStat(nameFd).Dev == NsfsDevice)
+            {
+                // Mounted between the two looks: someone else repaired it.
+                Sys.Close(nameFd);
+                return Existing(name, path);
+            }
         }
         catch (SystemCallException e)
         {
             throw VNetException.FromSystemCall(e, $"create {path}", name);
         }
+        try
+        {
+            FileLock.Exclusive(nameFd);
+            // The turn is ours: did the caller before us put a namespace on the name?
+            if (Sys.StatPath(path) is { } now && now.Dev == NsfsDevice)
+            {
+                if (force) return Existing(name, path);
+                throw Messages.Error("NamespaceExists", VNetErrorCategory.ResourceExists, name, name, path);
+            }
+            return MountNew(name, path, repair);
+        }
+        finally
+        {
+            Sys.Close(nameFd); // lets the next caller have its turn
+        }
+    }
+
+    /// <summary>Makes a namespace and mounts it on the name's file (made already; the caller holds its lock).</summary>
+    private NetNamespace MountNew(string name, string path, bool repair)
+    {
         NetlinkSocket? sock = null;
         int nsFd = -1;
         try

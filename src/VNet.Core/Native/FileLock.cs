@@ -11,6 +11,18 @@ public sealed class FileLock : IDisposable
 {
     private const int LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     [DllImport("libc", SetLastError = true)] private static extern int flock(int fd, int operation);
+    // Waiting: every holder closes the file when it lets go (kill -9 included), and inotify says so.
+    private const int IN_CLOSE_WRITE = 0x8, IN_CLOSE_NOWRITE = 0x10, IN_NONBLOCK = 0x800, IN_CLOEXEC = 0x80000;
+    [DllImport("libc", SetLastError = true)] private static extern int inotify_init1(int flags);
+    [DllImport("libc", SetLastError = true)] private static extern int inotify_add_watch(int fd, string path, uint mask);
+    [DllImport("libc", SetLastError = true)] private static extern unsafe nint read(int fd, byte* buf, nint count);
+
+    /// <summary>
+    /// The longest a waiter sleeps without news. The kernel reports a dying holder's close just
+    /// before it drops that holder's lock, so the try right after that event can still fail; this
+    /// is the one case where the waiter wakes on time rather than on an event.
+    /// </summary>
+    private const int RecheckMs = 50;
 
     private FileStream? _file;
 
@@ -20,7 +32,7 @@ public sealed class FileLock : IDisposable
     public string Path { get; private init; } = "";
 
     /// <summary>
-    /// Takes the lock, polling every few milliseconds until <paramref name="timeout"/>; then throws
+    /// Takes the lock, waiting (woken when a holder closes the file) until <paramref name="timeout"/>; then throws
     /// LockTimeout naming <paramref name="what"/> and the process that holds it.
     /// </summary>
     public static FileLock Acquire(string path, TimeSpan timeout, string what) =>
@@ -46,30 +58,77 @@ public sealed class FileLock : IDisposable
         const int O_RDWR = 2;
         var f = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(Sys.Open(path, O_RDWR | Sys.O_CREAT, 0x1a4 /* 0644 */), ownsHandle: true), FileAccess.ReadWrite);
         int fd = (int)f.SafeFileHandle.DangerousGetHandle();
-        var deadline = DateTime.UtcNow + timeout;
-        int wait = 1;
-        while (flock(fd, LOCK_EX | LOCK_NB) != 0)
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        int watch = -1;
+        try
         {
-            int err = Marshal.GetLastPInvokeError();
-            if (err != Sys.EAGAIN && err != Sys.EINTR)
+            while (flock(fd, LOCK_EX | LOCK_NB) != 0)
             {
-                f.Dispose();
-                throw new SystemCallException("flock " + path, err);
+                int err = Marshal.GetLastPInvokeError();
+                if (err != Sys.EAGAIN && err != Sys.EINTR)
+                {
+                    f.Dispose();
+                    throw new SystemCallException("flock " + path, err);
+                }
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    holder = ReadHolder(f);
+                    f.Dispose();
+                    return null;
+                }
+                // Held: sleep until someone closes the file (the holder letting go), not on a timer.
+                // The watch is set before the next try, so a release in between is not missed.
+                if (watch < 0 && (watch = Watch(path)) < 0)
+                {
+                    Thread.Sleep((int)Math.Min(left, 5)); // no inotify: a short poll
+                    continue;
+                }
+                if (Sys.WaitReadable(watch, (int)Math.Min(left, RecheckMs))) Drain(watch);
             }
-            if (DateTime.UtcNow >= deadline)
-            {
-                holder = ReadHolder(f);
-                f.Dispose();
-                return null;
-            }
-            Thread.Sleep(wait);
-            wait = Math.Min(wait * 2, 20);
+        }
+        finally
+        {
+            if (watch >= 0) Sys.Close(watch);
         }
         f.SetLength(0);
         var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
         f.Write(pid);
         f.Flush();
         return new FileLock(f) { Path = path };
+    }
+
+    /// <summary>
+    /// Waits for an exclusive flock on a descriptor the caller holds, for sections of a few
+    /// milliseconds (a namespace's mount on its name); closing the descriptor lets it go.
+    /// </summary>
+    internal static void Exclusive(int fd)
+    {
+        while (flock(fd, LOCK_EX) != 0)
+        {
+            int err = Marshal.GetLastPInvokeError();
+            if (err != Sys.EINTR) throw new SystemCallException("flock", err);
+        }
+    }
+
+    /// <summary>An inotify descriptor told of every close of the lock file; -1 when inotify is not to be had.</summary>
+    private static int Watch(string path)
+    {
+        int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (fd < 0) return -1;
+        if (inotify_add_watch(fd, path, IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0)
+        {
+            Sys.Close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    /// <summary>Reads the events that woke the waiter, so the next wait sleeps until a new one.</summary>
+    private static unsafe void Drain(int fd)
+    {
+        byte* buf = stackalloc byte[4096];
+        while (read(fd, buf, 4096) > 0) { }
     }
 
     private static string ReadHolder(FileStream f)

@@ -28,6 +28,13 @@ internal sealed class NetlinkSocket : IDisposable
 
     public uint PortId => _conn.PortId;
 
+    /// <summary>
+    /// False from a request's send until its whole answer was read: a socket left in the middle of
+    /// an answer (a parse error, an overrun) still has the rest queued, and a dump still running in
+    /// the kernel, so it is not handed on to another context (see Namespaces/NamespaceCache.cs).
+    /// </summary>
+    internal bool Settled { get; private set; } = true;
+
     /// <summary>The kernel socket's descriptor, to poll several sockets at once; only a kernel connection has one.</summary>
     internal int Fd => _conn is KernelConnection k ? k.Fd : throw new InvalidOperationException("This netlink connection has no descriptor to poll.");
 
@@ -35,6 +42,7 @@ internal sealed class NetlinkSocket : IDisposable
     public List<NetlinkMessage> Request(NetlinkWriter msg, string doing, object? target)
     {
         uint seq = ++_seq;
+        Settled = false;
         _conn.Send(msg.Finish(seq));
         var replies = new List<NetlinkMessage>();
         while (true)
@@ -45,11 +53,12 @@ internal sealed class NetlinkSocket : IDisposable
                 if (m.Type == Nl.ERROR)
                 {
                     var (err, text) = ParseError(m);
+                    Settled = true;
                     if (err == 0) return replies;
                     throw VNetException.FromErrno(err, doing, target, text);
                 }
                 replies.Add(m);
-                if ((msg.Flags & Nl.F_ACK) == 0 && (m.Flags & Nl.F_MULTI) == 0) return replies;
+                if ((msg.Flags & Nl.F_ACK) == 0 && (m.Flags & Nl.F_MULTI) == 0) { Settled = true; return replies; }
             }
         }
     }
@@ -63,6 +72,7 @@ internal sealed class NetlinkSocket : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             uint seq = ++_seq;
+            Settled = false;
             _conn.Send(msg.Finish(seq));
             var result = new List<NetlinkMessage>();
             bool interrupted = false;
@@ -78,12 +88,14 @@ internal sealed class NetlinkSocket : IDisposable
                     {
                         var (err, text) = ParseError(m);
                         if (err == 0) { done = true; break; }
+                        Settled = true;
                         throw VNetException.FromErrno(err, doing, target, text);
                     }
                     if (m.Type == Nl.OVERRUN) throw new NetlinkParseException("the kernel reported a receive overrun");
                     result.Add(m);
                 }
             }
+            Settled = true;
             if (!interrupted) return result;
             if (attempt >= MaxDumpRetries)
                 throw new VNetException("DumpInterrupted", VNetErrorCategory.ResourceBusy,

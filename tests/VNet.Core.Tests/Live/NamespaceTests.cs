@@ -163,6 +163,43 @@ public class NamespaceTests : LiveTest
         }
     }
 
+    /// <summary>How many mounts sit on a path (a second -Force repair would stack one over the first).</summary>
+    private static int MountsOn(string path) =>
+        File.ReadAllLines("/proc/self/mountinfo").Count(l => l.Split(' ')[4] == path);
+
+    [SkippableFact]
+    public void ConcurrentForceRepairsOfOneStaleNameMakeOneNamespace()
+    {
+        // Issue 13: 8 callers repairing one stale name at once, each with a context of its own.
+        string stale = $"{P}-race", path = $"/run/netns/{stale}";
+        try
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                File.WriteAllText(path, "");
+                using var start = new Barrier(8);
+                var inodes = new ulong[8];
+                var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+                {
+                    using var ctx = new NetContext();
+                    start.SignalAndWait();
+                    inodes[i] = ctx.Namespaces.Create(stale, force: true).Inode;
+                })).ToList();
+                threads.ForEach(t => t.Start());
+                threads.ForEach(t => t.Join());
+                Assert.Equal(1, MountsOn(path));
+                Assert.Single(inodes.Distinct());
+                Assert.Equal(Native.Sys.StatPath(path)!.Value.Ino, inodes[0]);
+                Assert.True(Ctx.Namespaces.Remove(stale, strict: true));
+            }
+        }
+        finally
+        {
+            while (MountsOn(path) > 0) Run("umount", path);
+            File.Delete(path);
+        }
+    }
+
     [SkippableFact]
     public void ForwardingIsPerNamespace()
     {
