@@ -65,6 +65,7 @@ Describe 'S11: an overlay network on three hosts over etcd' {
         $net.Scope | Should -Be 'global'
         $eps = On C { param($n) Get-ContainerEndpoint -Network $n } $Net
         @($eps).Count | Should -Be 6
+        ($eps.HostName | Sort-Object -Unique) | Should -Be @('A', 'B', 'C')
         @($eps | Select-Object -ExpandProperty Addresses -Unique).Count | Should -Be 6
         ($eps | ForEach-Object { $_.Names[0] } | Sort-Object) | Should -Be (@($Containers.Values | ForEach-Object { $_ }) | Sort-Object)
     }

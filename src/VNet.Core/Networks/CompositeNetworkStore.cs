@@ -114,6 +114,7 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
         For(pending.Network).TryReserve(pending, addresses, dynamic, out conflict);
     public bool PrefersBulkLeaseRead(string network) => For(network).PrefersBulkLeaseRead(network);
     public string? LocalHostId => Settings?.HostId;
+    public StoreSettings? ClusterSettings => Settings;
 
     public bool TryClaimAddress(string network, IPAddress address, string endpointId) => For(network).TryClaimAddress(network, address, endpointId);
     public string? AddressHolder(string network, IPAddress address) => For(network).AddressHolder(network, address);

@@ -105,7 +105,8 @@ public sealed partial class NetworkService
             HostInterface = drv.HostInterfaceName(id), MacAddress = spec.MacAddress,
             OwnerProcessId = Environment.ProcessId, Created = DateTime.UtcNow,
             // Every host sees an overlay's endpoints: the agents place this one on this host's VTEP.
-            Host = net.Driver == "overlay" ? Cluster.StoreSettings.Load()?.HostId : null,
+            Host = net.Scope == "global" ? Store.LocalHostId : null,
+            HostName = net.Scope == "global" ? Store.ClusterSettings?.HostName : null,
         };
         if (target.PrimaryName != null) ep.Names.Add(target.PrimaryName);
         ep.Names.AddRange(aliases.Where(a => !ep.Names.Contains(a, StringComparer.OrdinalIgnoreCase)));

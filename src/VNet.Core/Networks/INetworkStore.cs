@@ -61,6 +61,8 @@ public interface INetworkStore
 
     /// <summary>The id of this host in a store shared by hosts (endpoints of other hosts are theirs to repair); null for a host-local store.</summary>
     string? LocalHostId => null;
+    /// <summary>The cluster store setting this store works with (overlay networks), or null: what the overlay driver makes this host's devices from.</summary>
+    Cluster.StoreSettings? ClusterSettings => null;
 
     /// <summary>Every network and a version of the list that <see cref="TryCreateNetwork"/> compares (0 where a lock makes it moot).</summary>
     (IReadOnlyList<ContainerNetwork> Networks, long Version) ListNetworksVersioned() => (ListNetworks(), 0);

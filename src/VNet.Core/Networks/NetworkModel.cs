@@ -68,6 +68,8 @@ public sealed class ContainerEndpoint
     public string InterfaceName { get; set; } = "eth0";
     /// <summary>The id of the host the endpoint lives on (overlay networks, whose endpoints every host sees); null on local networks.</summary>
     public string? Host { get; set; }
+    /// <summary>The name of that host as its store setting gives it (Set-VNetStore -HostName), for people; null on local networks.</summary>
+    public string? HostName { get; set; }
     /// <summary>The host-side end (bridge driver) in the host namespace.</summary>
     public string? HostInterface { get; set; }
     public string? MacAddress { get; set; }

@@ -38,7 +38,7 @@ public sealed partial class NetworkService
         "bridge" => new BridgeDriver(Ctx),
         "macvlan" => new MacvlanDriver(Ctx),
         "none" => new NoneDriver(Ctx),
-        "overlay" => new OverlayDriver(Ctx),
+        "overlay" => new OverlayDriver(Ctx, Store.ClusterSettings),
         _ => throw Messages.Error("UnknownNetworkDriver", VNetErrorCategory.InvalidArgument, net.Driver, net.Driver, string.Join(", ", NetworkDefinition.Drivers)),
     };
 

@@ -86,6 +86,17 @@ public static class AgentClient
             $"{launcher} did not open {AgentPaths.Socket} within {StartTimeout.TotalSeconds} s: {LastLogLine()}", AgentPaths.Log);
     }
 
+    /// <summary>
+    /// After the host's store setting changed: a running agent read the old one when it started
+    /// (it registered this host with it and watches it), so it is replaced by one that reads the new.
+    /// </summary>
+    public static void RestartIfRunning()
+    {
+        if (Request("ping", 2000) != "ok") return;
+        Stop(TimeSpan.FromSeconds(10));
+        Start();
+    }
+
     /// <summary>The agent's status, or a Stopped one when none runs.</summary>
     public static AgentStatus Status()
     {

@@ -71,12 +71,24 @@ public sealed class EtcdConnection : IDisposable
         {
             return call(Auth(), Deadline());
         }
-        catch (RpcException e) when (idempotent && e.StatusCode == StatusCode.Unavailable && Settings.Endpoints.Count > 1 && !IsNoQuorum(e))
+        catch (RpcException e) when (idempotent && e.StatusCode == StatusCode.Unavailable)
         {
-            // A read that met a member just going away: once more, on whichever member the balancer
-            // picks now. Writes are not retried here: one that did commit would then fail its compare.
-            try { return call(Auth(), Deadline()); }
-            catch (RpcException e2) { throw Map(e2, what); }
+            // A read that met a member just going away, or an election in progress (a member killed
+            // was the leader: "leader changed", "no leader" for the election timeout): again, with a
+            // short backoff, on whichever member the balancer picks, until the call's own deadline.
+            // Without quorum the election never ends and the last error is reported. Writes are not
+            // retried here: one that did commit would then fail its compare.
+            var until = DateTime.UtcNow + Timeout;
+            var last = e;
+            for (int wait = 50; DateTime.UtcNow + TimeSpan.FromMilliseconds(wait) < until; wait = Math.Min(wait * 2, 400))
+            {
+                if (!IsNoQuorum(last) && Settings.Endpoints.Count <= 1) break;
+                Thread.Sleep(wait);
+                try { return call(Auth(), Deadline()); }
+                catch (RpcException e2) when (e2.StatusCode == StatusCode.Unavailable) { last = e2; }
+                catch (RpcException e2) { throw Map(e2, what); }
+            }
+            throw Map(last, what);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && Settings.UserName != null)
         {

@@ -39,6 +39,8 @@ public interface IHostRegistration : IDisposable
 public interface IClusterStore : INetworkStore, IDisposable
 {
     StoreSettings Settings { get; }
+    StoreSettings? INetworkStore.ClusterSettings => Settings;
+    string? INetworkStore.LocalHostId => Settings.HostId;
     /// <summary>One consistent read of hosts, overlay networks and endpoints.</summary>
     ClusterSnapshot Snapshot();
     /// <summary>

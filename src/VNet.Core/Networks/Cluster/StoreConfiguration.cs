@@ -109,6 +109,7 @@ public static class StoreConfiguration
         }
         else if (spec.UserName == null) File.Delete(PasswordFilePath);
         s.Save();
+        Agent.AgentClient.RestartIfRunning();
         return s;
     }
 
@@ -118,6 +119,7 @@ public static class StoreConfiguration
         bool had = File.Exists(StoreSettings.FilePath);
         File.Delete(StoreSettings.FilePath);
         File.Delete(PasswordFilePath);
+        if (had) Agent.AgentClient.RestartIfRunning();
         return had;
     }
 

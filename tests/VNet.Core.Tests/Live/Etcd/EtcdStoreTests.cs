@@ -40,9 +40,20 @@ public sealed class EtcdStoreTests : LiveTest
 
     private ContainerNetwork Overlay(TestHost h, string name, string subnet, int? vni = null)
     {
-        var n = h.Svc.Create(new NetworkSpec { Name = name, Driver = "overlay", Subnet = new[] { subnet }, Vni = vni });
-        _made.Add((h.Svc, name));
+        // Its own context: the tests call this from parallel threads.
+        var n = OnOwnContext(h, svc => svc.Create(new NetworkSpec { Name = name, Driver = "overlay", Subnet = new[] { subnet }, Vni = vni }));
+        lock (_made) _made.Add((h.Svc, name));
         return n;
+    }
+
+    /// <summary>
+    /// The same host's store from another thread: a NetContext (its sockets and namespace handles)
+    /// belongs to one thread at a time, as each cmdlet call and each pwsh process has its own.
+    /// </summary>
+    private static T OnOwnContext<T>(TestHost h, Func<NetworkService, T> work)
+    {
+        using var ctx = new NetContext();
+        return work(new NetworkService(ctx, h.Store));
     }
 
     public override void Dispose()
@@ -126,7 +137,7 @@ public sealed class EtcdStoreTests : LiveTest
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
             var h = i % 2 == 0 ? a : b;
-            try { ok.Add(h.Svc.Create(new NetworkSpec { Name = P + "race", Driver = "overlay", Subnet = new[] { "198.51.100.0/24" } })); }
+            try { ok.Add(OnOwnContext(h, svc => svc.Create(new NetworkSpec { Name = P + "race", Driver = "overlay", Subnet = new[] { "198.51.100.0/24" } }))); }
             catch (VNetException e) { errors.Add(e.ErrorId); }
         });
         _made.Add((a.Svc, P + "race"));
@@ -143,7 +154,11 @@ public sealed class EtcdStoreTests : LiveTest
         var hosts = new[] { Host("ha", c.Endpoints), Host("hb", c.Endpoints) };
         var made = new ConcurrentBag<ContainerNetwork>();
         Parallel.For(0, 10, new ParallelOptions { MaxDegreeOfParallelism = 10 }, i =>
-            made.Add(Overlay(hosts[i % 2], $"{P}v{i}", $"198.18.{i}.0/24")));
+        {
+            var h = hosts[i % 2];
+            made.Add(OnOwnContext(h, svc => svc.Create(new NetworkSpec { Name = $"{P}v{i}", Driver = "overlay", Subnet = new[] { $"198.18.{i}.0/24" } })));
+            lock (_made) _made.Add((h.Svc, $"{P}v{i}"));
+        });
         var vnis = made.Select(n => int.Parse(n.Options["vnet.vni"])).OrderBy(v => v).ToList();
         Assert.Equal(Enumerable.Range(4096, 10), vnis);
 
