@@ -80,7 +80,10 @@ public static class AgentMain
         var nextFull = DateTime.UtcNow.AddSeconds(2);
         while (!s_stop)
         {
-            if (control.Poll(250_000, SelectMode.SelectRead))
+            // Waits for a request until the next check is due, not on a fixed tick: two wake-ups a
+            // second while idle, each a stat per listener (the DNS listeners themselves block).
+            var wait = nextCheck - DateTime.UtcNow;
+            if (control.Poll(wait > TimeSpan.Zero ? (int)Math.Min(wait.TotalMicroseconds, 500_000) : 0, SelectMode.SelectRead))
             {
                 Socket c;
                 try { c = control.Accept(); }

@@ -111,7 +111,9 @@ public sealed class NamespaceListener : IDisposable
     /// local name is answered on that thread at once, with no hand-off through the thread pool (on
     /// a busy two-core machine the hand-off alone cost more than the 1 ms target at p99). Only a
     /// forwarded query continues asynchronously, so a slow upstream never holds the next one up.
-    /// The poll's timeout bounds how long a closed listener's thread lingers.
+    /// The receive blocks without a timeout, so an idle listener costs no wake-ups; Dispose ends it
+    /// (.NET shuts a socket down before closing it, which wakes a thread blocked in it, even on an
+    /// unconnected UDP socket).
     /// </summary>
     private void ServeUdp(Socket udp)
     {
@@ -122,7 +124,6 @@ public sealed class NamespaceListener : IDisposable
             int n;
             try
             {
-                if (!udp.Poll(200_000, SelectMode.SelectRead)) continue;
                 n = udp.ReceiveFrom(buffer, ref client);
             }
             catch (ObjectDisposedException) { return; }
