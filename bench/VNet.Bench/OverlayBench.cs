@@ -117,6 +117,7 @@ sealed class OverlayBench
             var cpu0 = AgentCpu(lab);
             var m0 = EtcdMetrics(lab);
             var conv = new List<double>();
+            var fromSent = new List<double>();
             var connectMs = new List<double>();
             var failures = new List<string>();
             foreach (var (name, conn, probe) in plan)
@@ -142,6 +143,7 @@ sealed class OverlayBench
                     continue;
                 }
                 conv.Add((ts - tc) * 1000);
+                fromSent.Add((ts - sent) * 1000);
             }
             var m1 = EtcdMetrics(lab);
             var cpu1 = AgentCpu(lab);
@@ -152,14 +154,21 @@ sealed class OverlayBench
             foreach (var p in connectors.Values.Concat(probes.Values)) p.Dispose();
             connectors.Clear();
             probes.Clear();
+            var syncs = SyncTimes(lab);
             Thread.Sleep(2000);
+            // Two windows back to back: what winds down after the work (the runtime's own threads
+            // retiring) shows in the first; what stays in the second is the idle cost.
             var cpuIdle0 = AgentCpu(lab);
             var mIdle0 = EtcdMetrics(lab);
             Thread.Sleep(TimeSpan.FromSeconds(idleSeconds));
             var cpuIdle1 = AgentCpu(lab);
             var mIdle1 = EtcdMetrics(lab);
+            Thread.Sleep(TimeSpan.FromSeconds(idleSeconds));
+            var cpuIdle2 = AgentCpu(lab);
+            var mIdle2 = EtcdMetrics(lab);
 
-            Report(w, n, endpoints, conv, connectMs, failures, m0, m1, cpu0, cpu1, mIdle0, mIdle1, cpuIdle0, cpuIdle1, idleSeconds);
+            Report(w, n, endpoints, conv, fromSent, connectMs, failures, syncs, m0, m1, cpu0, cpu1,
+                new[] { (mIdle0, mIdle1, cpuIdle0, cpuIdle1), (mIdle1, mIdle2, cpuIdle1, cpuIdle2) }, idleSeconds);
         }
         finally
         {
@@ -229,22 +238,92 @@ sealed class OverlayBench
 
     // ---- the agents' CPU ----------------------------------------------------------------------
 
-    /// <summary>utime + stime of every host's agent, in seconds (its pidfile on the host's private /run/vnet, its /proc entry as this machine numbers it).</summary>
-    private static Dictionary<string, double> AgentCpu(LabInstance lab)
+    /// <summary>One agent's counters: utime + stime of the process in seconds (ended threads included), and per live thread (by tid) its name, CPU seconds and context switches.</summary>
+    private sealed record AgentSample(double Cpu, Dictionary<int, (string Name, double Cpu, long Switches)> Threads);
+
+    /// <summary>Every host's agent (its pidfile on the host's private /run/vnet, its /proc entry as this machine numbers it).</summary>
+    private static Dictionary<string, AgentSample> AgentCpu(LabInstance lab)
     {
-        var r = new Dictionary<string, double>(StringComparer.Ordinal);
+        var r = new Dictionary<string, AgentSample>(StringComparer.Ordinal);
         foreach (var h in lab.Hosts)
         {
             string pidFile = EmulatedLab.PathOnHost(h, "/run/vnet/agent/agent.pid");
-            if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid)) { r[h.Name] = double.NaN; continue; }
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid)) continue;
             int outer = EmulatedLab.OuterProcessId(h, pid);
-            if (outer == 0) { r[h.Name] = double.NaN; continue; }
-            string stat = File.ReadAllText($"/proc/{outer}/stat");
-            // Fields after the command (which may hold spaces) in parentheses: state is field 3, utime 14, stime 15.
-            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            r[h.Name] = (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / (double)ClockTicks;
+            if (outer == 0) continue;
+            var threads = new Dictionary<int, (string, double, long)>();
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{outer}/task"))
+            {
+                try
+                {
+                    var (comm, cpu) = Stat(File.ReadAllText(Path.Combine(task, "stat")));
+                    long switches = 0;
+                    foreach (var l in File.ReadLines(Path.Combine(task, "status")))
+                        if (l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            switches += long.Parse(l[(l.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (comm, cpu, switches);
+                }
+                catch (IOException) { } // a thread that ended meanwhile
+            }
+            r[h.Name] = new AgentSample(Stat(File.ReadAllText($"/proc/{outer}/stat")).Cpu, threads);
         }
         return r;
+    }
+
+    /// <summary>
+    /// What the agents did between two samples: CPU ms per host; wake-ups (context switches) of
+    /// the threads alive at both ends, per host; and CPU ms by thread name over all hosts, with
+    /// what threads that started or ended in between used under "(threads that came or went)".
+    /// </summary>
+    private static (Dictionary<string, double> CpuMs, Dictionary<string, long> Wakeups, Dictionary<string, double> ByThread, Dictionary<string, long> WakeupsByThread) Idle(
+        Dictionary<string, AgentSample> a, Dictionary<string, AgentSample> b)
+    {
+        var cpu = new Dictionary<string, double>(StringComparer.Ordinal);
+        var wake = new Dictionary<string, long>(StringComparer.Ordinal);
+        var by = new Dictionary<string, double>(StringComparer.Ordinal);
+        var wakeBy = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (h, s1) in b)
+        {
+            if (!a.TryGetValue(h, out var s0)) continue;
+            cpu[h] = (s1.Cpu - s0.Cpu) * 1000;
+            double live = 0;
+            long w = 0;
+            foreach (var (tid, t1) in s1.Threads)
+            {
+                if (!s0.Threads.TryGetValue(tid, out var t0) || t0.Name != t1.Name) continue;
+                double d = (t1.Cpu - t0.Cpu) * 1000;
+                live += d;
+                w += t1.Switches - t0.Switches;
+                if (t1.Switches > t0.Switches) wakeBy[t1.Name] = wakeBy.GetValueOrDefault(t1.Name) + t1.Switches - t0.Switches;
+                if (d > 0) by[t1.Name] = by.GetValueOrDefault(t1.Name) + d;
+            }
+            wake[h] = w;
+            if (cpu[h] - live > 0) by["(threads that came or went)"] = by.GetValueOrDefault("(threads that came or went)") + cpu[h] - live;
+        }
+        return (cpu, wake, by, wakeBy);
+    }
+
+    /// <summary>The agent's own timing of each overlay reconcile (snapshot read included) that changed something, from its log on the host.</summary>
+    private static List<double> SyncTimes(LabInstance lab)
+    {
+        var r = new List<double>();
+        var re = new System.Text.RegularExpressions.Regex(@"overlay: revision \d+: .* in ([0-9.]+) ms");
+        foreach (var h in lab.Hosts)
+        {
+            string log = EmulatedLab.PathOnHost(h, "/run/vnet/agent/agent.log");
+            if (!File.Exists(log)) continue;
+            foreach (var l in File.ReadLines(log))
+                if (re.Match(l) is { Success: true } m && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms)) r.Add(ms);
+        }
+        return r;
+    }
+
+    /// <summary>The command and utime + stime (seconds) of a /proc stat line: fields after the command (which may hold spaces) in parentheses, utime 14 and stime 15.</summary>
+    private static (string Comm, double Cpu) Stat(string stat)
+    {
+        int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+        var f = stat[(close + 2)..].Split(' ');
+        return (stat[(open + 1)..close], (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / (double)ClockTicks);
     }
 
     /// <summary>USER_HZ: 100 on every Linux architecture VNet runs on (getconf CLK_TCK).</summary>
@@ -252,17 +331,17 @@ sealed class OverlayBench
 
     // ---- the report -----------------------------------------------------------------------------
 
-    private void Report(string w, int n, int endpoints, List<double> conv, List<double> connectMs, List<string> failures,
-        Dictionary<string, double> m0, Dictionary<string, double> m1, Dictionary<string, double> cpu0, Dictionary<string, double> cpu1,
-        Dictionary<string, double> mIdle0, Dictionary<string, double> mIdle1, Dictionary<string, double> cpuIdle0, Dictionary<string, double> cpuIdle1, int idleSeconds)
+    private void Report(string w, int n, int endpoints, List<double> conv, List<double> fromSent, List<double> connectMs, List<string> failures, List<double> syncs,
+        Dictionary<string, double> m0, Dictionary<string, double> m1, Dictionary<string, AgentSample> cpu0, Dictionary<string, AgentSample> cpu1,
+        (Dictionary<string, double> M0, Dictionary<string, double> M1, Dictionary<string, AgentSample> C0, Dictionary<string, AgentSample> C1)[] windows, int idleSeconds)
     {
         var sorted = conv.Order().ToArray();
         var cms = connectMs.Order().ToArray();
+        var fs = fromSent.Order().ToArray();
         var perConnect = Delta(m0, m1).Where(kv => kv.Value != 0).OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, connectMs.Count));
-        var idle = Delta(mIdle0, mIdle1).Where(kv => kv.Value != 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
-        var idleCpuMs = cpuIdle1.Keys.ToDictionary(k => k, k => (cpuIdle1[k] - cpuIdle0.GetValueOrDefault(k)) * 1000);
-        var runCpuMs = cpu1.Keys.ToDictionary(k => k, k => (cpu1[k] - cpu0.GetValueOrDefault(k)) * 1000);
+        var runCpuMs = cpu1.Keys.Where(cpu0.ContainsKey).ToDictionary(k => k, k => (cpu1[k].Cpu - cpu0[k].Cpu) * 1000);
+        var sy = syncs.Order().ToArray();
         string note = $"{n} hosts, etcd on 3; {endpoints} endpoints connected on A/B/C in turn, lockstep; probe on another host";
         if (sorted.Length > 0)
             _results.Add(new Result(w, "convergence (s)", $"vnet, {n} hosts", sorted.Select(x => x / 1000).ToArray(), note));
@@ -273,24 +352,39 @@ sealed class OverlayBench
         _lines.Add($"\n{w}: {n} hosts (etcd members on A, B, C), {endpoints} endpoints, {sorted.Length} measured, {failures.Count} failed; load average at end {Load()}");
         _lines.Add($"  {"",-28} {"p50",8} {"p90",8} {"p99",8} {"max",8} {"min",8}");
         _lines.Add($"  {"convergence (ms)",-28} {P(sorted, 50),8} {P(sorted, 90),8} {P(sorted, 99),8} {P(sorted, 100),8} {(sorted.Length > 0 ? sorted[0].ToString("F1", CultureInfo.InvariantCulture) : "-"),8}");
+        _lines.Add($"  {"from Connect sent (ms)",-28} {P(fs, 50),8} {P(fs, 90),8} {P(fs, 99),8} {P(fs, 100),8} {(fs.Length > 0 ? fs[0].ToString("F1", CultureInfo.InvariantCulture) : "-"),8}");
         _lines.Add($"  {"Connect-ContainerNetwork (ms)",-28} {P(cms, 50),8} {P(cms, 90),8} {P(cms, 99),8} {P(cms, 100),8} {(cms.Length > 0 ? cms[0].ToString("F1", CultureInfo.InvariantCulture) : "-"),8}");
         foreach (var f in failures.Take(5)) _lines.Add($"  failed: {f}");
         _lines.Add($"  etcd requests per Connect (all members, {connectMs.Count} Connects, agents' reactions included):");
         foreach (var (k, v) in perConnect) _lines.Add($"    {k,-40} {v,8:F2}");
-        _lines.Add($"  idle {idleSeconds} s: agent CPU (utime+stime, ms) {string.Join(", ", idleCpuMs.Select(kv => $"{kv.Key} {kv.Value:F0}"))}");
-        _lines.Add($"  idle {idleSeconds} s: etcd requests {(idle.Count == 0 ? "none" : string.Join(", ", idle.Select(kv => $"{kv.Key} {kv.Value:F0}")))}");
+        var idleOut = new List<object>();
+        for (int i = 0; i < windows.Length; i++)
+        {
+            var (cpuMs, wakeups, byThread, wakeByThread) = Idle(windows[i].C0, windows[i].C1);
+            var req = Delta(windows[i].M0, windows[i].M1).Where(kv => kv.Value != 0).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
+            string when = $"idle {2 + i * idleSeconds}-{2 + (i + 1) * idleSeconds} s after";
+            _lines.Add($"  {when}: agent CPU (utime+stime, ms) {string.Join(", ", cpuMs.Select(kv => $"{kv.Key} {kv.Value:F0}"))}");
+            _lines.Add($"  {when}: wake-ups of the agents' threads alive throughout {string.Join(", ", wakeups.Select(kv => $"{kv.Key} {kv.Value}"))}");
+            _lines.Add($"  {when}: wake-ups by thread, all hosts {string.Join(", ", wakeByThread.OrderByDescending(kv => kv.Value).Take(6).Select(kv => $"{kv.Key} {kv.Value}"))}");
+            _lines.Add($"  {when}: agent CPU by thread, all hosts (ms) {string.Join(", ", byThread.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F0}"))}");
+            _lines.Add($"  {when}: etcd requests {(req.Count == 0 ? "none" : string.Join(", ", req.Select(kv => $"{kv.Key} {kv.Value:F0}")))}");
+            idleOut.Add(new { window = when, agentCpuMs = cpuMs, wakeups, wakeupsByThread = wakeByThread, cpuMsByThread = byThread, etcdRequests = req });
+        }
+        _lines.Add($"  the agents' reconciles that changed entries ({sy.Length}, snapshot read included, from their logs): p50 {P(sy, 50)} ms, p99 {P(sy, 99)} ms, max {P(sy, 100)} ms");
         _lines.Add($"  during the {connectMs.Count} Connects: agent CPU (ms) {string.Join(", ", runCpuMs.Select(kv => $"{kv.Key} {kv.Value:F0}"))}");
         Summaries.Add(new
         {
             workload = w, hosts = n, endpoints, measured = sorted.Length, failures,
             convergenceMs = new { p50 = Pn(sorted, 50), p90 = Pn(sorted, 90), p99 = Pn(sorted, 99), max = Pn(sorted, 100), min = sorted.FirstOrDefault(), samples = conv },
-            connectMs = new { p50 = Pn(cms, 50), p99 = Pn(cms, 99), max = Pn(cms, 100) },
+            fromConnectSentMs = new { p50 = Pn(fs, 50), p90 = Pn(fs, 90), p99 = Pn(fs, 99), max = Pn(fs, 100) },
+            connectMs = new { p50 = Pn(cms, 50), p90 = Pn(cms, 90), p99 = Pn(cms, 99), max = Pn(cms, 100) },
             etcdRequestsPerConnect = perConnect,
-            idleSeconds, idleAgentCpuMs = idleCpuMs, idleEtcdRequests = idle, agentCpuMsDuringConnects = runCpuMs,
+            idleSeconds, idle = idleOut, agentCpuMsDuringConnects = runCpuMs,
+            agentReconcileMs = new { count = sy.Length, p50 = Pn(sy, 50), p99 = Pn(sy, 99), max = Pn(sy, 100) },
         });
     }
 
-    private static double Pn(double[] a, double p) => a.Length == 0 ? double.NaN : DnsBench.P(a, p);
+    private static double? Pn(double[] a, double p) => a.Length == 0 ? null : DnsBench.P(a, p);
 }
 
 /// <summary>A long-lived program on a lab host (nsenter into its namespaces), talked to a line at a time over stdin/stdout.</summary>
