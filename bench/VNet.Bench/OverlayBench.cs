@@ -272,8 +272,9 @@ sealed class OverlayBench
 
     /// <summary>
     /// What the agents did between two samples: CPU ms per host; wake-ups (context switches) of
-    /// the threads alive at both ends, per host; and CPU ms by thread name over all hosts, with
-    /// what threads that started or ended in between used under "(threads that came or went)".
+    /// the threads alive at both ends, per host; and CPU ms by thread name over all hosts, the rest
+    /// under "(not attributed)": threads that started or ended in between, and each thread's
+    /// rounding to whole clock ticks (the process's total is summed before it is rounded).
     /// </summary>
     private static (Dictionary<string, double> CpuMs, Dictionary<string, long> Wakeups, Dictionary<string, double> ByThread, Dictionary<string, long> WakeupsByThread) Idle(
         Dictionary<string, AgentSample> a, Dictionary<string, AgentSample> b)
@@ -298,7 +299,7 @@ sealed class OverlayBench
                 if (d > 0) by[t1.Name] = by.GetValueOrDefault(t1.Name) + d;
             }
             wake[h] = w;
-            if (cpu[h] - live > 0) by["(threads that came or went)"] = by.GetValueOrDefault("(threads that came or went)") + cpu[h] - live;
+            if (cpu[h] - live > 0) by["(not attributed)"] = by.GetValueOrDefault("(not attributed)") + cpu[h] - live;
         }
         return (cpu, wake, by, wakeBy);
     }
