@@ -11,7 +11,6 @@ sealed class OverlayBench
 {
     private const string Network = "ovb";
     private const string Subnet = "198.18.0.0/24";
-    private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(90);
 
     private readonly Options _o;
     private readonly List<Result> _results;
@@ -51,11 +50,16 @@ sealed class OverlayBench
     {
         string w = $"overlay-{n}";
         Console.Error.WriteLine($"== {w} ({endpoints} endpoints, load {Load()})");
-        var def = new LabDefinition
+        // The lab files users start by hand (lab/three-host.json, lab/ten-host.json) under a name of
+        // the bench's own; any other size is made up the same way: A, B, ... from 192.0.2.11.
+        string file = Path.Combine(_o.Root, "lab", n switch { 3 => "three-host.json", 10 => "ten-host.json", _ => "" });
+        var def = File.Exists(file) ? LabDefinition.Load(file) : new LabDefinition
         {
-            Name = $"ovb{n}", Store = LabDefinition.EtcdStore, Underlay = new UnderlayDefinition { Subnet = "192.0.2.0/24", Mtu = 1500 },
+            Underlay = new UnderlayDefinition { Subnet = "192.0.2.0/24", Mtu = 1500 },
             Hosts = Enumerable.Range(0, n).Select(i => new HostDefinition { Name = HostName(i), Address = $"192.0.2.{11 + i}" }).ToList(),
         };
+        def.Name = $"ovb{n}";
+        def.Store = LabDefinition.EtcdStore;
         def.Validate("overlay bench");
         EmulatedLab.Stop(def.Name);
         var sw = Stopwatch.StartNew();
