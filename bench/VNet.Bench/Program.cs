@@ -30,6 +30,8 @@ foreach (var w in opts.Workloads)
         case "vxlan": bench.Vxlan(); break;
         case "dns": DnsBench.Run(opts.Quick); break;
         case "connect": new ConnectBench(opts, results).Run(); break;
+        case "overlay": new OverlayBench(opts, results).Run(null); break;
+        case var ov when ov.StartsWith("overlay-", StringComparison.Ordinal): new OverlayBench(opts, results).Run(int.Parse(ov["overlay-".Length..], CultureInfo.InvariantCulture)); break;
         default: Console.Error.WriteLine($"unknown workload {w}"); return 2;
     }
 }
@@ -51,7 +53,7 @@ sealed class Options
     public string? Pwsh;
     public string Root = "";
     public string Out = "";
-    /// <summary>--only 'A|B': run only the implementations whose name contains A or B (bridge and connect workloads).</summary>
+    /// <summary>--only 'A|B': run only the implementations whose name contains A or B (bridge, connect and overlay workloads: '3 hosts', '10 hosts').</summary>
     public string? Only;
 
     /// <summary>Whether --only (alternatives separated by '|') lets an implementation run.</summary>
@@ -73,7 +75,7 @@ sealed class Options
                 default: o.Workloads.Add(args[i]); break;
             }
         }
-        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns", "connect" }); }
+        if (o.Workloads.Count == 0 || o.Workloads.Contains("all")) { o.Workloads.Clear(); o.Workloads.AddRange(new[] { "bridge", "list", "publish", "import", "vxlan", "dns", "connect", "overlay" }); }
         if (o.Quick) o.Runs = Math.Min(o.Runs, 3);
         return o;
     }
@@ -467,6 +469,7 @@ sealed class Bench
                 date = DateTime.UtcNow.ToString("o"),
                 results = _results.Select(r => new { r.Workload, r.Phase, r.Implementation, r.Median, r.Min, r.Max, r.Seconds, r.Note }),
                 throughput = _throughput.Select(t => new { t.Path, t.Mtu, t.Gbps }),
+                overlay = OverlayBench.Summaries,
             };
             File.WriteAllText(_o.Out, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
             w.WriteLine($"\nJSON: {_o.Out}");
