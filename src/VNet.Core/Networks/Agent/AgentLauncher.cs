@@ -90,6 +90,10 @@ public static class AgentLauncher
         psi.ArgumentList.Add(file);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["VNET_AGENT_LOG"] = AgentPaths.Log;
+        // The agent waits on sockets and an etcd watch, not on work queues: without the thread
+        // pool's spin before it sleeps, an idle agent wakes about ten times less (bench/README.md,
+        // overlay). Read by the runtime at start, so it must be in the agent's environment.
+        psi.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         string module = Path.Combine(CoreDir, "VNet.PowerShell.dll");
         psi.Environment["VNET_AGENT_MODULE"] = module;
         psi.Environment["VNET_AGENT_CORE"] = Path.Combine(CoreDir, "VNet.Core.dll");
