@@ -81,13 +81,15 @@ public sealed class EtcdConnection : IDisposable
         {
             return call(Auth(), Deadline());
         }
-        catch (RpcException e) when (idempotent && e.StatusCode == StatusCode.Unavailable)
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && (idempotent || NeverSent(e)))
         {
             // A read that met a member just going away, or an election in progress (a member killed
             // was the leader: "leader changed", "no leader" for the election timeout): again, with a
             // short backoff, on whichever member the balancer picks, until the call's own deadline.
             // Without quorum the election never ends and the last error is reported. Writes are not
-            // retried here: one that did commit would then fail its compare.
+            // retried here: one that did commit would then fail its compare; unless the connection
+            // itself was refused (a member just killed, that the balancer has not yet dropped): then
+            // nothing reached etcd and another member may take it.
             var until = DateTime.UtcNow + Timeout;
             var last = e;
             for (int wait = 50; DateTime.UtcNow + TimeSpan.FromMilliseconds(wait) < until; wait = Math.Min(wait * 2, 400))
@@ -95,7 +97,7 @@ public sealed class EtcdConnection : IDisposable
                 if (!IsNoQuorum(last) && Settings.Endpoints.Count <= 1) break;
                 Thread.Sleep(wait);
                 try { return call(Auth(), Deadline()); }
-                catch (RpcException e2) when (e2.StatusCode == StatusCode.Unavailable) { last = e2; }
+                catch (RpcException e2) when (e2.StatusCode == StatusCode.Unavailable && (idempotent || NeverSent(e2))) { last = e2; }
                 catch (RpcException e2) { throw Map(e2, what); }
             }
             throw Map(last, what);
@@ -245,6 +247,16 @@ public sealed class EtcdConnection : IDisposable
             while (inner.InnerException != null) inner = inner.InnerException;
             return inner.Message.TrimEnd('.');
         }
+    }
+
+    /// <summary>The call failed while connecting (refused, unreachable): no byte of the request reached etcd.</summary>
+    private static bool NeverSent(RpcException e)
+    {
+        for (Exception? x = e.Status.DebugException ?? e.InnerException; x != null; x = x.InnerException)
+            if (x is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+                || x is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                return true;
+        return false;
     }
 
     private static bool IsNoQuorum(RpcException e)
