@@ -73,7 +73,7 @@ public sealed class EtcdConnection : IDisposable
 
     /// <summary>
     /// Runs one call with the auth token and a fresh deadline; any gRPC failure becomes
-    /// StoreUnavailable or StoreNoQuorum. <paramref name="what"/> says what was asked ("read network ov1").
+    /// StoreUnavailable, StoreNoQuorum, StoreAccessDenied or StoreTlsFailed. <paramref name="what"/> says what was asked ("read network ov1").
     /// </summary>
     public T Call<T>(string what, Func<Metadata?, DateTime, T> call, bool idempotent = false)
     {
@@ -180,10 +180,11 @@ public sealed class EtcdConnection : IDisposable
     /// <summary>
     /// The TLS handshake's failure in words (which side refused, and which file to check), or null
     /// when <paramref name="e"/> is no TLS failure. Two shapes: this client turned the server's
-    /// certificate down (SecureConnectionError; the callback said why), or etcd closed the
-    /// connection right after the handshake, which is how TLS 1.3 servers refuse a client
-    /// certificate (the client's handshake is done before the server has checked it): then a
-    /// probe handshake of our own reads etcd's alert, so the message says what etcd said.
+    /// certificate down (SecureConnectionError; the callback said why), or etcd refused this
+    /// client's certificate (or its absence), which .NET reports only as "the server did not
+    /// complete the HTTP/2 handshake" over a disposed SslStream, as seen with etcd 3.4: then a
+    /// probe handshake of our own reads etcd's alert, so the message says what etcd said. The
+    /// probe goes to the first endpoint: every member is meant to have the same TLS setup.
     /// </summary>
     private string? TlsProblem(RpcException e)
     {
@@ -242,7 +243,8 @@ public sealed class EtcdConnection : IDisposable
         }
         catch (Exception x) when (x is IOException or AuthenticationException or ObjectDisposedException)
         {
-            // The alert is in the innermost message (OpenSSL's "tlsv13 alert certificate required").
+            // The alert is in the innermost message (OpenSSL's "sslv3 alert bad certificate" for a
+            // missing client certificate; a certificate of an unknown CA got "Connection reset by peer").
             var inner = x;
             while (inner.InnerException != null) inner = inner.InnerException;
             return inner.Message.TrimEnd('.');
