@@ -181,10 +181,11 @@ public sealed class EtcdConnection : IDisposable
     /// The TLS handshake's failure in words (which side refused, and which file to check), or null
     /// when <paramref name="e"/> is no TLS failure. Two shapes: this client turned the server's
     /// certificate down (SecureConnectionError; the callback said why), or etcd refused this
-    /// client's certificate (or its absence), which .NET reports only as "the server did not
-    /// complete the HTTP/2 handshake" over a disposed SslStream, as seen with etcd 3.4: then a
-    /// probe handshake of our own reads etcd's alert, so the message says what etcd said. The
-    /// probe goes to the first endpoint: every member is meant to have the same TLS setup.
+    /// client's certificate (or its absence), which .NET reports as "the server did not complete
+    /// the HTTP/2 handshake" with etcd's alert inside, or over a disposed SslStream without it
+    /// (both seen with etcd 3.4): then a probe handshake of our own reads the alert, so the
+    /// message says what etcd said. The probe goes to the first endpoint: every member is meant
+    /// to have the same TLS setup.
     /// </summary>
     private string? TlsProblem(RpcException e)
     {
@@ -197,9 +198,13 @@ public sealed class EtcdConnection : IDisposable
             string? alert = ProbeAlert();
             return Messages.Format("StoreTlsHandshake", alert ?? string.Join(": ", chain.Select(x => x.Message)), ClientFiles());
         }
-        if (chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && n.EndsWith(nameof(SslStream), StringComparison.Ordinal)))
+        // etcd's alert reaches this client in one of two ways, depending on who reads first: inside
+        // the failed HTTP/2 handshake (a CryptographicException: "sslv3 alert bad certificate"),
+        // or not at all (the SslStream was already disposed): then a probe of our own reads it.
+        var alertSeen = chain.LastOrDefault(x => x is CryptographicException);
+        if (alertSeen != null || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && n.EndsWith(nameof(SslStream), StringComparison.Ordinal)))
         {
-            string? alert = ProbeAlert();
+            string? alert = alertSeen?.Message.TrimEnd('.') ?? ProbeAlert();
             if (alert == null) return null; // the probe got through: not the handshake after all
             return Settings.CertFile == null
                 ? Messages.Format("StoreTlsNoClientCertificate", alert)
