@@ -52,16 +52,25 @@ public sealed class EtcdTlsTests : LiveTest, IClassFixture<EtcdTlsTests.TlsEtcd>
     }
 
     [SkippableFact]
-    public void The_right_ca_and_client_certificate_create_and_read_an_overlay_network()
+    public void The_right_ca_and_client_certificate_create_and_read_an_overlay_network_watch_and_keep_a_lease()
     {
         var c = Tls();
         var pki = c.Pki!;
         var s = Settings(c.Endpoints, pki.CaFile, pki.ClientCert, pki.ClientKey);
         using var store = new EtcdNetworkStore(s, new LocalNetworkStore(Path.Combine(_root, "state"), Path.Combine(_root, "run")));
         var svc = new NetworkService(Ctx, store);
+        // The agent's two streams (a watch, a lease kept alive) over the same TLS channel.
+        var changed = new ManualResetEventSlim();
+        Exception? broken = null;
+        using var watch = store.Watch(store.Snapshot().Revision, _ => changed.Set(), e => broken = e);
+        using var reg = store.RegisterHost(new HostRecord { Id = "tls-host", Name = "tls-host", Underlay = "192.0.2.1" }, TimeSpan.FromSeconds(2));
         var net = svc.Create(new NetworkSpec { Name = P + "tls", Driver = "overlay", Subnet = new[] { "198.51.100.0/24" } });
         try
         {
+            Assert.True(changed.Wait(TimeSpan.FromSeconds(10)), "no change reported over TLS: " + broken?.Message);
+            Thread.Sleep(3000); // longer than the TTL: kept alive over TLS
+            Assert.True(reg.Alive);
+            Assert.Contains(store.Snapshot().Hosts, h => h.Id == "tls-host");
             Assert.Contains(store.Snapshot().Networks, n => n.Name == net.Name);
             // etcdctl over the same TLS sees what VNet wrote: it is the etcd, not a cache.
             var (code, keys) = c.Ctl("get", "--prefix", "--keys-only", EtcdNetworkStore.Prefix + "networks/");
