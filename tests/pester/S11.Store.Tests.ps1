@@ -52,6 +52,26 @@ Describe 'S11: the cluster store setting' {
         Join-Path $env:VNET_CONFIG_DIR 'store.json' | Should -Not -Exist
     }
 
+    It 'refuses https endpoints whose TLS files are missing, unpaired or no PEM, and TLS files with http endpoints' {
+        $https = "https://127.0.0.1:$Port"
+        $notPem = Join-Path $Root 'not-a-cert.pem'
+        Set-Content -Path $notPem -Value 'not a certificate'
+        $e = Err { Set-VNetStore -Endpoint $https -CertificateAuthority /nonexistent/ca.pem -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'StoreFileNotFound*'
+        $e.Exception.Message | Should -BeLike '*/nonexistent/ca.pem*'
+        $e = Err { Set-VNetStore -Endpoint $https -Certificate /nonexistent/client.pem -Key $notPem -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'StoreFileNotFound*'
+        $e.Exception.Message | Should -BeLike '*/nonexistent/client.pem*'
+        (Err { Set-VNetStore -Endpoint $https -Certificate $notPem -ErrorAction Stop }).FullyQualifiedErrorId | Should -BeLike 'StoreFileNotFound*'
+        $e = Err { Set-VNetStore -Endpoint $https -CertificateAuthority $notPem -ErrorAction Stop }
+        $e.FullyQualifiedErrorId | Should -BeLike 'StoreTlsFileInvalid*'
+        $e.Exception.Message | Should -BeLike "*$notPem*"
+        # -WhatIf checks too.
+        (Err { Set-VNetStore -Endpoint $https -CertificateAuthority $notPem -WhatIf -ErrorAction Stop }).FullyQualifiedErrorId | Should -BeLike 'StoreTlsFileInvalid*'
+        (Err { Set-VNetStore -Endpoint $Url -CertificateAuthority $notPem -ErrorAction Stop }).FullyQualifiedErrorId | Should -BeLike 'StoreTlsNeedsHttps*'
+        Join-Path $env:VNET_CONFIG_DIR 'store.json' | Should -Not -Exist
+    }
+
     It 'sets the store, keeps the host id when set again, and keeps the password out of store.json' {
         $cred = [pscredential]::new('vnet', (ConvertTo-SecureString 's3cret-pw' -AsPlainText -Force))
         $s = Set-VNetStore -Endpoint $Url -HostName hostA -Credential $cred

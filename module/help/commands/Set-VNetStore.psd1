@@ -3,7 +3,9 @@
     Description = @'
 Set-VNetStore writes /etc/vnet/store.json (under $env:VNET_CONFIG_DIR when set): the etcd client URLs, the address other hosts send this host's VXLAN traffic to, this host's name and id, and the TLS files and user for etcd. Run it on every host that takes part in overlay networks (New-ContainerNetwork -Driver overlay), each pointed at the same etcd cluster.
 
-Everything is checked before anything is written: each endpoint must be an http:// or https:// URL with a host and a port (one scheme for all), and the certificate files must exist. The store is not dialled: Get-VNetStore shows whether it answers.
+Everything is checked before anything is written: each endpoint must be an http:// or https:// URL with a host and a port (one scheme for all), TLS files go with https endpoints only, and the certificate files must exist and be read as PEM (the key unencrypted, matching the certificate). The store is not dialled: Get-VNetStore shows whether it answers, and over TLS why a handshake failed.
+
+With https, the servers' certificates are checked against -CertificateAuthority (else the system's CAs) and must name the endpoint's address in their subjectAltName, as etcd's --cert-file does with --advertise-client-urls. An etcd run with --client-cert-auth needs -Certificate and -Key signed by a CA in its --trusted-ca-file. A handshake that fails makes store operations fail with StoreTlsFailed, saying which side refused, the endpoint and the file to check.
 
 The host id (random, made the first time) is kept when the setting is changed, since it names this host's members and VXLAN endpoint in the store. The password of -Credential goes to /etc/vnet/store.password (mode 0600), never into store.json.
 
@@ -27,6 +29,8 @@ Local networks (bridge, macvlan, none) never need the store; with an unreachable
         'InvalidStoreEndpoint: an endpoint is not http(s)://HOST:PORT.'
         'StoreEndpointsMixed: the endpoints mix http and https.'
         'StoreFileNotFound: a certificate or key file does not exist (or only one of -Certificate and -Key was given).'
+        'StoreTlsFileInvalid: a CA file holds no PEM certificate, or -Key is not the key of -Certificate.'
+        'StoreTlsNeedsHttps: TLS files were given with http endpoints (they would be ignored).'
         'InvalidIPAddress: -AdvertiseAddress is not an IP address.'
     )
     Examples = @(

@@ -1,4 +1,8 @@
+using System.Net.Http;
 using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using dotnet_etcd;
 using Etcdserverpb;
@@ -21,6 +25,12 @@ public sealed class EtcdConnection : IDisposable
     private readonly EtcdClient _client;
     private Metadata? _auth;
     private readonly object _authLock = new();
+    /// <summary>
+    /// Why this client last turned a server's certificate down, in words (set by the validation
+    /// callback): .NET itself reports only "rejected by the provided RemoteCertificateValidationCallback".
+    /// </summary>
+    private volatile string? _serverCertProblem;
+    private SslClientAuthenticationOptions? _tls;
 
     public EtcdConnection(StoreSettings settings)
     {
@@ -63,7 +73,7 @@ public sealed class EtcdConnection : IDisposable
 
     /// <summary>
     /// Runs one call with the auth token and a fresh deadline; any gRPC failure becomes
-    /// StoreUnavailable or StoreNoQuorum. <paramref name="what"/> says what was asked ("read network ov1").
+    /// StoreUnavailable, StoreNoQuorum, StoreAccessDenied or StoreTlsFailed. <paramref name="what"/> says what was asked ("read network ov1").
     /// </summary>
     public T Call<T>(string what, Func<Metadata?, DateTime, T> call, bool idempotent = false)
     {
@@ -71,13 +81,15 @@ public sealed class EtcdConnection : IDisposable
         {
             return call(Auth(), Deadline());
         }
-        catch (RpcException e) when (idempotent && e.StatusCode == StatusCode.Unavailable)
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && (idempotent || NeverSent(e)))
         {
             // A read that met a member just going away, or an election in progress (a member killed
             // was the leader: "leader changed", "no leader" for the election timeout): again, with a
             // short backoff, on whichever member the balancer picks, until the call's own deadline.
             // Without quorum the election never ends and the last error is reported. Writes are not
-            // retried here: one that did commit would then fail its compare.
+            // retried here: one that did commit would then fail its compare; unless the connection
+            // itself was refused (a member just killed, that the balancer has not yet dropped): then
+            // nothing reached etcd and another member may take it.
             var until = DateTime.UtcNow + Timeout;
             var last = e;
             for (int wait = 50; DateTime.UtcNow + TimeSpan.FromMilliseconds(wait) < until; wait = Math.Min(wait * 2, 400))
@@ -85,7 +97,7 @@ public sealed class EtcdConnection : IDisposable
                 if (!IsNoQuorum(last) && Settings.Endpoints.Count <= 1) break;
                 Thread.Sleep(wait);
                 try { return call(Auth(), Deadline()); }
-                catch (RpcException e2) when (e2.StatusCode == StatusCode.Unavailable) { last = e2; }
+                catch (RpcException e2) when (e2.StatusCode == StatusCode.Unavailable && (idempotent || NeverSent(e2))) { last = e2; }
                 catch (RpcException e2) { throw Map(e2, what); }
             }
             throw Map(last, what);
@@ -148,6 +160,9 @@ public sealed class EtcdConnection : IDisposable
         string detail = string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : $"{e.StatusCode}: {e.Status.Detail}";
         bool noQuorum = IsNoQuorum(e) || (e.StatusCode == StatusCode.DeadlineExceeded && SomeMemberAnswers());
         string text = e.Status.Detail ?? "";
+        if (TlsProblem(e) is { } tls)
+            return new VNetException("StoreTlsFailed", VNetErrorCategory.PermissionDenied,
+                Messages.Format("StoreTlsFailed", EndpointList, what, tls), EndpointList, inner: e);
         // etcd says a wrong password with InvalidArgument, a missing user with "user name is empty".
         if (e.StatusCode == StatusCode.PermissionDenied || e.StatusCode == StatusCode.Unauthenticated
             || text.Contains("authentication failed", StringComparison.OrdinalIgnoreCase)
@@ -160,6 +175,95 @@ public sealed class EtcdConnection : IDisposable
                 Messages.Format("StoreNoQuorum", EndpointList, what, detail), EndpointList, inner: e);
         return new VNetException("StoreUnavailable", VNetErrorCategory.ResourceBusy,
             Messages.Format("StoreUnavailable", EndpointList, what, detail, Timeout.TotalSeconds), EndpointList, inner: e);
+    }
+
+    /// <summary>
+    /// The TLS handshake's failure in words (which side refused, and which file to check), or null
+    /// when <paramref name="e"/> is no TLS failure. Two shapes: this client turned the server's
+    /// certificate down (SecureConnectionError; the callback said why), or etcd refused this
+    /// client's certificate (or its absence), which .NET reports as "the server did not complete
+    /// the HTTP/2 handshake" with etcd's alert inside, or over a disposed SslStream without it
+    /// (both seen with etcd 3.4): then a probe handshake of our own reads the alert, so the
+    /// message says what etcd said. The probe goes to the first endpoint: every member is meant
+    /// to have the same TLS setup.
+    /// </summary>
+    private string? TlsProblem(RpcException e)
+    {
+        if (_tls == null) return null;
+        var chain = new List<Exception>();
+        for (Exception? x = e.Status.DebugException ?? e.InnerException; x != null && chain.Count < 10; x = x.InnerException) chain.Add(x);
+        if (chain.Any(x => x is AuthenticationException || x is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }))
+        {
+            if (_serverCertProblem is { } why) return why;
+            string? alert = ProbeAlert();
+            return Messages.Format("StoreTlsHandshake", alert ?? string.Join(": ", chain.Select(x => x.Message)), ClientFiles());
+        }
+        // etcd's alert reaches this client in one of two ways, depending on who reads first: inside
+        // the failed HTTP/2 handshake (a CryptographicException: "sslv3 alert bad certificate"),
+        // or not at all (the SslStream was already disposed): then a probe of our own reads it.
+        var alertSeen = chain.LastOrDefault(x => x is CryptographicException);
+        if (alertSeen != null || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && n.EndsWith(nameof(SslStream), StringComparison.Ordinal)))
+        {
+            string? alert = alertSeen?.Message.TrimEnd('.') ?? ProbeAlert();
+            if (alert == null) return null; // the probe got through: not the handshake after all
+            return Settings.CertFile == null
+                ? Messages.Format("StoreTlsNoClientCertificate", alert)
+                : Messages.Format("StoreTlsClientCertificateRefused", alert, Settings.CertFile);
+        }
+        return null;
+    }
+
+    private string ClientFiles() => Settings.CertFile == null ? "no client certificate" : $"client certificate {Settings.CertFile}, key {Settings.KeyFile}";
+
+    /// <summary>
+    /// One TLS handshake with this client's own settings to the first endpoint, then the HTTP/2
+    /// preface and a read, within a second: the server's alert (e.g. "certificate required",
+    /// "bad certificate") as the TLS library words it, or null when the server answered.
+    /// </summary>
+    private string? ProbeAlert()
+    {
+        var u = new Uri(Settings.Endpoints[0]);
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using var tcp = new TcpClient();
+            tcp.ConnectAsync(u.Host, u.Port, cts.Token).AsTask().GetAwaiter().GetResult();
+            using var ssl = new SslStream(tcp.GetStream());
+            var o = new SslClientAuthenticationOptions
+            {
+                TargetHost = u.Host, ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http2 },
+                ClientCertificates = _tls!.ClientCertificates, RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            };
+            ssl.AuthenticateAsClientAsync(o, cts.Token).GetAwaiter().GetResult();
+            // The client preface and an empty SETTINGS frame; a server that took the certificate answers with its SETTINGS.
+            byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray().Concat(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 }).ToArray();
+            ssl.WriteAsync(preface, cts.Token).AsTask().GetAwaiter().GetResult();
+            var buf = new byte[9];
+            int n = ssl.ReadAsync(buf, cts.Token).AsTask().GetAwaiter().GetResult();
+            return n > 0 ? null : "the server closed the connection after the handshake";
+        }
+        catch (Exception x) when (x is SocketException or OperationCanceledException)
+        {
+            return null; // not reached, or no verdict within the second: no evidence of a TLS refusal
+        }
+        catch (Exception x) when (x is IOException or AuthenticationException or ObjectDisposedException)
+        {
+            // The alert is in the innermost message (OpenSSL's "sslv3 alert bad certificate" for a
+            // missing client certificate; a certificate of an unknown CA got "Connection reset by peer").
+            var inner = x;
+            while (inner.InnerException != null) inner = inner.InnerException;
+            return inner.Message.TrimEnd('.');
+        }
+    }
+
+    /// <summary>The call failed while connecting (refused, unreachable): no byte of the request reached etcd.</summary>
+    private static bool NeverSent(RpcException e)
+    {
+        for (Exception? x = e.Status.DebugException ?? e.InnerException; x != null; x = x.InnerException)
+            if (x is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+                || x is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                return true;
+        return false;
     }
 
     private static bool IsNoQuorum(RpcException e)
@@ -210,25 +314,76 @@ public sealed class EtcdConnection : IDisposable
 
     private void ConfigureTls(SslClientAuthenticationOptions o)
     {
+        _tls = o;
         if (Settings.CertFile != null && Settings.KeyFile != null)
-            o.ClientCertificates = new X509CertificateCollection { X509Certificate2.CreateFromPemFile(Settings.CertFile, Settings.KeyFile) };
-        if (Settings.CaFile != null)
+            o.ClientCertificates = new X509CertificateCollection { LoadClientCertificate(Settings.CertFile, Settings.KeyFile) };
+        var roots = Settings.CaFile != null ? LoadCa(Settings.CaFile) : null;
+        // Every verdict is kept in words: a refusal then says which check failed and which file to look at.
+        o.RemoteCertificateValidationCallback = (sender, cert, _, errors) =>
         {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(Settings.CaFile);
+            string host = (sender as SslStream)?.TargetHostName ?? "";
+            if (cert == null)
+                return Refuse(Messages.Format("StoreTlsNoServerCertificate", host));
+            using var server = new X509Certificate2(cert);
+            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                return Refuse(Messages.Format("StoreTlsNameMismatch", host, Describe(server)));
+            if (errors == SslPolicyErrors.None) return Accept();
+            if (roots == null)
+                return Refuse(Messages.Format("StoreTlsUntrustedSystem", host, Describe(server), errors));
             // The servers' certificates must chain to the given CA, not to the system's store.
-            o.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-            {
-                if (cert == null) return false;
-                if (errors == SslPolicyErrors.None) return true;
-                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(cert));
-            };
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            if (chain.Build(server)) return Accept();
+            string status = string.Join(", ", chain.ChainStatus.Select(c => c.StatusInformation.Trim().TrimEnd('.')).Where(t => t.Length > 0).Distinct());
+            return Refuse(Messages.Format("StoreTlsUntrustedCa", host, Describe(server), Settings.CaFile!, status));
+        };
+    }
+
+    private bool Accept()
+    {
+        _serverCertProblem = null;
+        return true;
+    }
+
+    private bool Refuse(string why)
+    {
+        _serverCertProblem = why;
+        return false;
+    }
+
+    /// <summary>Subject, issuer and the names a certificate is good for: what a user compares with the endpoint and the CA.</summary>
+    private static string Describe(X509Certificate2 c)
+    {
+        var san = c.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
+        var names = san == null ? new List<string>()
+            : san.EnumerateDnsNames().Concat(san.EnumerateIPAddresses().Select(a => a.ToString())).ToList();
+        return $"subject '{c.Subject}', issuer '{c.Issuer}', names {(names.Count == 0 ? "(none)" : string.Join(", ", names))}";
+    }
+
+    /// <summary>The client certificate and its key; a file that is no PEM certificate, or a key that does not match, is the user's to fix, so it is named.</summary>
+    public static X509Certificate2 LoadClientCertificate(string certFile, string keyFile)
+    {
+        try { return X509Certificate2.CreateFromPemFile(certFile, keyFile); }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw Messages.Error("StoreTlsFileInvalid", VNetErrorCategory.InvalidArgument, certFile, $"certificate '{certFile}' with key '{keyFile}'", e.Message.TrimEnd('.'));
         }
+    }
+
+    /// <summary>The CA bundle (one or more PEM certificates).</summary>
+    public static X509Certificate2Collection LoadCa(string caFile)
+    {
+        var roots = new X509Certificate2Collection();
+        try { roots.ImportFromPemFile(caFile); }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw Messages.Error("StoreTlsFileInvalid", VNetErrorCategory.InvalidArgument, caFile, $"certificate authority '{caFile}'", e.Message.TrimEnd('.'));
+        }
+        if (roots.Count == 0)
+            throw Messages.Error("StoreTlsFileInvalid", VNetErrorCategory.InvalidArgument, caFile, $"certificate authority '{caFile}'", "it holds no PEM certificate");
+        return roots;
     }
 
     public void Dispose() => _client.Dispose();

@@ -25,8 +25,8 @@ namespace VNet.Core.Networks.Cluster;
 
 /// <summary>
 /// <see cref="IClusterStore"/> on etcd (see the comment above for the guarantees).
-/// Every failure to reach the store is a <see cref="VNetException"/> StoreUnavailable or
-/// StoreNoQuorum (from <see cref="EtcdConnection"/>).
+/// Every failure to reach the store is a <see cref="VNetException"/> StoreUnavailable,
+/// StoreNoQuorum, StoreAccessDenied or StoreTlsFailed (from <see cref="EtcdConnection"/>).
 /// </summary>
 public sealed class EtcdNetworkStore : IClusterStore
 {

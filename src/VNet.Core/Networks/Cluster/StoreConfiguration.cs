@@ -72,6 +72,12 @@ public static class StoreConfiguration
                 throw Messages.Error("StoreFileNotFound", VNetErrorCategory.ObjectNotFound, file, what, file);
         if ((spec.CertFile == null) != (spec.KeyFile == null))
             throw Messages.Error("StoreFileNotFound", VNetErrorCategory.InvalidArgument, spec.CertFile ?? spec.KeyFile, spec.CertFile == null ? "certificate" : "key", "(not given)");
+        var tlsFiles = new[] { spec.CaFile, spec.CertFile, spec.KeyFile }.Where(f => f != null).ToList();
+        if (tlsFiles.Count > 0 && uris[0].Scheme != "https")
+            throw Messages.Error("StoreTlsNeedsHttps", VNetErrorCategory.InvalidArgument, string.Join(", ", spec.Endpoints), string.Join(", ", tlsFiles), string.Join(", ", spec.Endpoints));
+        // Read now, so a file that is no PEM certificate (or a key of another certificate) is refused here rather than at the first Connect.
+        if (spec.CaFile != null) foreach (var c in EtcdConnection.LoadCa(spec.CaFile)) c.Dispose();
+        if (spec.CertFile != null && spec.KeyFile != null) EtcdConnection.LoadClientCertificate(spec.CertFile, spec.KeyFile).Dispose();
         if (spec.AdvertiseAddress != null) Validation.Address(spec.AdvertiseAddress, "AdvertiseAddress");
 
         var old = Existing();
@@ -180,7 +186,12 @@ public static class StoreConfiguration
             }
             catch (VNetException e)
             {
-                per.Add(new StoreEndpointStatus { Endpoint = ep, Reachable = false, Error = (e.InnerException as Grpc.Core.RpcException)?.Status.Detail is { Length: > 0 } d ? d : e.ErrorId });
+                // A TLS refusal in words (which side, which file); gRPC's own detail says only "SSL connection could not be established".
+                per.Add(new StoreEndpointStatus
+                {
+                    Endpoint = ep, Reachable = false,
+                    Error = e.ErrorId == "StoreTlsFailed" ? e.Message : (e.InnerException as Grpc.Core.RpcException)?.Status.Detail is { Length: > 0 } d ? d : e.ErrorId,
+                });
             }
         }
         return new StoreStatus

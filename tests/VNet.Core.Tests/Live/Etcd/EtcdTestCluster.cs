@@ -6,6 +6,8 @@ namespace VNet.Core.Tests.Live.Etcd;
 /// <summary>
 /// 1 or 3 real etcd members on 127.0.0.1 (distinct ports per cluster, data under a temp dir),
 /// killed at Dispose. Inside tests/sandbox.sh they also die with the sandbox's PID namespace.
+/// With <c>tls</c>, clients speak https and must show a certificate of <see cref="Pki"/>'s CA
+/// (--client-cert-auth), as a production etcd is run; the peers stay on http (not what is tested).
 /// </summary>
 public sealed class EtcdTestCluster : IDisposable
 {
@@ -15,7 +17,7 @@ public sealed class EtcdTestCluster : IDisposable
     private readonly int[] _client, _peer;
     private readonly string _initial;
 
-    public EtcdTestCluster(int members = 1)
+    public EtcdTestCluster(int members = 1, bool tls = false)
     {
         // Ports unique per cluster in this process (tests of several classes may run side by side).
         int basePort = 23000 + (Interlocked.Increment(ref _next) % 200) * 10 + (Environment.ProcessId % 7) * 2000;
@@ -24,19 +26,31 @@ public sealed class EtcdTestCluster : IDisposable
         _peer = Enumerable.Range(0, members).Select(i => basePort + 2 * i + 1).ToArray();
         _initial = string.Join(",", Enumerable.Range(0, members).Select(i => $"m{i}=http://127.0.0.1:{_peer[i]}"));
         Directory.CreateDirectory(_dir);
+        if (tls) Pki = new TestPki(Path.Combine(_dir, "pki"));
         for (int i = 0; i < members; i++) Start(i);
         WaitHealthy();
     }
 
-    public IReadOnlyList<string> Endpoints => _client.Select(p => $"http://127.0.0.1:{p}").ToList();
+    /// <summary>The CA and certificates when started with TLS; null otherwise.</summary>
+    public TestPki? Pki { get; }
+
+    private string Scheme => Pki != null ? "https" : "http";
+
+    public IReadOnlyList<string> Endpoints => _client.Select(p => $"{Scheme}://127.0.0.1:{p}").ToList();
+
+    /// <summary>The client ports (for URLs with another host name than the certificate's).</summary>
+    public IReadOnlyList<int> ClientPorts => _client;
 
     public void Start(int i)
     {
         var psi = new ProcessStartInfo("etcd") { RedirectStandardOutput = false, RedirectStandardError = false, UseShellExecute = false };
+        if (Pki != null)
+            foreach (var a in new[] { "--cert-file", Pki.ServerCert, "--key-file", Pki.ServerKey, "--trusted-ca-file", Pki.CaFile, "--client-cert-auth" })
+                psi.ArgumentList.Add(a);
         foreach (var a in new[]
         {
             "--name", $"m{i}", "--data-dir", Path.Combine(_dir, $"m{i}"),
-            "--listen-client-urls", $"http://127.0.0.1:{_client[i]}", "--advertise-client-urls", $"http://127.0.0.1:{_client[i]}",
+            "--listen-client-urls", $"{Scheme}://127.0.0.1:{_client[i]}", "--advertise-client-urls", $"{Scheme}://127.0.0.1:{_client[i]}",
             "--listen-peer-urls", $"http://127.0.0.1:{_peer[i]}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{_peer[i]}",
             "--initial-cluster", _initial, "--initial-cluster-state", "new", "--initial-cluster-token", Path.GetFileName(_dir),
             "--log-outputs", Path.Combine(_dir, $"m{i}.log"), "--logger", "zap",
@@ -61,6 +75,9 @@ public sealed class EtcdTestCluster : IDisposable
         psi.Environment["ETCDCTL_API"] = "3";
         psi.ArgumentList.Add("--endpoints=" + string.Join(",", Enumerable.Range(0, _members.Length).Where(i => _members[i] != null).Select(i => Endpoints[i])));
         psi.ArgumentList.Add("--command-timeout=5s");
+        if (Pki != null)
+            foreach (var a in new[] { "--cacert=" + Pki.CaFile, "--cert=" + Pki.ClientCert, "--key=" + Pki.ClientKey })
+                psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         string o = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
