@@ -217,7 +217,8 @@ public sealed class EtcdConnection : IDisposable
 
     /// <summary>
     /// One TLS handshake with this client's own settings to the first endpoint, then the HTTP/2
-    /// preface and a read, within a second: the server's alert (e.g. "certificate required",
+    /// preface and a read, within the call's deadline (a loaded host can take more than a second
+    /// for the handshake, and then the alert is lost): the server's alert (e.g. "certificate required",
     /// "bad certificate") as the TLS library words it, or null when the server answered.
     /// </summary>
     private string? ProbeAlert()
@@ -225,7 +226,7 @@ public sealed class EtcdConnection : IDisposable
         var u = new Uri(Settings.Endpoints[0]);
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using var cts = new CancellationTokenSource(Timeout);
             using var tcp = new TcpClient();
             tcp.ConnectAsync(u.Host, u.Port, cts.Token).AsTask().GetAwaiter().GetResult();
             using var ssl = new SslStream(tcp.GetStream());

@@ -271,15 +271,45 @@ public sealed class EtcdNetworkStore : IClusterStore
         t.Success.Add(PutOp(EndpointPrefix(pending.Network) + pending.Id, ToJson(pending)));
         foreach (var a in dynamic)
             t.Success.Add(PutOp(LastKey(pending.Network, a.AddressFamily), ByteString.CopyFromUtf8(a.ToString())));
-        var r = Txn("reserve addresses in " + pending.Network, t);
+        var r = ReserveThroughElection(pending, t);
         conflict = null;
-        if (r.Succeeded) return true;
+        if (r == null || r.Succeeded) return true;
         Interlocked.Increment(ref _conflicts);
         if (r.Responses[^1].ResponseRange.Kvs.Count == 0)
             throw Messages.Error("NetworkNotFound", VNetErrorCategory.ObjectNotFound, pending.Network, pending.Network);
         for (int i = 0; i < addresses.Count; i++)
             if (r.Responses[i].ResponseRange.Kvs.Count > 0) { conflict = addresses[i]; break; }
         return false;
+    }
+
+    /// <summary>
+    /// The reservation's transaction, carried through a leader election: a member killed while it
+    /// led makes the next write fail with "leader changed" or "no leader" for an election timeout,
+    /// though a quorum is still there. Such a failure is ambiguous (the transaction may have been
+    /// committed), so before trying again the endpoint's record is read: it is written by the same
+    /// transaction, so its presence means the claim went through (null is returned: success).
+    /// Trying again is safe otherwise, since the transaction only succeeds on absent leases. Without
+    /// quorum the election never ends and the error is raised after two call deadlines.
+    /// </summary>
+    private TxnResponse? ReserveThroughElection(ContainerEndpoint pending, TxnRequest t)
+    {
+        // Two deadlines: the first attempt may spend most of one waiting for the dead leader.
+        var until = DateTime.UtcNow + 2 * _c.Timeout;
+        for (int wait = 100; ; wait = Math.Min(wait * 2, 400))
+        {
+            try { return Txn("reserve addresses in " + pending.Network, t); }
+            // "leader changed", "request timed out" (StoreNoQuorum), or the dead member's connection
+            // ending under the request (StoreUnavailable): all may or may not have committed.
+            catch (VNetException e) when (e.ErrorId is "StoreNoQuorum" or "StoreUnavailable" && DateTime.UtcNow + TimeSpan.FromMilliseconds(wait) < until)
+            {
+                Thread.Sleep(wait);
+                try
+                {
+                    if (Get("read endpoint " + pending.Id, EndpointPrefix(pending.Network) + pending.Id).Kvs.Count > 0) return null;
+                }
+                catch (VNetException) when (DateTime.UtcNow < until) { } // still electing: try the write again
+            }
+        }
     }
 
     public string? AddressHolder(string network, IPAddress address)

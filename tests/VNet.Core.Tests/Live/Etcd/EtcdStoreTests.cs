@@ -314,6 +314,36 @@ public sealed class EtcdStoreTests : LiveTest
     }
 
     [SkippableFact]
+    public void A_reservation_right_after_the_leader_is_killed_goes_through_the_election()
+    {
+        var c = Cluster(3);
+        var h = Host("ha", c.Endpoints);
+        var net = Overlay(h, P + "el", "198.51.100.0/24");
+        var empty = new Dictionary<NetworkSubnet, IPAddress>();
+        Ipam.Reserve(h.Store, net, NewEndpoint(net, "e0"), empty);
+        // The member that leads now (etcdctl endpoint status: the one whose id is the leader's).
+        using var status = System.Text.Json.JsonDocument.Parse(c.Ctl("endpoint", "status", "-w", "json").Out);
+        int leader = -1;
+        foreach (var m in status.RootElement.EnumerateArray())
+        {
+            var st = m.GetProperty("Status");
+            if (st.GetProperty("header").GetProperty("member_id").GetUInt64() == st.GetProperty("leader").GetUInt64())
+                leader = c.Endpoints.ToList().IndexOf(m.GetProperty("Endpoint").GetString()!);
+        }
+        Assert.True(leader >= 0, "no leader found");
+        c.Kill(leader);
+        // At once, and the write first (Ipam's reads would wait out the election themselves): the
+        // two others are still electing, which is not a lost quorum.
+        var ep = NewEndpoint(net, "e1");
+        var a = IPAddress.Parse("198.51.100.200");
+        ep.Addresses.Add("198.51.100.200/24");
+        Assert.True(h.Etcd.TryReserve(ep, new[] { a }, Array.Empty<IPAddress>(), out var conflict), $"conflict {conflict}");
+        Assert.Equal(2, h.Etcd.Leases(net.Name).Count);
+        Assert.Equal("e1", h.Etcd.AddressHolder(net.Name, a));
+        Assert.NotNull(h.Etcd.GetEndpoint(net.Name, "e1"));
+    }
+
+    [SkippableFact]
     public void A_watch_reports_changes_and_breaks_once_after_compaction()
     {
         var c = Cluster();
