@@ -266,7 +266,7 @@ public sealed class VxlanService
         var own = t.Local ?? t.Remote ?? t.Group;
         if (own != null) Validation.SameFamily(dst, remote, IPAddress.Parse(own), tunnel, "PeerAddressFamilyMismatch");
         byte[] lladdr = mac != null ? Validation.MacAddress(mac, allowZero: true) : ZeroMac;
-        var req = Neigh(Rtm.NEWNEIGH, (ushort)(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | (mac == null ? Nl.F_APPEND : Nl.F_REPLACE)), t.Index, lladdr, dst);
+        var req = NdMsg.RemoteFdbEntry(Rtm.NEWNEIGH, (ushort)(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | (mac == null ? Nl.F_APPEND : Nl.F_REPLACE)), t.Index, lladdr, dst);
         try
         {
             _ctx.Socket(ns).Request(req, $"add peer {remote} to '{tunnel}'", remote);
@@ -312,7 +312,7 @@ public sealed class VxlanService
         }
         foreach (var p in targets)
         {
-            var req = Neigh(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, t.Index, Validation.MacAddress(p.MacAddress, allowMulticast: true, allowZero: true), dst);
+            var req = NdMsg.RemoteFdbEntry(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, t.Index, Validation.MacAddress(p.MacAddress, allowMulticast: true, allowZero: true), dst);
             try
             {
                 _ctx.Socket(ns).Request(req, $"remove peer {remote} from '{tunnel}'", remote);
@@ -325,18 +325,6 @@ public sealed class VxlanService
         return true;
     }
 
-    private static NetlinkWriter Neigh(ushort type, ushort flags, int ifindex, byte[] mac, IPAddress dst)
-    {
-        var req = new NetlinkWriter(type, flags);
-        var nd = req.Reserve(Nda.NdMsgLength);
-        nd[0] = AddressFamily.BRIDGE;
-        BinaryPrimitives.WriteInt32LittleEndian(nd.Slice(4), ifindex);
-        BinaryPrimitives.WriteUInt16LittleEndian(nd.Slice(8), (ushort)(Nda.NUD_PERMANENT | Nda.NUD_NOARP));
-        nd[10] = Nda.NTF_SELF;
-        req.Attr(Nda.LLADDR, mac);
-        req.Attr(Nda.DST, dst.GetAddressBytes());
-        return req;
-    }
 
     private static bool IsMulticast(IPAddress a) => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
         ? a.IsIPv6Multicast

@@ -111,7 +111,7 @@ public sealed class FdbService
         var link = _ctx.Links.TryGet(device, ns, resolveMaster: false)
             ?? throw Messages.Error("LinkNotFound", VNetErrorCategory.ObjectNotFound, device, device, Links.LinkService.NsText(ns));
         var dst = Validation.Address(remote, "Remote");
-        var req = RemoteEntry(Rtm.NEWNEIGH, (ushort)(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_REPLACE), link.Index, Validation.MacAddress(mac), dst);
+        var req = NdMsg.RemoteFdbEntry(Rtm.NEWNEIGH, (ushort)(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_REPLACE), link.Index, Validation.MacAddress(mac), dst);
         _ctx.Socket(ns).Request(req, $"add fdb entry {mac} dst {remote} on '{device}'", mac);
     }
 
@@ -120,7 +120,7 @@ public sealed class FdbService
     {
         var link = _ctx.Links.TryGet(device, ns, resolveMaster: false);
         if (link == null) return false;
-        var req = RemoteEntry(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, link.Index, Validation.MacAddress(mac, allowMulticast: true, allowZero: true), Validation.Address(remote, "Remote"));
+        var req = NdMsg.RemoteFdbEntry(Rtm.DELNEIGH, Nl.F_REQUEST | Nl.F_ACK, link.Index, Validation.MacAddress(mac, allowMulticast: true, allowZero: true), Validation.Address(remote, "Remote"));
         try
         {
             _ctx.Socket(ns).Request(req, $"remove fdb entry {mac} dst {remote} from '{device}'", mac);
@@ -132,16 +132,4 @@ public sealed class FdbService
         }
     }
 
-    private static NetlinkWriter RemoteEntry(ushort type, ushort flags, int ifindex, byte[] mac, System.Net.IPAddress dst)
-    {
-        var req = new NetlinkWriter(type, flags);
-        var nd = req.Reserve(Nda.NdMsgLength);
-        nd[0] = AddressFamily.BRIDGE;
-        BinaryPrimitives.WriteInt32LittleEndian(nd.Slice(4), ifindex);
-        BinaryPrimitives.WriteUInt16LittleEndian(nd.Slice(8), (ushort)(Nda.NUD_PERMANENT | Nda.NUD_NOARP));
-        nd[10] = Nda.NTF_SELF;
-        req.Attr(Nda.LLADDR, mac);
-        req.Attr(Nda.DST, dst.GetAddressBytes());
-        return req;
-    }
 }

@@ -90,14 +90,7 @@ internal sealed class BridgeDriver : DriverBase
             undo.Run();
             throw;
         }
-        // Members whose host end outlived the bridge (it was deleted, not rebooted) go back on it.
-        int replugged = 0;
-        foreach (var ep in store.ListEndpoints(net.Name))
-        {
-            if (ep.HostInterface == null || Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) == null) continue;
-            Ctx.Bridges.AddPort(net.BridgeName!, ep.HostInterface);
-            replugged++;
-        }
+        int replugged = Replug(net, store, net.BridgeName!, hostId: null);
         return Messages.Format("BridgeRecreated", net.BridgeName, net.Name, replugged);
     }
 

@@ -18,6 +18,23 @@ internal abstract class DriverBase : INetworkDriver
     public abstract bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive);
     public virtual string? HostInterfaceName(string endpointId) => null;
 
+    /// <summary>
+    /// After a bridge was made again: this host's members whose host end outlived it (the bridge
+    /// was deleted, not rebooted) go back on it. Returns how many.
+    /// </summary>
+    protected int Replug(ContainerNetwork net, INetworkStore store, string bridge, string? hostId)
+    {
+        int replugged = 0;
+        foreach (var ep in store.ListEndpoints(net.Name))
+        {
+            if (ep.HostInterface == null || (ep.Host != null && ep.Host != hostId)) continue;
+            if (Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) == null) continue;
+            Ctx.Bridges.AddPort(bridge, ep.HostInterface);
+            replugged++;
+        }
+        return replugged;
+    }
+
     /// <summary>The endpoint's addresses on its interface, then a default route per family via the gateway (none on an internal network).</summary>
     protected void AddressAndRoute(ContainerNetwork net, ContainerEndpoint ep)
     {

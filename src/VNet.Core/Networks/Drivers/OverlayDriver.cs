@@ -150,15 +150,8 @@ internal sealed class OverlayDriver : DriverBase
             undo.Run();
             throw;
         }
-        // Members whose host end outlived the bridge go back on it.
-        int replugged = 0;
-        foreach (var ep in store.ListEndpoints(net.Name))
-        {
-            if (ep.HostInterface == null || (ep.Host != null && ep.Host != s.HostId)) continue;
-            if (Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) == null) continue;
-            Ctx.Bridges.AddPort(br, ep.HostInterface);
-            replugged++;
-        }
+        // Members of this host whose host end outlived the bridge go back on it.
+        int replugged = Replug(net, store, br, s.HostId);
         return bl == null && vl == null && replugged == 0 ? null : Messages.Format("BridgeRecreated", br, net.Name, replugged);
     }
 
