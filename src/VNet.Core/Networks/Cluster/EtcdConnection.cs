@@ -182,8 +182,8 @@ public sealed class EtcdConnection : IDisposable
     /// when <paramref name="e"/> is no TLS failure. Two shapes: this client turned the server's
     /// certificate down (SecureConnectionError; the callback said why), or etcd refused this
     /// client's certificate (or its absence), which .NET reports as "the server did not complete
-    /// the HTTP/2 handshake" with etcd's alert inside, or over a disposed SslStream without it
-    /// (both seen with etcd 3.4): then a probe handshake of our own reads the alert, so the
+    /// the HTTP/2 handshake" with etcd's alert inside, or over a disposed SslStream or an OpenSSL
+    /// write error without it (all seen with etcd 3.4): then a probe handshake of our own reads the alert, so the
     /// message says what etcd said. The probe goes to the first endpoint: every member is meant
     /// to have the same TLS setup.
     /// </summary>
@@ -201,8 +201,12 @@ public sealed class EtcdConnection : IDisposable
         // etcd's alert reaches this client in one of two ways, depending on who reads first: inside
         // the failed HTTP/2 handshake (a CryptographicException: "sslv3 alert bad certificate"),
         // or not at all (the SslStream was already disposed): then a probe of our own reads it.
+        // A third shape, also seen: the HTTP/2 handshake's write failing with OpenSSL's own error
+        // ("The encryption operation failed", an internal SslException inside): the probe reads it.
         var alertSeen = chain.LastOrDefault(x => x is CryptographicException);
-        if (alertSeen != null || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && n.EndsWith(nameof(SslStream), StringComparison.Ordinal)))
+        if (alertSeen != null
+            || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && n.EndsWith(nameof(SslStream), StringComparison.Ordinal))
+            || chain.Any(x => x.GetType().Name == "SslException"))
         {
             string? alert = alertSeen?.Message.TrimEnd('.') ?? ProbeAlert();
             if (alert == null) return null; // the probe got through: not the handshake after all
