@@ -113,7 +113,7 @@ public sealed partial class NetworkService
         if (r != null && Store.GetEndpoint(net.Name, EndpointId(net, r.Inode)) is { } ep) return ep;
         // The namespace is gone (or was re-created): match what the user named against the records
         // of this host (on an overlay network, a namespace of that name on another host is not this one).
-        return Store.ListEndpoints(net.Name).FirstOrDefault(e => (e.Host == null || e.Host == Store.LocalHostId) && (
+        return Store.ListEndpoints(net.Name).FirstOrDefault(e => !OnOtherHost(e, Store.LocalHostId) && (
             (target.Namespace != null && (e.Namespace == target.Namespace || e.NamespacePath == target.Namespace)) ||
             (target.Container != null && (e.Container == target.Container.TrimStart('/') ||
                                           (e.ContainerId != null && target.Container.Length >= 4 && e.ContainerId.StartsWith(target.Container, StringComparison.Ordinal)))) ||

@@ -52,9 +52,8 @@ public static class NameService
     private static bool StillMember(INetworkStore store, ContainerEndpoint gone)
     {
         // Another host's overlay endpoint may carry the same inode number: it is another namespace.
-        var networks = store.ListNetworks();
-        string? me = networks.Any(n => n.Driver == "overlay") ? Cluster.StoreSettings.Load()?.HostId : null;
-        return networks.Any(n => store.ListEndpoints(n.Name).Any(e =>
-            e.Id != gone.Id && e.NamespaceInode == gone.NamespaceInode && e.State == EndpointState.Active && (e.Host == null || e.Host == me)));
+        string? me = store.LocalHostId;
+        return store.ListNetworks().Any(n => store.ListEndpoints(n.Name).Any(e =>
+            e.Id != gone.Id && e.NamespaceInode == gone.NamespaceInode && e.State == EndpointState.Active && !NetworkService.OnOtherHost(e, me)));
     }
 }

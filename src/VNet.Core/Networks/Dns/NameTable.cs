@@ -53,7 +53,7 @@ public sealed class NameTable
             var names = new NetworkNames();
             table._networks[network.Name] = names;
             foreach (var e in store.ListEndpoints(network.Name))
-                table.AddEndpoint(names, network.Name, e, local: e.Host == null || e.Host == selfHostId);
+                table.AddEndpoint(names, network.Name, e, local: !NetworkService.OnOtherHost(e, selfHostId));
         }
         if (overlay != null)
         {

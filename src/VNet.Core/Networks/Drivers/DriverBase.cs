@@ -27,7 +27,7 @@ internal abstract class DriverBase : INetworkDriver
         int replugged = 0;
         foreach (var ep in store.ListEndpoints(net.Name))
         {
-            if (ep.HostInterface == null || (ep.Host != null && ep.Host != hostId)) continue;
+            if (ep.HostInterface == null || NetworkService.OnOtherHost(ep, hostId)) continue;
             if (Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) == null) continue;
             Ctx.Bridges.AddPort(bridge, ep.HostInterface);
             replugged++;
