@@ -85,7 +85,7 @@ public sealed partial class NetworkService
     /// </summary>
     internal string EndpointId(ContainerNetwork net, ulong inode) =>
         net.Scope == "global" && Store.LocalHostId is { Length: > 0 } host
-            ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"{net.Id}/{host}/{inode}"))).ToLowerInvariant()
+            ? EndpointId($"{net.Id}/{host}", inode)
             : EndpointId(net.Id, inode);
 
     /// <summary>

@@ -139,7 +139,6 @@ public sealed partial class NetworkService
         int? vni = null;
         if (driver == "overlay")
         {
-            net.Scope = "global";
             var used = new Dictionary<int, string>();
             foreach (var n in all)
                 if (Cluster.EtcdNetworkStore.VniOf(n) is int u) used[u] = n.Name;
@@ -154,7 +153,7 @@ public sealed partial class NetworkService
                 vni = Enumerable.Range(FirstDynamicVni, MaxVni - FirstDynamicVni + 1).Cast<int?>().FirstOrDefault(v => !used.ContainsKey(v!.Value))
                     ?? throw Messages.Error("NoFreeVni", VNetErrorCategory.ResourceBusy, spec.Name);
             }
-            net.Options["vnet.vni"] = vni.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            net.Options[OverlayDriver.VniOption] = vni.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         var drv = Driver(net);
         drv.Prepare(net, spec);

@@ -113,7 +113,7 @@ public sealed class OverlayAgent : IDisposable
     public void Start()
     {
         // Read before the loop owns the context: the idle check must never wait on a store call.
-        _devicesAtStart = _ctx.Links.List(null).Any(l => l.Kind == "vxlan" && l.Name.StartsWith(OverlayDriver.VxlanPrefix, StringComparison.Ordinal));
+        _devicesAtStart = OverlayReconciler.LocalDevices(_ctx).Count > 0;
         _thread = new Thread(Loop) { IsBackground = true, Name = "vnet-overlay" };
         _thread.Start();
     }
@@ -240,8 +240,10 @@ public sealed class OverlayAgent : IDisposable
         var sw = Stopwatch.StartNew();
         var snap = _store!.Snapshot();
         var desired = OverlayReconciler.Desired(snap, _settings.HostId);
-        var result = OverlayReconciler.Apply(_ctx, desired);
-        RemoveOrphans(desired);
+        // One link dump for both: the devices to program and those whose network left the store.
+        var local = OverlayReconciler.LocalDevices(_ctx);
+        var result = OverlayReconciler.Apply(_ctx, desired, local);
+        RemoveOrphans(OverlayReconciler.Orphans(local, desired));
         _latest = snap;
         _onSnapshot?.Invoke(snap);
         sw.Stop();
@@ -262,10 +264,9 @@ public sealed class OverlayAgent : IDisposable
     }
 
     /// <summary>Devices of networks removed from the store (on another host): removed once they stayed missing for the grace time.</summary>
-    private void RemoveOrphans(IReadOnlyDictionary<string, OverlayDeviceState> desired)
+    private void RemoveOrphans(List<string> orphans)
     {
         var now = DateTime.UtcNow;
-        var orphans = OverlayReconciler.Orphans(_ctx, desired);
         lock (_orphanSince)
         {
             foreach (var k in _orphanSince.Keys.Where(k => !orphans.Contains(k)).ToList()) _orphanSince.Remove(k);

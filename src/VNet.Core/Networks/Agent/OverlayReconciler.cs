@@ -113,11 +113,13 @@ public static class OverlayReconciler
     /// are never made here (Connect does, under the network's lock). Each entry that fails is an
     /// error in the result; the others still go in.
     /// </summary>
-    public static OverlayApplyResult Apply(NetContext ctx, IReadOnlyDictionary<string, OverlayDeviceState> desired)
+    public static OverlayApplyResult Apply(NetContext ctx, IReadOnlyDictionary<string, OverlayDeviceState> desired) =>
+        Apply(ctx, desired, LocalDevices(ctx));
+
+    /// <summary>The same over the host's vx- devices listed once by the caller (<see cref="LocalDevices"/>).</summary>
+    public static OverlayApplyResult Apply(NetContext ctx, IReadOnlyDictionary<string, OverlayDeviceState> desired, IReadOnlyList<string> local)
     {
         var result = new OverlayApplyResult();
-        var local = ctx.Links.List(null).Where(l => l.Kind == "vxlan" && l.Name.StartsWith(OverlayDriver.VxlanPrefix, StringComparison.Ordinal))
-            .Select(l => l.Name).ToList();
         foreach (var device in local)
         {
             if (!desired.TryGetValue(device, out var want)) continue;
@@ -141,9 +143,13 @@ public static class OverlayReconciler
     }
 
     /// <summary>Local vx- devices whose network is not in <paramref name="desired"/> (removed from the store): their network ids' first 10 hex digits.</summary>
-    public static List<string> Orphans(NetContext ctx, IReadOnlyDictionary<string, OverlayDeviceState> desired) =>
-        ctx.Links.List(null).Where(l => l.Kind == "vxlan" && l.Name.StartsWith(OverlayDriver.VxlanPrefix, StringComparison.Ordinal) && !desired.ContainsKey(l.Name))
-            .Select(l => l.Name[OverlayDriver.VxlanPrefix.Length..]).ToList();
+    public static List<string> Orphans(IReadOnlyList<string> local, IReadOnlyDictionary<string, OverlayDeviceState> desired) =>
+        local.Where(name => !desired.ContainsKey(name)).Select(name => name[OverlayDriver.VxlanPrefix.Length..]).ToList();
+
+    /// <summary>The overlay's vxlan devices of this host (vx-ID10), by name: one link dump.</summary>
+    public static List<string> LocalDevices(NetContext ctx) =>
+        ctx.Links.List(null).Where(l => l.Kind == "vxlan" && l.Name.StartsWith(OverlayDriver.VxlanPrefix, StringComparison.Ordinal))
+            .Select(l => l.Name).ToList();
 
     private static void Try(OverlayApplyResult r, Action a)
     {

@@ -64,7 +64,7 @@ public sealed class EtcdNetworkStore : IClusterStore
 
     /// <summary>The VNI an overlay definition carries in Options["vnet.vni"], or null.</summary>
     public static int? VniOf(ContainerNetwork n) =>
-        n.Options.TryGetValue("vnet.vni", out var v) && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) ? i : null;
+        n.Options.TryGetValue(Drivers.OverlayDriver.VniOption, out var v) && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) ? i : null;
 
     // ---- plumbing -------------------------------------------------------------------------------
 

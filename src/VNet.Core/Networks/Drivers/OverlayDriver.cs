@@ -19,11 +19,9 @@ internal sealed class OverlayDriver : DriverBase
 {
     /// <summary>Where the store keeps the network's VXLAN id.</summary>
     public const string VniOption = "vnet.vni";
-    /// <summary>IPv4 outer header (20) + UDP (8) + VXLAN (8) + inner Ethernet (14); an IPv6 underlay adds 20 more.</summary>
-    public const int Overhead = 50, OverheadIPv6 = 70;
-
-    private static int OverheadFor(IPAddress local) => local.AddressFamily == AddressFamily.InterNetworkV6 ? OverheadIPv6 : Overhead;
-    public const int Port = VxlanService.IanaPort;
+    /// <summary>The VXLAN overhead over this underlay (VxlanService's: 50 bytes over IPv4, 70 over IPv6).</summary>
+    private static int OverheadFor(IPAddress local) =>
+        local.AddressFamily == AddressFamily.InterNetworkV6 ? VxlanService.OverheadIPv6 : VxlanService.OverheadIPv4;
 
     private StoreSettings? _settings;
 
@@ -137,7 +135,7 @@ internal sealed class OverlayDriver : DriverBase
             undo.Add($"remove bridge {br}", () => Ctx.BridgeOperations.RemoveLink(br));
             Ctx.Vxlans.Create(new VxlanSpec
             {
-                Name = vx, Vni = vni, Local = local.ToString(), Device = underlay.Name, Port = Port, Learning = false, Proxy = true,
+                Name = vx, Vni = vni, Local = local.ToString(), Device = underlay.Name, Port = VxlanService.IanaPort, Learning = false, Proxy = true,
                 MacAddress = VtepMac(s.HostId), Mtu = net.Mtu, Bridge = br,
             });
             undo.Add($"remove vxlan {vx}", () => Ctx.Links.Remove(vx));
@@ -176,8 +174,8 @@ internal sealed class OverlayDriver : DriverBase
         });
         undo.Add($"remove veth {host}", () => Ctx.Links.Remove(host));
         ep.MacAddress = pair.PeerMacAddress;
-        // Addresses only: an overlay gives no way out, so no default route (see DefaultRoutes).
-        foreach (var cidr in ep.Addresses) Ctx.Addresses.Add(ep.InterfaceName, cidr, ep.NamespacePath);
+        // Addresses, and no default route: an overlay gives no way out (DefaultRoutes knows).
+        AddressAndRoute(net, ep);
     }
 
     public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive)
