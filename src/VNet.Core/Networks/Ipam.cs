@@ -35,19 +35,6 @@ internal static class Ipam
         return null;
     }
 
-    /// <summary>Claims a static address: anywhere in the subnet, if no one holds it.</summary>
-    public static void ClaimStatic(INetworkStore store, ContainerNetwork net, NetworkSubnet sub, IPAddress a, string endpointId)
-    {
-        var prefix = Validation.Cidr(sub.Subnet);
-        if (ReservedIn(sub, prefix, a) is string what)
-            throw Messages.Error("AddressReserved", VNetErrorCategory.InvalidArgument, a.ToString(), a, net.Name, what);
-        if (!store.TryClaimAddress(net.Name, a, endpointId))
-        {
-            string holder = store.AddressHolder(net.Name, a) ?? "another endpoint";
-            throw Messages.Error("AddressInUse", VNetErrorCategory.ResourceExists, a.ToString(), a, net.Name, DescribeHolder(store, net.Name, holder));
-        }
-    }
-
     /// <summary>"endpoint c1 (namespace c1, 3f2a…)" for an error naming who holds an address.</summary>
     public static string DescribeHolder(INetworkStore store, string network, string holderId)
     {
@@ -58,27 +45,6 @@ internal static class Ipam
     }
 
     public static string Short(string id) => id.Length > 12 ? id[..12] : id;
-
-    /// <summary>
-    /// Claims the next free address after the last one handed out, wrapping once around the range;
-    /// null when every address is taken. (One address alone; Connect reserves all of an endpoint's
-    /// addresses at once through <see cref="Reserve"/>.)
-    /// </summary>
-    public static IPAddress? ClaimDynamic(INetworkStore store, ContainerNetwork net, NetworkSubnet sub, string endpointId)
-    {
-        var taken = new HashSet<IPAddress>();
-        IReadOnlyDictionary<IPAddress, string>? leases = null;
-        while (NextFree(store, net, sub, taken, ref leases) is IPAddress a)
-        {
-            if (store.TryClaimAddress(net.Name, a, endpointId))
-            {
-                store.SetLastAllocated(net.Name, a);
-                return a;
-            }
-            taken.Add(a);
-        }
-        return null;
-    }
 
     /// <summary>
     /// The next address after the last one handed out that is neither reserved, nor in
