@@ -39,7 +39,7 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
     public LocalNetworkStore Local { get; }
 
     /// <summary>This host's store settings, read once; null when no store is set.</summary>
-    public StoreSettings? Settings { get { Load(); return _settings; } }
+    public StoreSettings? ClusterSettings { get { Load(); return _settings; } }
 
     /// <summary>The cluster store, opened on first use (opening dials nothing); null when no store is set.</summary>
     public IClusterStore? Cluster { get { Load(); return _cluster; } }
@@ -113,8 +113,7 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
     public bool TryReserve(ContainerEndpoint pending, IReadOnlyList<IPAddress> addresses, IReadOnlyCollection<IPAddress> dynamic, out IPAddress? conflict) =>
         For(pending.Network).TryReserve(pending, addresses, dynamic, out conflict);
     public bool PrefersBulkLeaseRead(string network) => For(network).PrefersBulkLeaseRead(network);
-    public string? LocalHostId => Settings?.HostId;
-    public StoreSettings? ClusterSettings => Settings;
+    public string? LocalHostId => ClusterSettings?.HostId;
 
     public bool TryClaimAddress(string network, IPAddress address, string endpointId) => For(network).TryClaimAddress(network, address, endpointId);
     public string? AddressHolder(string network, IPAddress address) => For(network).AddressHolder(network, address);

@@ -137,20 +137,28 @@ public static class StoreConfiguration
 
     /// <summary>
     /// The source address the kernel picks to reach <paramref name="endpoint"/> (a connected UDP
-    /// socket's local address: nothing is sent), or null when there is no route or no such host.
+    /// socket's local address: nothing is sent, the routing table of the calling thread's namespace
+    /// is asked), or null with the reason when there is no route or no such host. The default of
+    /// Set-VNetStore -AdvertiseAddress and of the overlay's VTEP address.
     /// </summary>
-    public static string? SourceAddressFor(string endpoint)
+    public static IPAddress? SourceAddressFor(string endpoint, out string? reason)
     {
+        reason = null;
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var u))
+        {
+            reason = "it is not a URL";
+            return null;
+        }
         try
         {
-            var u = new Uri(endpoint);
             var target = IPAddress.TryParse(u.Host.Trim('[', ']'), out var ip) ? ip : System.Net.Dns.GetHostAddresses(u.Host).First();
             using var s = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            s.Connect(target, u.Port);
-            return ((IPEndPoint)s.LocalEndPoint!).Address.ToString();
+            s.Connect(target, u.Port > 0 ? u.Port : 2379);
+            return ((IPEndPoint)s.LocalEndPoint!).Address;
         }
-        catch (Exception e) when (e is SocketException or UriFormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is SocketException or InvalidOperationException or ArgumentException)
         {
+            reason = e.Message;
             return null;
         }
     }
@@ -197,7 +205,7 @@ public static class StoreConfiguration
         return new StoreStatus
         {
             Endpoints = s.Endpoints, HostName = s.HostName, HostId = s.HostId,
-            AdvertiseAddress = s.AdvertiseAddress ?? SourceAddressFor(s.Endpoints[0]), AdvertiseAddressSet = s.AdvertiseAddress != null,
+            AdvertiseAddress = s.AdvertiseAddress ?? SourceAddressFor(s.Endpoints[0], out _)?.ToString(), AdvertiseAddressSet = s.AdvertiseAddress != null,
             Tls = s.Endpoints[0].StartsWith("https://", StringComparison.OrdinalIgnoreCase), UserName = s.UserName,
             Reachable = per.Any(p => p.Reachable), Leader = leader, Members = members, EndpointStatus = per, SettingsFile = StoreSettings.FilePath,
         };

@@ -63,19 +63,8 @@ internal sealed class OverlayDriver : DriverBase
     {
         if (!string.IsNullOrEmpty(s.AdvertiseAddress)) return Validation.Address(s.AdvertiseAddress, "AdvertiseAddress");
         string first = s.Endpoints.FirstOrDefault() ?? "";
-        if (!Uri.TryCreate(first, UriKind.Absolute, out var uri))
-            throw Messages.Error("OverlayNoAdvertiseAddress", VNetErrorCategory.InvalidOperation, first, first, "it is not a URL");
-        try
-        {
-            var target = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : System.Net.Dns.GetHostAddresses(uri.Host).First();
-            using var probe = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            probe.Connect(new IPEndPoint(target, uri.Port > 0 ? uri.Port : 2379));
-            return ((IPEndPoint)probe.LocalEndPoint!).Address;
-        }
-        catch (Exception e) when (e is SocketException or InvalidOperationException)
-        {
-            throw Messages.Error("OverlayNoAdvertiseAddress", VNetErrorCategory.InvalidOperation, first, first, e.Message);
-        }
+        return StoreConfiguration.SourceAddressFor(first, out var why)
+            ?? throw Messages.Error("OverlayNoAdvertiseAddress", VNetErrorCategory.InvalidOperation, first, first, why);
     }
 
     /// <summary>The link holding the advertise address in the host namespace: the underlay device.</summary>
