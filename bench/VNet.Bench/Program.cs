@@ -338,6 +338,7 @@ sealed class Bench
                 c.Nat.AddMany(Enumerable.Range(0, n).Select(i => new NatSpec { Kind = "Publish", PublishPort = $"{20000 + i}", ToAddress = BenchAddress(i), ToPort = "80", Namespace = "pub" }).ToList());
             }), _o.Runs, "in-process, one transaction"),
             ("vnet cmdlets, pipeline", () => InSession("Pipeline"), _o.Runs, $"$list | Add-NatRule timed in {where} (JIT included)"),
+            ("vnet cmdlets, pipeline warm", () => InSession("Warm"), _o.Runs, $"the same pipeline run once before in {where} (into another namespace), then timed"),
             ("vnet cmdlets, loop", () => InSession("Loop"), 1, $"{n} Add-NatRule calls timed in {where}; 1 run"),
         };
         foreach (var (impl, add, runs, note) in tests)
