@@ -119,50 +119,6 @@ internal sealed class NatRuleset
         return this;
     }
 
-    private static JsonNode Key(IPAddress? host, int port) => host != null ? Concat(host.ToString(), port) : JsonValue.Create(port)!;
-
-    /// <summary>A publish's elements: each port to the target address (commented with the id) and to the target port.</summary>
-    public NatRuleset Publish(NatPlan p)
-    {
-        bool byHost = p.Host != null;
-        var addrs = Elements(NatIds.AddressMap(p.V6, p.Proto, byHost));
-        var ports = Elements(NatIds.PortMap(p.V6, p.Proto, byHost));
-        for (int port = p.From; port <= p.To; port++)
-        {
-            addrs.Add(new JsonArray(new JsonObject { ["elem"] = new JsonObject { ["val"] = Key(p.Host, port), ["comment"] = NatIds.Tag + p.Id } }, p.ToAddress!.ToString()));
-            ports.Add(new JsonArray(Key(p.Host, port), p.TargetPort(port)));
-        }
-        return this;
-    }
-
-    /// <summary>The "add element" command of each map in this ruleset, by map name.</summary>
-    private readonly Dictionary<string, JsonArray> _elements = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Elements join the map's one "add element" command: a pipeline of 1,000 publishes is two
-    /// commands, not 2,000, which libnftables checks one by one against everything added before
-    /// (time growing with the square of the count: 100 publishes 5 ms, 1,000 about 70 ms).
-    /// </summary>
-    private JsonArray Elements(string map)
-    {
-        if (!_elements.TryGetValue(map, out var all))
-        {
-            _elements[map] = all = new JsonArray();
-            Add("element", Obj(map, new JsonObject { ["elem"] = all }));
-        }
-        return all;
-    }
-
-    /// <summary>Takes a publish's elements out of both its maps.</summary>
-    public NatRuleset Unpublish(bool v6, string proto, IPAddress? host, int from, int to)
-    {
-        var keys = new JsonArray();
-        for (int port = from; port <= to; port++) keys.Add(Key(host, port));
-        Commands.Add(Cmd("delete", "element", Obj(NatIds.AddressMap(v6, proto, host != null), new JsonObject { ["elem"] = keys })));
-        Commands.Add(Cmd("delete", "element", Obj(NatIds.PortMap(v6, proto, host != null), new JsonObject { ["elem"] = keys.DeepClone() })));
-        return this;
-    }
-
     /// <summary>The hairpin sets, rebuilt from (interface, connected subnet) pairs.</summary>
     public NatRuleset Hairpins(IEnumerable<(string Interface, IPPrefix Subnet)> pairs)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using VNet.Core.Netlink;
 
 namespace VNet.Core.Filter;
 
@@ -128,12 +129,31 @@ public sealed class NatService
         return plans.Select(p => Describe(p.Plan, p.Spec.Namespace)).ToList();
     }
 
-    /// <summary>One namespace's share of an add, under its lock: checks against what exists, then one transaction.</summary>
+    /// <summary>
+    /// One namespace's share of an add, under its lock: checks against what exists, then commits
+    /// in at most two steps. (a) libnftables JSON, only when needed: the table's skeleton when it
+    /// is missing, masquerade/SNAT rules, and the hairpin sets when the (interface, subnet) pairs
+    /// of the publish targets change. (b) The publishes' map elements, both maps of every publish,
+    /// in one nfnetlink batch (all or nothing in the kernel). If (b) fails, what (a) did goes
+    /// again (the table it made, the SNAT rules it added, the hairpin sets as before) and (b)'s
+    /// error is the one reported.
+    /// A process killed between (a) and (b) leaves at most an empty table, SNAT rules of this
+    /// call, or hairpin entries for targets without a publish. An empty table and stale hairpin
+    /// entries are harmless (a hairpin entry only masquerades flows that were DNATed to a
+    /// publish); the next add or remove that changes the pairs rebuilds the hairpin sets from the
+    /// publishes, and the next remove that leaves nothing deletes the table. SNAT rules of the
+    /// killed call are whole rules, listed and removed like any other.
+    /// </summary>
     private void Commit(string? ns, List<NatPlan> batch, Diagnostics d)
     {
         bool exists = TableExists(_ctx, ns);
-        var current = exists ? List(ns) : new List<NatRule>();
+        var pubs = batch.Where(p => p.Kind == "Publish").ToList();
+        var nats = batch.Where(p => p.Kind != "Publish").ToList();
+        // What is there, read over nfnetlink: publishes only (their ids, ports and targets);
+        // the postrouting chain only when this batch adds masquerade/SNAT rules.
+        var current = exists ? Publishes(ns, withPorts: false) : new List<NatRule>();
         var ids = new HashSet<string>(current.Select(r => r.Id), StringComparer.Ordinal);
+        if (exists && nats.Count > 0) ids.UnionWith(SourceNat(ns).Rules.Select(r => r.Id));
         // Published ports by (family, protocol, host address): existing ones, then this batch's.
         var taken = new Dictionary<(bool, string, string?), Dictionary<int, string>>();
         Dictionary<int, string> Ports(bool v6, string proto, string? host)
@@ -141,35 +161,136 @@ public sealed class NatService
             if (!taken.TryGetValue((v6, proto, host), out var m)) taken[(v6, proto, host)] = m = new Dictionary<int, string>();
             return m;
         }
-        foreach (var r in current.Where(r => r.Kind == "Publish"))
+        foreach (var r in current)
         {
             var (a, b) = Validation.PortRange(r.PublishPort, "PublishPort");
             var m = Ports(r.AddressFamily == "IPv6", r.Protocol!, r.HostAddress);
             for (int p = a; p <= b; p++) m[p] = r.Id;
         }
-        var cmds = new NatRuleset();
-        if (!exists) cmds.Skeleton();
-        foreach (var plan in batch)
+        foreach (var plan in nats)
+            if (!ids.Add(plan.Id)) throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, plan.Id, plan.Id);
+        foreach (var plan in pubs)
         {
-            if (plan.Kind != "Publish")
-            {
-                if (!ids.Add(plan.Id)) throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, plan.Id, plan.Id);
-                cmds.SourceNat(plan);
-                continue;
-            }
             var ports = Ports(plan.V6, plan.Proto, plan.Host?.ToString());
             for (int p = plan.From; p <= plan.To; p++)
                 if (ports.TryGetValue(p, out var owner))
                     throw Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, NatIds.Range(plan.From, plan.To), p, plan.Proto, owner);
             for (int p = plan.From; p <= plan.To; p++) ports[p] = plan.Id;
-            cmds.Publish(plan);
         }
-        var targets = batch.Where(p => p.Kind == "Publish").Select(p => p.ToAddress!).ToList();
-        if (targets.Count > 0) cmds.Hairpins(HairpinPairs(ns, current, targets));
         string what = batch.Count == 1 ? batch[0].Id : $"{batch.Count} rules";
-        Nftables.RunJson(_ctx, ns, cmds.ToJson(), doing: $"add NAT rule {what}", target: batch.Count == 1 ? batch[0].Id : what);
+        object target = batch.Count == 1 ? batch[0].Id : what;
+
+        // (a) libnftables, only for what it is needed for.
+        List<(string, IPPrefix)>? hairpinsBefore = null, hairpinsAfter = null;
+        if (pubs.Count > 0)
+        {
+            var routes = ConnectedRoutes(ns);
+            hairpinsBefore = HairpinPairs(routes, current.Select(r => IPAddress.Parse(r.ToAddress!)));
+            hairpinsAfter = HairpinPairs(routes, current.Select(r => IPAddress.Parse(r.ToAddress!)).Concat(pubs.Select(p => p.ToAddress!)));
+            if (hairpinsAfter.ToHashSet().SetEquals(hairpinsBefore)) hairpinsBefore = hairpinsAfter = null;
+        }
+        var cmds = new NatRuleset();
+        if (!exists) cmds.Skeleton();
+        foreach (var plan in nats) cmds.SourceNat(plan);
+        if (hairpinsAfter != null) cmds.Hairpins(hairpinsAfter);
+        if (!cmds.IsEmpty) Nftables.RunJson(_ctx, ns, cmds.ToJson(), doing: $"add NAT rule {what}", target: target);
+
+        // (b) the publishes' elements, one batch.
+        if (pubs.Count > 0)
+        {
+            var (elements, owners) = PublishElements(pubs);
+            var refused = elements.Commit(_ctx.NetfilterSocket(ns));
+            if (refused != null)
+            {
+                var error = Refusal(ns, refused, elements, owners, $"add NAT rule {what}", target);
+                Undo(ns, created: !exists, nats, hairpinsBefore);
+                throw error;
+            }
+        }
         foreach (bool v6 in batch.Select(p => p.V6).Distinct()) EnsureForwarding(ns, v6, d);
         _accepts.Reconcile(ns, () => VNetBridges(ns), d);
+    }
+
+    /// <summary>
+    /// The map elements of some publishes, as one batch: each port to the target address
+    /// (commented with the rule's id; the map's counter is cloned into each element by the
+    /// kernel) and to the target port. With it, which (publish, port) each address-map element is,
+    /// by map, to name a port the kernel refuses.
+    /// </summary>
+    private static (NftElementBatch Batch, Dictionary<string, List<(NatPlan Plan, int Port)>> Owners) PublishElements(List<NatPlan> pubs)
+    {
+        var batch = new NftElementBatch(Nftables.FamilyInet, Table);
+        var owners = new Dictionary<string, List<(NatPlan, int)>>(StringComparer.Ordinal);
+        foreach (var group in pubs.GroupBy(p => (p.V6, p.Proto, ByHost: p.Host != null)))
+        {
+            var addrs = new List<NftSetElements.Element>();
+            var ports = new List<NftSetElements.Element>();
+            var who = new List<(NatPlan, int)>();
+            foreach (var plan in group)
+            {
+                byte[] addr = plan.ToAddress!.GetAddressBytes();
+                string comment = NatIds.Tag + plan.Id;
+                for (int port = plan.From; port <= plan.To; port++)
+                {
+                    var key = NatIds.Key(plan.Host, port);
+                    addrs.Add(new NftSetElements.Element(key, addr, comment));
+                    ports.Add(new NftSetElements.Element(key, NftSetElements.InetService(plan.TargetPort(port))));
+                    who.Add((plan, port));
+                }
+            }
+            string addrMap = NatIds.AddressMap(group.Key.V6, group.Key.Proto, group.Key.ByHost), portMap = NatIds.PortMap(group.Key.V6, group.Key.Proto, group.Key.ByHost);
+            batch.Add(addrMap, addrs).Add(portMap, ports);
+            owners[addrMap] = owners[portMap] = who;
+        }
+        return (batch, owners);
+    }
+
+    /// <summary>
+    /// The error of a refused element batch. A key that is there already (EEXIST) is a port
+    /// published meanwhile, or an element put in VNet's map by something else: PublishExists,
+    /// naming the port and, when its comment says, the rule that has it.
+    /// </summary>
+    private VNetException Refusal(string? ns, BatchError e, NftElementBatch elements, Dictionary<string, List<(NatPlan Plan, int Port)>> owners, string doing, object target)
+    {
+        if (e.Errno == Native.Sys.EEXIST && elements.Locate(e) is var (set, index) && owners.TryGetValue(set, out var who) && index < who.Count)
+        {
+            var (plan, port) = who[index];
+            string map = NatIds.AddressMap(plan.V6, plan.Proto, plan.Host != null);
+            var there = NftSetElements.Get(_ctx.NetfilterSocket(ns), Nftables.FamilyInet, Table, map, new[] { NatIds.Key(plan.Host, port) });
+            string? comment = there?.FirstOrDefault()?.Comment;
+            string range = NatIds.Range(plan.From, plan.To);
+            return comment != null && comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)
+                ? Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, range, port, plan.Proto, comment[NatIds.Tag.Length..])
+                : new VNetException("PublishExists", VNetErrorCategory.ResourceExists,
+                    Messages.Format("PublishExistsNotVNet", port, plan.Proto, set), range, e.Errno, e.Text);
+        }
+        return VNetException.FromErrno(e.Errno, doing, target, e.Text);
+    }
+
+    /// <summary>
+    /// Takes back step (a) of a commit whose element batch failed: the table when this call made
+    /// it, else the SNAT rules it added and the hairpin sets as they were. Best effort: the batch's
+    /// error is what the caller hears; what is left is harmless (see Commit).
+    /// </summary>
+    private void Undo(string? ns, bool created, List<NatPlan> nats, List<(string, IPPrefix)>? hairpinsBefore)
+    {
+        try
+        {
+            var cmds = new NatRuleset();
+            if (created) cmds.DeleteTable();
+            else
+            {
+                if (nats.Count > 0)
+                {
+                    var handles = SourceNat(ns).Handles;
+                    foreach (var plan in nats)
+                        if (handles.TryGetValue(plan.Id, out var hs)) foreach (var h in hs) cmds.DeleteRule("postrouting", h);
+                }
+                if (hairpinsBefore != null) cmds.Hairpins(hairpinsBefore);
+            }
+            if (!cmds.IsEmpty) Nftables.RunJson(_ctx, ns, cmds.ToJson(), doing: "take back a failed NAT change");
+        }
+        catch (VNetException) { }
     }
 
     /// <summary>The new rule as Get-NatRule would show it (its counters are zero), without reading the ruleset back.</summary>
@@ -197,19 +318,15 @@ public sealed class NatService
     /// For every publish target, the interface and connected subnet it is reached through (a
     /// container's neighbours on the same bridge): the hairpin sets' elements.
     /// </summary>
-    private List<(string, IPPrefix)> HairpinPairs(string? ns, List<NatRule> rules, IEnumerable<IPAddress>? extra = null)
+    private static List<(string, IPPrefix)> HairpinPairs(List<(string Interface, IPPrefix Prefix)> routes, IEnumerable<IPAddress> targets)
     {
-        var targets = rules.Where(r => r.Kind == "Publish" && r.ToAddress != null).Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
-        if (extra != null) targets.AddRange(extra);
         var result = new List<(string, IPPrefix)>();
-        if (targets.Count == 0) return result;
-        var routes = ConnectedRoutes(ns);
         foreach (var t in targets.Distinct())
         {
             var best = routes.Where(x => x.Prefix.Contains(t)).OrderByDescending(x => x.Prefix.PrefixLength).FirstOrDefault();
             if (best.Interface != null) result.Add((best.Interface, new IPPrefix(best.Prefix.Network(), best.Prefix.PrefixLength)));
         }
-        return result;
+        return result.Distinct().ToList();
     }
 
     /// <summary>The connected (scope link) routes of both families: which interface reaches which subnet.</summary>
@@ -223,18 +340,54 @@ public sealed class NatService
     /// <summary>Every NAT rule VNet made in a namespace, with counters.</summary>
     public List<NatRule> List(string? ns = null) => Read(ns).Rules;
 
+    /// <summary>Masquerade/SNAT rules first (as in the postrouting chain), then the publishes.</summary>
     private NatReader.Parsed Read(string? ns)
     {
+        if (!TableExists(_ctx, ns)) return new NatReader.Parsed(new List<NatRule>(), new Dictionary<string, List<long>>());
+        var nat = SourceNat(ns);
+        nat.Rules.AddRange(Publishes(ns));
+        return nat;
+    }
+
+    /// <summary>
+    /// The masquerade and SNAT rules with their handles, from libnftables JSON of the postrouting
+    /// chain only; asked first over nfnetlink whether the chain has any rule of VNet's besides the
+    /// hairpin ones, so a namespace with publishes only never starts libnftables to read.
+    /// </summary>
+    private NatReader.Parsed SourceNat(string? ns)
+    {
         var empty = new NatReader.Parsed(new List<NatRule>(), new Dictionary<string, List<long>>());
-        if (!TableExists(_ctx, ns)) return empty;
+        List<string> comments;
+        try { comments = IptablesComments.Read(_ctx, ns, Nftables.FamilyInet, Table, "postrouting"); }
+        catch (VNetException e) when (e.Errno == Native.Sys.ENOENT) { return empty; } // the table went meanwhile
+        if (!comments.Any(c => c.StartsWith(NatIds.Tag, StringComparison.Ordinal) && c != NatIds.Tag + "hairpin")) return empty;
         try
         {
-            return NatReader.Read(Nftables.ListJson(_ctx, ns, $"list table {NatRuleset.Family} {Table}"), ns);
+            return NatReader.ReadRules(Nftables.ListJson(_ctx, ns, $"list chain {NatRuleset.Family} {Table} postrouting"), ns);
         }
         catch (VNetException e) when (e.ErrorId == "NftablesRejected" && !TableExists(_ctx, ns))
         {
             return empty; // another caller removed the table meanwhile
         }
+    }
+
+    /// <summary>
+    /// Every publish, read over nfnetlink from the address maps (ids, targets, counters) and, with
+    /// <paramref name="withPorts"/>, the port maps (target ports; without, a rule's ToPort is not
+    /// read). A map that is not there (the table went meanwhile) has none.
+    /// </summary>
+    private List<NatRule> Publishes(string? ns, bool withPorts = true)
+    {
+        var sock = _ctx.NetfilterSocket(ns);
+        var rules = new List<NatRule>();
+        foreach (var (v6, proto, byHost) in NatIds.PublishMaps)
+        {
+            var addrs = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.AddressMap(v6, proto, byHost));
+            if (addrs == null || addrs.Count == 0) continue;
+            var ports = withPorts ? NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.PortMap(v6, proto, byHost)) : null;
+            rules.AddRange(NatReader.Publishes(v6, proto, byHost, addrs, ports, ns));
+        }
+        return rules;
     }
 
     /// <summary>Removes a rule by id: every piece it made (rule, or map elements and its hairpin entry), nothing else.</summary>
@@ -265,23 +418,35 @@ public sealed class NatService
 
     /// <summary>
     /// Removes a publish without reading the whole table first (a 1,000-port publish is 1,000 map
-    /// elements, and reading them back cost more than removing them): the kernel is asked for the
-    /// range's two ends only, to check they carry this rule's id; what remains afterwards is read
-    /// to decide the hairpin set and whether VNet's table can go, which is cheap once they are gone.
-    /// Runs under the namespace's lock, so nobody adds between that read and the table's removal.
+    /// elements): the kernel is asked for the range's two ends only, to check they carry this
+    /// rule's id; both maps' elements then go in one nfnetlink batch. What remains afterwards is
+    /// read over nfnetlink to decide the hairpin sets (rebuilt only when their pairs change) and
+    /// whether VNet's table can go. Runs under the namespace's lock, so nobody adds between that
+    /// read and the table's removal.
     /// </summary>
     private bool RemovePublish(string id, string proto, string? host, int from, int to, bool v6, string? ns, bool strict, Diagnostics d)
     {
         if (!TableExists(_ctx, ns)) return NotFound(id, strict);
         IPAddress? hostAddr = host != null ? IPAddress.Parse(host) : null;
-        if (!EndsCarry(ns, id, NatIds.AddressMap(v6, proto, host != null), hostAddr, from, to)) return NotFound(id, strict);
-        Nftables.RunJson(_ctx, ns, new NatRuleset().Unpublish(v6, proto, hostAddr, from, to).ToJson(), doing: $"remove NAT rule {id}", target: id);
+        if (EndsCarry(ns, id, NatIds.AddressMap(v6, proto, host != null), hostAddr, from, to) is not IPAddress target) return NotFound(id, strict);
+        var keys = new List<byte[]>(to - from + 1);
+        for (int port = from; port <= to; port++) keys.Add(NatIds.Key(hostAddr, port));
+        var batch = new NftElementBatch(Nftables.FamilyInet, Table)
+            .Delete(NatIds.AddressMap(v6, proto, host != null), keys)
+            .Delete(NatIds.PortMap(v6, proto, host != null), keys);
+        _ctx.NetfilterSocket(ns).Batch(batch.Messages, Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
         // The rule is gone; the rest is tidying that a later call would redo if this one failed.
-        var rest = List(ns);
+        var rest = Publishes(ns, withPorts: false);
         var tidy = new NatRuleset();
-        if (rest.Count == 0 && _isolation.List(ns).Count == 0) tidy.DeleteTable();
-        else tidy.Hairpins(HairpinPairs(ns, rest));
-        Nftables.RunJson(_ctx, ns, tidy.ToJson(), doing: $"remove NAT rule {id}", target: id);
+        if (rest.Count == 0 && SourceNat(ns).Rules.Count == 0 && _isolation.List(ns).Count == 0) tidy.DeleteTable();
+        else
+        {
+            var routes = ConnectedRoutes(ns);
+            var targets = rest.Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
+            var after = HairpinPairs(routes, targets);
+            if (!after.ToHashSet().SetEquals(HairpinPairs(routes, targets.Append(target)))) tidy.Hairpins(after);
+        }
+        if (!tidy.IsEmpty) Nftables.RunJson(_ctx, ns, tidy.ToJson(), doing: $"remove NAT rule {id}", target: id);
         _accepts.Reconcile(ns, () => VNetBridges(ns), d);
         return true;
     }
@@ -290,25 +455,16 @@ public sealed class NatService
         strict ? throw Messages.Error("NatRuleNotFound", VNetErrorCategory.ObjectNotFound, id, id) : false;
 
     /// <summary>
-    /// Whether both ends of a port range are in a map and carry this id: their comments are asked
-    /// for by key over nfnetlink (see Nftables.ElementComments); a missing key is the kernel's ENOENT.
+    /// Whether both ends of a port range are in a map and carry this id, asked for by key over
+    /// nfnetlink (a missing key is the kernel's ENOENT): the publish's target address when they
+    /// do, else null.
     /// </summary>
-    private bool EndsCarry(string? ns, string id, string map, IPAddress? host, int from, int to)
+    private IPAddress? EndsCarry(string? ns, string id, string map, IPAddress? host, int from, int to)
     {
-        byte[] Key(int p)
-        {
-            // A port is 2 bytes in network order; in a concatenation each part fills 4-byte registers.
-            var port = new byte[] { (byte)(p >> 8), (byte)p };
-            if (host == null) return port;
-            var addr = host.GetAddressBytes();
-            var key = new byte[addr.Length + 4];
-            addr.CopyTo(key, 0);
-            port.CopyTo(key, addr.Length);
-            return key;
-        }
-        var keys = from == to ? new[] { Key(from) } : new[] { Key(from), Key(to) };
-        var comments = Nftables.ElementComments(_ctx, ns, Nftables.FamilyInet, Table, map, keys);
-        return comments != null && comments.Count == keys.Length && comments.All(c => c == NatIds.Tag + id);
+        var keys = from == to ? new[] { NatIds.Key(host, from) } : new[] { NatIds.Key(host, from), NatIds.Key(host, to) };
+        var there = NftSetElements.Get(_ctx.NetfilterSocket(ns), Nftables.FamilyInet, Table, map, keys);
+        if (there == null || there.Count != keys.Length || !there.All(e => e.Comment == NatIds.Tag + id)) return null;
+        return there[0].Data is { Length: 4 or 16 } data ? new IPAddress(data) : null;
     }
 
     /// <summary>When nothing of VNet's is left in a namespace, its table goes too, so the ruleset is as before VNet came. Under the lock.</summary>
