@@ -40,33 +40,40 @@ internal static class NatReader
     /// </summary>
     public static List<NatRule> Publishes(bool v6, string proto, bool byHost, List<NftSetElements.Entry> addrs, List<NftSetElements.Entry>? ports, string? ns)
     {
-        var toPorts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var toPorts = new Dictionary<byte[], int>(NftSetElements.KeyComparer.Instance);
         foreach (var e in ports ?? new List<NftSetElements.Entry>())
-            if (e.Data is { Length: 2 } d) toPorts[Convert.ToHexString(e.Key)] = d[0] << 8 | d[1];
+            if (e.Data is { Length: 2 } d) toPorts[e.Key] = d[0] << 8 | d[1];
         string map = NatIds.AddressMap(v6, proto, byHost);
-        var parsed = new List<(string Id, int Port, string? Host, string To, int ToPort, long Packets, long Bytes, byte[] Key)>();
-        foreach (var e in addrs)
+        var mine = addrs.Where(e => e.Comment != null && e.Comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)).ToList();
+        mine.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        // Strings are made once per rule, not per element: a 10,000-port range is one rule.
+        var groups = new Dictionary<string, (NftSetElements.Entry First, int From, int To, int ToFrom, int ToTo, long Packets, long Bytes)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var e in mine)
         {
-            if (e.Comment == null || !e.Comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)) continue;
-            if (NatIds.ParseKey(e.Key, v6, byHost) is not var (host, port) || e.Data is not { Length: 4 or 16 } data)
+            if (NatIds.ParseKey(e.Key, v6, byHost) is not var (_, port) || e.Data is not { Length: 4 or 16 })
                 throw new Netlink.NetlinkParseException($"an element of map {map} with a {e.Key.Length}-byte key and {e.Data?.Length ?? 0}-byte data");
-            int toPort = toPorts.TryGetValue(Convert.ToHexString(e.Key), out int tp) ? tp : port;
-            parsed.Add((e.Comment[NatIds.Tag.Length..], port, host?.ToString(), new System.Net.IPAddress(data).ToString(), toPort, e.Packets, e.Bytes, e.Key));
+            int toPort = toPorts.TryGetValue(e.Key, out int tp) ? tp : port;
+            if (!groups.TryGetValue(e.Comment!, out var g))
+            {
+                order.Add(e.Comment!);
+                g = (e, port, port, toPort, toPort, 0, 0);
+            }
+            groups[e.Comment!] = (g.First, Math.Min(g.From, port), Math.Max(g.To, port), Math.Min(g.ToFrom, toPort), Math.Max(g.ToTo, toPort), g.Packets + e.Packets, g.Bytes + e.Bytes);
         }
-        parsed.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
-        var rules = new List<NatRule>();
-        foreach (var g in parsed.GroupBy(e => e.Id))
+        var rules = new List<NatRule>(order.Count);
+        foreach (var comment in order)
         {
-            var pp = g.Select(e => e.Port).Order().ToList();
-            var tps = g.Select(e => e.ToPort).Order().ToList();
-            var first = g.First();
-            string publish = NatIds.Range(pp[0], pp[^1]), to = NatIds.Range(tps[0], tps[^1]);
+            var g = groups[comment];
+            string? host = NatIds.ParseKey(g.First.Key, v6, byHost)!.Value.Host?.ToString();
+            string to = new System.Net.IPAddress(g.First.Data!).ToString();
+            string publish = NatIds.Range(g.From, g.To), toPort = NatIds.Range(g.ToFrom, g.ToTo);
             rules.Add(new NatRule
             {
-                Id = g.Key, Kind = "Publish", Namespace = ns, AddressFamily = v6 ? "IPv6" : "IPv4", Protocol = proto,
-                ToAddress = first.To, HostAddress = first.Host, PublishPort = publish, ToPort = to,
-                Packets = g.Sum(e => e.Packets), Bytes = g.Sum(e => e.Bytes),
-                Text = PublishText(proto, publish, first.Host, first.To, to, map),
+                Id = comment[NatIds.Tag.Length..], Kind = "Publish", Namespace = ns, AddressFamily = v6 ? "IPv6" : "IPv4", Protocol = proto,
+                ToAddress = to, HostAddress = host, PublishPort = publish, ToPort = toPort,
+                Packets = g.Packets, Bytes = g.Bytes,
+                Text = PublishText(proto, publish, host, to, toPort, map),
             });
         }
         return rules;

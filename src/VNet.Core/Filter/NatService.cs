@@ -151,7 +151,7 @@ public sealed class NatService
         var nats = batch.Where(p => p.Kind != "Publish").ToList();
         // What is there, read over nfnetlink: publishes only (their ids, ports and targets);
         // the postrouting chain only when this batch adds masquerade/SNAT rules.
-        var current = exists ? Publishes(ns, withPorts: false) : new List<NatRule>();
+        var current = exists ? PublishedPorts(ns) : new List<Published>();
         var ids = new HashSet<string>(current.Select(r => r.Id), StringComparer.Ordinal);
         if (exists && nats.Count > 0) ids.UnionWith(SourceNat(ns).Rules.Select(r => r.Id));
         // Published ports by (family, protocol, host address): existing ones, then this batch's.
@@ -161,12 +161,7 @@ public sealed class NatService
             if (!taken.TryGetValue((v6, proto, host), out var m)) taken[(v6, proto, host)] = m = new Dictionary<int, string>();
             return m;
         }
-        foreach (var r in current)
-        {
-            var (a, b) = Validation.PortRange(r.PublishPort, "PublishPort");
-            var m = Ports(r.AddressFamily == "IPv6", r.Protocol!, r.HostAddress);
-            for (int p = a; p <= b; p++) m[p] = r.Id;
-        }
+        foreach (var r in current) Ports(r.V6, r.Proto, r.Host)[r.Port] = r.Id;
         foreach (var plan in nats)
             if (!ids.Add(plan.Id)) throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, plan.Id, plan.Id);
         foreach (var plan in pubs)
@@ -185,8 +180,9 @@ public sealed class NatService
         if (pubs.Count > 0)
         {
             var routes = ConnectedRoutes(ns);
-            hairpinsBefore = HairpinPairs(routes, current.Select(r => IPAddress.Parse(r.ToAddress!)));
-            hairpinsAfter = HairpinPairs(routes, current.Select(r => IPAddress.Parse(r.ToAddress!)).Concat(pubs.Select(p => p.ToAddress!)));
+            var targets = Targets(current);
+            hairpinsBefore = HairpinPairs(routes, targets);
+            hairpinsAfter = HairpinPairs(routes, targets.Concat(pubs.Select(p => p.ToAddress!)));
             if (hairpinsAfter.ToHashSet().SetEquals(hairpinsBefore)) hairpinsBefore = hairpinsAfter = null;
         }
         var cmds = new NatRuleset();
@@ -320,13 +316,31 @@ public sealed class NatService
     /// </summary>
     private static List<(string, IPPrefix)> HairpinPairs(List<(string Interface, IPPrefix Prefix)> routes, IEnumerable<IPAddress> targets)
     {
-        var result = new List<(string, IPPrefix)>();
-        foreach (var t in targets.Distinct())
+        // Longest prefix first, compared as bytes: a thousand targets cost no address objects.
+        var nets = routes.Select(r => (r.Interface, Net: r.Prefix.Network(), r.Prefix.PrefixLength))
+            .Select(r => (r.Interface, r.Net, Bytes: r.Net.GetAddressBytes(), r.PrefixLength))
+            .OrderByDescending(r => r.PrefixLength).ToList();
+        var result = new HashSet<(string, IPPrefix)>();
+        Span<byte> t = stackalloc byte[16];
+        foreach (var target in targets)
         {
-            var best = routes.Where(x => x.Prefix.Contains(t)).OrderByDescending(x => x.Prefix.PrefixLength).FirstOrDefault();
-            if (best.Interface != null) result.Add((best.Interface, new IPPrefix(best.Prefix.Network(), best.Prefix.PrefixLength)));
+            if (!target.TryWriteBytes(t, out int len)) continue;
+            foreach (var n in nets)
+            {
+                if (n.Bytes.Length != len || !SamePrefix(n.Bytes, t[..len], n.PrefixLength)) continue;
+                result.Add((n.Interface, new IPPrefix(n.Net, n.PrefixLength)));
+                break;
+            }
         }
-        return result.Distinct().ToList();
+        return result.ToList();
+    }
+
+    private static bool SamePrefix(ReadOnlySpan<byte> net, ReadOnlySpan<byte> addr, int bits)
+    {
+        int whole = bits / 8;
+        if (!net[..whole].SequenceEqual(addr[..whole])) return false;
+        int rest = bits % 8;
+        return rest == 0 || ((net[whole] ^ addr[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
     }
 
     /// <summary>The connected (scope link) routes of both families: which interface reaches which subnet.</summary>
@@ -371,12 +385,38 @@ public sealed class NatService
         }
     }
 
+    /// <summary>One published port as the clash check and the hairpin sets need it: no strings made for the rule as Get-NatRule shows it.</summary>
+    private readonly record struct Published(bool V6, string Proto, string? Host, int Port, string Id, byte[] Target);
+
+    /// <summary>Every published port, from the address maps' elements (VNet's, by their comment), over nfnetlink.</summary>
+    private List<Published> PublishedPorts(string? ns)
+    {
+        var sock = _ctx.NetfilterSocket(ns);
+        var result = new List<Published>();
+        foreach (var (v6, proto, byHost) in NatIds.PublishMaps)
+        {
+            string map = NatIds.AddressMap(v6, proto, byHost);
+            foreach (var e in NftSetElements.Dump(sock, Nftables.FamilyInet, Table, map) ?? new List<NftSetElements.Entry>())
+            {
+                if (e.Comment == null || !e.Comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)) continue;
+                if (NatIds.ParseKey(e.Key, v6, byHost) is not var (host, port) || e.Data is not { Length: 4 or 16 })
+                    throw new NetlinkParseException($"an element of map {map} with a {e.Key.Length}-byte key and {e.Data?.Length ?? 0}-byte data");
+                result.Add(new Published(v6, proto, host?.ToString(), port, e.Comment[NatIds.Tag.Length..], e.Data));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The distinct target addresses of published ports.</summary>
+    private static List<IPAddress> Targets(IEnumerable<Published> ports) =>
+        ports.Select(p => p.Target).Distinct(NftSetElements.KeyComparer.Instance).Select(b => new IPAddress(b)).ToList();
+
     /// <summary>
-    /// Every publish, read over nfnetlink from the address maps (ids, targets, counters) and, with
-    /// <paramref name="withPorts"/>, the port maps (target ports; without, a rule's ToPort is not
-    /// read). A map that is not there (the table went meanwhile) has none.
+    /// Every publish as Get-NatRule shows it, read over nfnetlink: the address maps (ids, targets,
+    /// counters) joined with the port maps (target ports). A map that is not there (the table went
+    /// meanwhile) has none.
     /// </summary>
-    private List<NatRule> Publishes(string? ns, bool withPorts = true)
+    private List<NatRule> Publishes(string? ns)
     {
         var sock = _ctx.NetfilterSocket(ns);
         var rules = new List<NatRule>();
@@ -384,7 +424,7 @@ public sealed class NatService
         {
             var addrs = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.AddressMap(v6, proto, byHost));
             if (addrs == null || addrs.Count == 0) continue;
-            var ports = withPorts ? NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.PortMap(v6, proto, byHost)) : null;
+            var ports = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.PortMap(v6, proto, byHost));
             rules.AddRange(NatReader.Publishes(v6, proto, byHost, addrs, ports, ns));
         }
         return rules;
@@ -436,13 +476,13 @@ public sealed class NatService
             .Delete(NatIds.PortMap(v6, proto, host != null), keys);
         _ctx.NetfilterSocket(ns).Batch(batch.Messages, Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
         // The rule is gone; the rest is tidying that a later call would redo if this one failed.
-        var rest = Publishes(ns, withPorts: false);
+        var rest = PublishedPorts(ns);
         var tidy = new NatRuleset();
         if (rest.Count == 0 && SourceNat(ns).Rules.Count == 0 && _isolation.List(ns).Count == 0) tidy.DeleteTable();
         else
         {
             var routes = ConnectedRoutes(ns);
-            var targets = rest.Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
+            var targets = Targets(rest);
             var after = HairpinPairs(routes, targets);
             if (!after.ToHashSet().SetEquals(HairpinPairs(routes, targets.Append(target)))) tidy.Hairpins(after);
         }

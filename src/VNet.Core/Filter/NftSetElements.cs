@@ -34,6 +34,19 @@ internal static class NftSetElements
     /// <summary>An element read back, with the counter its expressions carry (zero without one).</summary>
     public sealed record Entry(byte[] Key, byte[]? Data, string? Comment, long Packets, long Bytes);
 
+    /// <summary>Keys compared by their bytes, to join the elements of two maps.</summary>
+    public sealed class KeyComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly KeyComparer Instance = new();
+        public bool Equals(byte[]? a, byte[]? b) => a.AsSpan().SequenceEqual(b);
+        public int GetHashCode(byte[] key)
+        {
+            var h = new HashCode();
+            h.AddBytes(key);
+            return h.ToHashCode();
+        }
+    }
+
     /// <summary>An inet_service (a port): 2 bytes in network order.</summary>
     public static byte[] InetService(int port) => new[] { (byte)(port >> 8), (byte)port };
 
@@ -83,41 +96,112 @@ internal static class NftSetElements
     internal static List<Entry> Parse(IEnumerable<NetlinkMessage> msgs)
     {
         var result = new List<Entry>();
+        string? lastComment = null;
+        byte[]? lastUserdata = null;
         foreach (var m in msgs)
         {
             if (m.Type != (Subsys << 8 | MsgNewSetElem)) continue;
-            var list = m.Attributes(4).Nested(ListElements);
-            if (list == null) continue;
-            foreach (var value in list.FindAll(ListElem)) result.Add(ParseElement(AttributeSet.Parse(value)));
+            if (!m.Attributes(4).Find(ListElements, out var list)) continue;
+            // Walked in place: a dump of thousands of elements is read without an attribute list per element.
+            for (var elems = new Walker(list.Span); elems.Next(out ushort type, out var elem);)
+                if (type == ListElem) result.Add(ParseElement(elem, ref lastUserdata, ref lastComment));
         }
         return result;
     }
 
-    private static Entry ParseElement(AttributeSet e)
+    /// <summary>
+    /// One element. The elements of a port range share their comment: the user data is compared
+    /// with the previous element's and its string reused, so 10,000 elements are not 10,000 copies.
+    /// </summary>
+    private static Entry ParseElement(ReadOnlySpan<byte> elem, ref byte[]? lastUserdata, ref string? lastComment)
     {
-        var key = e.Nested(ElemKey)?.Bytes(DataValue) ?? throw new NetlinkParseException("a set element without a key");
-        var data = e.Nested(ElemData)?.Bytes(DataValue);
-        string? comment = e.Find(ElemUserdata, out var ud) ? Comment(ud.Span) : null;
+        byte[]? key = null, data = null;
+        string? comment = null;
         long packets = 0, bytes = 0;
-        // One expression comes alone (NFTA_SET_ELEM_EXPR); several as a list (NFTA_SET_ELEM_EXPRESSIONS).
-        var exprs = new List<ReadOnlyMemory<byte>>();
-        if (e.Find(ElemExpr, out var one)) exprs.Add(one);
-        if (e.Nested(ElemExpressions) is { } many) exprs.AddRange(many.FindAll(ListElem));
-        foreach (var x in exprs)
+        for (var w = new Walker(elem); w.Next(out ushort type, out var v);)
         {
-            var expr = AttributeSet.Parse(x);
-            if (expr.String(ExprName) != "counter" || expr.Nested(ExprData) is not { } c) continue;
-            packets += Be64(c, CounterPackets);
-            bytes += Be64(c, CounterBytes);
+            switch (type)
+            {
+                case ElemKey: key = Value(v); break;
+                case ElemData: data = Value(v); break;
+                case ElemUserdata:
+                    if (lastUserdata == null || !v.SequenceEqual(lastUserdata))
+                    {
+                        lastUserdata = v.ToArray();
+                        lastComment = Comment(v);
+                    }
+                    comment = lastComment;
+                    break;
+                // One expression comes alone (NFTA_SET_ELEM_EXPR); several as a list (NFTA_SET_ELEM_EXPRESSIONS).
+                case ElemExpr: Counter(v, ref packets, ref bytes); break;
+                case ElemExpressions:
+                    for (var x = new Walker(v); x.Next(out ushort t, out var expr);)
+                        if (t == ListElem) Counter(expr, ref packets, ref bytes);
+                    break;
+            }
         }
-        return new Entry(key, data, comment, packets, bytes);
+        return new Entry(key ?? throw new NetlinkParseException("a set element without a key"), data, comment, packets, bytes);
     }
 
-    private static long Be64(AttributeSet a, ushort type)
+    /// <summary>NFTA_DATA_VALUE inside a key or data attribute (a verdict map's data has none: null).</summary>
+    private static byte[]? Value(ReadOnlySpan<byte> nested)
     {
-        if (!a.Find(type, out var v)) return 0;
-        if (v.Length < 8) throw new NetlinkParseException($"counter attribute {type} has {v.Length} bytes, expected 8");
-        return (long)BinaryPrimitives.ReadUInt64BigEndian(v.Span);
+        for (var w = new Walker(nested); w.Next(out ushort type, out var v);)
+            if (type == DataValue) return v.ToArray();
+        return null;
+    }
+
+    /// <summary>Adds a "counter" expression's packets and bytes (be64 each).</summary>
+    private static void Counter(ReadOnlySpan<byte> expr, ref long packets, ref long bytes)
+    {
+        bool counter = false;
+        ReadOnlySpan<byte> data = default;
+        for (var w = new Walker(expr); w.Next(out ushort type, out var v);)
+        {
+            if (type == ExprName)
+            {
+                int nul = v.IndexOf((byte)0);
+                counter = (nul >= 0 ? v[..nul] : v).SequenceEqual("counter"u8);
+            }
+            else if (type == ExprData) data = v;
+        }
+        if (!counter) return;
+        for (var w = new Walker(data); w.Next(out ushort type, out var v);)
+        {
+            if (type is not (CounterPackets or CounterBytes)) continue;
+            if (v.Length < 8) throw new NetlinkParseException($"counter attribute {type} has {v.Length} bytes, expected 8");
+            long n = (long)BinaryPrimitives.ReadUInt64BigEndian(v);
+            if (type == CounterPackets) packets += n; else bytes += n;
+        }
+    }
+
+    /// <summary>Netlink attributes walked in place, with the same bounds checks as AttributeSet.Parse.</summary>
+    private ref struct Walker
+    {
+        private readonly ReadOnlySpan<byte> _data;
+        private int _off;
+
+        public Walker(ReadOnlySpan<byte> data)
+        {
+            _data = data;
+            _off = 0;
+        }
+
+        public bool Next(out ushort type, out ReadOnlySpan<byte> value)
+        {
+            type = 0;
+            value = default;
+            if (_off >= _data.Length) return false;
+            if (_data.Length - _off < 4) throw new NetlinkParseException($"{_data.Length - _off} trailing bytes after attributes");
+            ushort len = BinaryPrimitives.ReadUInt16LittleEndian(_data.Slice(_off));
+            ushort raw = BinaryPrimitives.ReadUInt16LittleEndian(_data.Slice(_off + 2));
+            if (len < 4 || len > _data.Length - _off)
+                throw new NetlinkParseException($"attribute type {raw & 0x3fff} length {len} at offset {_off} of {_data.Length}");
+            type = (ushort)(raw & 0x3fff);
+            value = _data.Slice(_off + 4, len - 4);
+            _off += Math.Min(Nl.Align(len), _data.Length - _off);
+            return true;
+        }
     }
 
     /// <summary>The comment in an element's user data: TLVs of (u8 type, u8 length, value), type 0 the NUL-terminated comment.</summary>
@@ -210,12 +294,17 @@ internal sealed class NftElementBatch
     public NftElementBatch Add(string set, IReadOnlyList<NftSetElements.Element> elems)
     {
         const ushort flags = Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL;
+        // A range's elements share one comment: encoded once.
+        string? lastComment = null;
+        byte[]? userdata = null;
         Build(NftSetElements.MsgNewSetElem, flags, set, elems.Count, (w, i) =>
         {
             var e = elems[i];
             Value(w, NftSetElements.ElemKey, e.Key);
             if (e.Data != null) Value(w, NftSetElements.ElemData, e.Data);
-            if (e.Comment != null) w.Attr(NftSetElements.ElemUserdata, NftSetElements.Userdata(e.Comment));
+            if (e.Comment == null) return;
+            if (!ReferenceEquals(e.Comment, lastComment)) (lastComment, userdata) = (e.Comment, NftSetElements.Userdata(e.Comment));
+            w.Attr(NftSetElements.ElemUserdata, userdata);
         });
         return this;
     }
