@@ -218,6 +218,9 @@ internal static class Recorder
         foreach (var file in new[] { "addresses.route.nlrec", "routes.route.nlrec", "add-address.route.nlrec", "add-address-twice.route.nlrec", "conntrack.netfilter.nlrec" })
             foreach (var d in recs[file].Received.Where(d => d.Length <= 4096)) Seed("netlink", $"dgram-{n++:D2}", d);
         Seed("nft", "ruleset", System.Text.Encoding.UTF8.GetBytes(ruleset));
+        // Publish map elements as the kernel dumps them (NFT_MSG_NEWSETELEM, subsystem 10, message 12).
+        n = 0;
+        foreach (var m in Messages("nat-elements.netfilter.nlrec").Where(m => Type(m) == (10 << 8 | 12) && m.Length > 64)) Seed("setelem", $"setelem-{n++:D2}", m);
     }
 
     private static ushort Type(byte[] m) => BinaryPrimitives.ReadUInt16LittleEndian(m.AsSpan(4));

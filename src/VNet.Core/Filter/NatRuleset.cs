@@ -5,11 +5,11 @@ using static VNet.Core.Filter.NftJson;
 namespace VNet.Core.Filter;
 
 /// <summary>
-/// Builds the commands of one transaction on VNet's table (`table inet vnet`, one per namespace),
-/// as libnftables JSON. The table, its maps, sets, chains and base rules (the skeleton) come first
-/// in the same transaction as the change whenever the table is missing, so a change never lands in
-/// a half-made table, and never twice: callers hold the namespace's lock (see NftablesLock) while
-/// they decide and commit.
+/// Builds the commands of one libnftables transaction on VNet's table (`table inet vnet`, one per
+/// namespace), as JSON: the skeleton (table, maps, sets, chains and base rules) whenever the table
+/// is missing, masquerade/SNAT rules, the hairpin and isolation sets. Callers hold the namespace's
+/// lock (see NftablesLock) while they decide and commit, so nothing is made twice. The publish
+/// maps' elements are not written here but over nfnetlink (NftSetElements, see NatService.Commit).
 ///
 /// Published ports live in two maps each, one to the target address (with counters and the rule's
 /// id as comment) and one to the target port, looked up with the same key in one dnat statement:

@@ -5,13 +5,16 @@ namespace VNet.Core.Filter;
 
 /// <summary>
 /// NAT, port publishing and bridge isolation in VNet's own nftables table (`table inet vnet`, one
-/// per namespace, IPv4 and IPv6). Every change is one nft transaction, decided and committed under
-/// the namespace's lock (NftablesLock), with the table's skeleton in the same transaction when it is
-/// missing; nothing outside that table is flushed, edited or reordered, except accept rules VNet
-/// inserts (and later deletes) in Docker's DOCKER-USER chain (or FORWARD) when a FORWARD policy of
-/// DROP would otherwise block VNet's bridges (ForwardAccepts). The rules are built as data
-/// (NatRuleset) and read back as data (NatReader). Every call reports its notes and warnings to the
-/// <see cref="Diagnostics"/> it is given.
+/// per namespace, IPv4 and IPv6). Every change is decided and committed under the namespace's lock
+/// (NftablesLock). Two ways into the kernel, each for what it does best: libnftables JSON
+/// (NatRuleset) for the table's skeleton, masquerade/SNAT rules and the hairpin and isolation sets
+/// (rules with expressions, printed back by `nft` as written); VNet's own nfnetlink
+/// (NftSetElements) for the publish maps' elements, one batch per change, read back as binary dumps
+/// (a thousand publishes are two thousand elements, which cost more as JSON than everything else).
+/// Nothing outside that table is flushed, edited or reordered, except accept rules VNet inserts
+/// (and later deletes) in Docker's DOCKER-USER chain (or FORWARD) when a FORWARD policy of DROP
+/// would otherwise block VNet's bridges (ForwardAccepts). Rules are read back as data (NatReader).
+/// Every call reports its notes and warnings to the <see cref="Diagnostics"/> it is given.
 /// </summary>
 public sealed class NatService
 {
