@@ -179,14 +179,16 @@ public sealed class NatService
         object target = batch.Count == 1 ? batch[0].Id : what;
 
         // (a) libnftables, only for what it is needed for.
+        // The hairpin sets are rebuilt only when the pairs the publishes need differ from what the
+        // kernel has (read over nfnetlink): usually a new publish goes to a bridge already there.
         List<(string, IPPrefix)>? hairpinsBefore = null, hairpinsAfter = null;
         if (pubs.Count > 0)
         {
             var routes = ConnectedRoutes(ns);
-            var targets = Targets(current);
-            hairpinsBefore = HairpinPairs(routes, targets);
-            hairpinsAfter = HairpinPairs(routes, targets.Concat(pubs.Select(p => p.ToAddress!)));
-            if (hairpinsAfter.ToHashSet().SetEquals(hairpinsBefore)) hairpinsBefore = hairpinsAfter = null;
+            hairpinsAfter = HairpinPairs(routes, Targets(current).Concat(pubs.Select(p => p.ToAddress!)));
+            var now = exists ? HairpinsNow(ns) : new HashSet<(string, IPPrefix)>();
+            if (now != null && now.SetEquals(hairpinsAfter)) hairpinsAfter = null;
+            else hairpinsBefore = now?.ToList() ?? HairpinPairs(routes, Targets(current));
         }
         var cmds = new NatRuleset();
         if (!exists) cmds.Skeleton();
@@ -346,6 +348,46 @@ public sealed class NatService
         return rest == 0 || ((net[whole] ^ addr[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
     }
 
+    /// <summary>
+    /// The hairpin sets' (interface, subnet) pairs as the kernel has them, over nfnetlink. Each
+    /// element of these concatenated-interval sets is a range: the interface name (IFNAMSIZ bytes)
+    /// and the subnet's first address as its key, the same name and the subnet's last address as
+    /// its end. Null when a set is missing or holds a range that is no subnet (then they are rebuilt).
+    /// </summary>
+    private HashSet<(string, IPPrefix)>? HairpinsNow(string? ns)
+    {
+        var sock = _ctx.NetfilterSocket(ns);
+        var result = new HashSet<(string, IPPrefix)>();
+        foreach (bool v6 in new[] { false, true })
+        {
+            var elems = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatRuleset.Hairpin(v6));
+            if (elems == null) return null;
+            foreach (var e in elems)
+            {
+                if (HairpinPair(e, v6 ? 16 : 4) is not { } pair) return null;
+                result.Add(pair);
+            }
+        }
+        return result;
+    }
+
+    internal static (string, IPPrefix)? HairpinPair(NftSetElements.Entry e, int alen)
+    {
+        const int IfNameSize = 16;
+        if (e.Key.Length != IfNameSize + alen || e.KeyEnd is not { } end || end.Length != e.Key.Length) return null;
+        if (!e.Key.AsSpan(0, IfNameSize).SequenceEqual(end.AsSpan(0, IfNameSize))) return null;
+        int nul = Array.IndexOf(e.Key, (byte)0, 0, IfNameSize);
+        string name = System.Text.Encoding.UTF8.GetString(e.Key, 0, nul >= 0 ? nul : IfNameSize);
+        ReadOnlySpan<byte> first = e.Key.AsSpan(IfNameSize), last = end.AsSpan(IfNameSize);
+        static int Bit(ReadOnlySpan<byte> b, int i) => (b[i / 8] >> (7 - i % 8)) & 1;
+        int bits = 0;
+        while (bits < alen * 8 && Bit(first, bits) == Bit(last, bits)) bits++;
+        // A subnet: the first address has zeros and the last ones in every host bit.
+        for (int i = bits; i < alen * 8; i++)
+            if (Bit(first, i) != 0 || Bit(last, i) != 1) return null;
+        return (name, new IPPrefix(new IPAddress(first), bits));
+    }
+
     /// <summary>The connected (scope link) routes of both families: which interface reaches which subnet.</summary>
     private List<(string Interface, IPPrefix Prefix)> ConnectedRoutes(string? ns) =>
         _ctx.Routes.List(ns, "IPv4").Concat(_ctx.Routes.List(ns, "IPv6"))
@@ -484,10 +526,8 @@ public sealed class NatService
         if (rest.Count == 0 && SourceNat(ns).Rules.Count == 0 && _isolation.List(ns).Count == 0) tidy.DeleteTable();
         else
         {
-            var routes = ConnectedRoutes(ns);
-            var targets = Targets(rest);
-            var after = HairpinPairs(routes, targets);
-            if (!after.ToHashSet().SetEquals(HairpinPairs(routes, targets.Append(target)))) tidy.Hairpins(after);
+            var after = HairpinPairs(ConnectedRoutes(ns), Targets(rest));
+            if (HairpinsNow(ns) is not { } now || !now.SetEquals(after)) tidy.Hairpins(after);
         }
         if (!tidy.IsEmpty) Nftables.RunJson(_ctx, ns, tidy.ToJson(), doing: $"remove NAT rule {id}", target: id);
         _accepts.Reconcile(ns, () => VNetBridges(ns), d);

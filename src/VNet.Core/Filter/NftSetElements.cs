@@ -21,7 +21,7 @@ internal static class NftSetElements
     internal const ushort ListTable = 1, ListSet = 2, ListElements = 3;
     // NFTA_LIST_ELEM, NFTA_SET_ELEM_*, NFTA_DATA_VALUE
     internal const ushort ListElem = 1;
-    internal const ushort ElemKey = 1, ElemData = 2, ElemUserdata = 6, ElemExpr = 7, ElemExpressions = 11;
+    internal const ushort ElemKey = 1, ElemData = 2, ElemUserdata = 6, ElemExpr = 7, ElemKeyEnd = 10, ElemExpressions = 11;
     internal const ushort DataValue = 1;
     // NFTA_EXPR_*, NFTA_COUNTER_*
     private const ushort ExprName = 1, ExprData = 2, CounterBytes = 1, CounterPackets = 2;
@@ -32,7 +32,11 @@ internal static class NftSetElements
     public readonly record struct Element(byte[] Key, byte[]? Data = null, string? Comment = null);
 
     /// <summary>An element read back, with the counter its expressions carry (zero without one).</summary>
-    public sealed record Entry(byte[] Key, byte[]? Data, string? Comment, long Packets, long Bytes);
+    public sealed record Entry(byte[] Key, byte[]? Data, string? Comment, long Packets, long Bytes)
+    {
+        /// <summary>The last key of a range, in a set of concatenated intervals (NFTA_SET_ELEM_KEY_END).</summary>
+        public byte[]? KeyEnd { get; init; }
+    }
 
     /// <summary>Keys compared by their bytes, to join the elements of two maps.</summary>
     public sealed class KeyComparer : IEqualityComparer<byte[]>
@@ -115,7 +119,7 @@ internal static class NftSetElements
     /// </summary>
     private static Entry ParseElement(ReadOnlySpan<byte> elem, ref byte[]? lastUserdata, ref string? lastComment)
     {
-        byte[]? key = null, data = null;
+        byte[]? key = null, keyEnd = null, data = null;
         string? comment = null;
         long packets = 0, bytes = 0;
         for (var w = new Walker(elem); w.Next(out ushort type, out var v);)
@@ -123,6 +127,7 @@ internal static class NftSetElements
             switch (type)
             {
                 case ElemKey: key = Value(v); break;
+                case ElemKeyEnd: keyEnd = Value(v); break;
                 case ElemData: data = Value(v); break;
                 case ElemUserdata:
                     if (lastUserdata == null || !v.SequenceEqual(lastUserdata))
@@ -140,7 +145,7 @@ internal static class NftSetElements
                     break;
             }
         }
-        return new Entry(key ?? throw new NetlinkParseException("a set element without a key"), data, comment, packets, bytes);
+        return new Entry(key ?? throw new NetlinkParseException("a set element without a key"), data, comment, packets, bytes) { KeyEnd = keyEnd };
     }
 
     /// <summary>NFTA_DATA_VALUE inside a key or data attribute (a verdict map's data has none: null).</summary>

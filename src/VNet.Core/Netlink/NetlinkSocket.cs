@@ -136,8 +136,13 @@ internal sealed class NetlinkSocket : IDisposable
         uint end = ++_seq;
         Put(marks.End.Finish(end));
         _conn.ReserveSend(total);
+        try { _conn.Send(buf); }
+        catch (SystemCallException e)
+        {
+            // Nothing was sent (EMSGSIZE when the send buffer could not grow): a refusal of the whole batch.
+            return new BatchError(-1, e.Errno, null, null);
+        }
         Settled = false;
-        _conn.Send(buf);
         BatchError? first = null;
         while (_conn.WaitReadable(0))
         {

@@ -96,4 +96,24 @@ public class NatBatchTests : LiveTest
         Assert.Empty(Ctx.Nat.List(h));
         Assert.DoesNotContain("vnet", Ruleset(h));
     }
+
+    [SkippableFact]
+    public void HairpinSetsFollowWhatTheKernelHas()
+    {
+        string h = Ns("p");
+        Ctx.BridgeOperations.Create("br0", h);
+        // Published before the bridge has its subnet: no pair yet for 198.51.100.10.
+        Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8080", ToAddress = "198.51.100.10", Namespace = h });
+        Assert.DoesNotContain("198.51.100.0/24", Ruleset(h));
+        Ctx.Addresses.Add("br0", "198.51.100.1/24", h);
+        // The next publish to the same subnet finds the kernel's set short of the pair and rebuilds it.
+        Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8081", ToAddress = "198.51.100.11", Namespace = h });
+        Assert.Contains("\"br0\" . 198.51.100.0/24", Ruleset(h));
+        // A stale pair (left by a process killed between the two steps of an add) goes with the next change.
+        var (code, o) = RunIn(h, "nft", "add", "element", "inet", "vnet", "hairpin", "{ \"br9\" . 203.0.113.0/24 }");
+        Assert.True(code == 0, o);
+        Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8082", ToAddress = "198.51.100.12", Namespace = h });
+        Assert.DoesNotContain("br9", Ruleset(h));
+        Assert.Contains("\"br0\" . 198.51.100.0/24", Ruleset(h));
+    }
 }

@@ -249,6 +249,21 @@ public class NftSetElementsTests
         Assert.Equal("udp dport 9000-9002 to 192.0.2.1 dnat to 198.51.100.11:100-102 (map @pub_udp_addr)", r.Text);
     }
 
+    [Fact]
+    public void HairpinRangesReadBackAsInterfaceAndSubnet()
+    {
+        // As the kernel dumps `"br0" . 198.51.100.0/24` and `"br0" . 2001:db8:1::/64` (seen live).
+        NftSetElements.Entry E(string key, string end) => new(Convert.FromHexString(key), null, null, 0, 0) { KeyEnd = Convert.FromHexString(end) };
+        const string br0 = "62723000000000000000000000000000";
+        Assert.Equal(("br0", new IPPrefix(IPAddress.Parse("198.51.100.0"), 24)), NatService.HairpinPair(E(br0 + "C6336400", br0 + "C63364FF"), 4));
+        Assert.Equal(("br0", new IPPrefix(IPAddress.Parse("2001:db8:1::"), 64)),
+            NatService.HairpinPair(E(br0 + "20010DB8000100000000000000000000", br0 + "20010DB800010000FFFFFFFFFFFFFFFF"), 16));
+        // A range that is no subnet, another end's interface, or no end at all: not a pair VNet wrote.
+        Assert.Null(NatService.HairpinPair(E(br0 + "C6336405", br0 + "C63364FF"), 4));
+        Assert.Null(NatService.HairpinPair(E(br0 + "C6336400", "62723100000000000000000000000000C63364FF"), 4));
+        Assert.Null(NatService.HairpinPair(new NftSetElements.Entry(Convert.FromHexString(br0 + "C6336400"), null, null, 0, 0), 4));
+    }
+
     /// <summary>The NFTA_LIST_ELEM attributes of a NEWSETELEM message: their offsets from the message's start.</summary>
     private static List<int> ElementOffsets(byte[] msg)
     {
