@@ -136,16 +136,16 @@ public sealed class NatService
     /// One namespace's share of an add, under its lock: checks against what exists, then commits
     /// in at most two steps. (a) libnftables JSON, only when needed: the table's skeleton when it
     /// is missing, masquerade/SNAT rules, and the hairpin sets when the (interface, subnet) pairs
-    /// of the publish targets change. (b) The publishes' map elements, both maps of every publish,
+    /// the publish targets need differ from the kernel's. (b) The publishes' map elements, both maps of every publish,
     /// in one nfnetlink batch (all or nothing in the kernel). If (b) fails, what (a) did goes
     /// again (the table it made, the SNAT rules it added, the hairpin sets as before) and (b)'s
     /// error is the one reported.
     /// A process killed between (a) and (b) leaves at most an empty table, SNAT rules of this
     /// call, or hairpin entries for targets without a publish. An empty table and stale hairpin
     /// entries are harmless (a hairpin entry only masquerades flows that were DNATed to a
-    /// publish); the next add or remove that changes the pairs rebuilds the hairpin sets from the
-    /// publishes, and the next remove that leaves nothing deletes the table. SNAT rules of the
-    /// killed call are whole rules, listed and removed like any other.
+    /// publish); the next add or remove of a publish finds the kernel's hairpin sets differ from
+    /// what the publishes need and rebuilds them, and the next remove that leaves nothing deletes
+    /// the table. SNAT rules of the killed call are whole rules, listed and removed like any other.
     /// </summary>
     private void Commit(string? ns, List<NatPlan> batch, Diagnostics d)
     {
@@ -505,7 +505,7 @@ public sealed class NatService
     /// Removes a publish without reading the whole table first (a 1,000-port publish is 1,000 map
     /// elements): the kernel is asked for the range's two ends only, to check they carry this
     /// rule's id; both maps' elements then go in one nfnetlink batch. What remains afterwards is
-    /// read over nfnetlink to decide the hairpin sets (rebuilt only when their pairs change) and
+    /// read over nfnetlink to decide the hairpin sets (rebuilt only when the kernel's differ) and
     /// whether VNet's table can go. Runs under the namespace's lock, so nobody adds between that
     /// read and the table's removal.
     /// </summary>
@@ -513,7 +513,7 @@ public sealed class NatService
     {
         if (!TableExists(_ctx, ns)) return NotFound(id, strict);
         IPAddress? hostAddr = host != null ? IPAddress.Parse(host) : null;
-        if (EndsCarry(ns, id, NatIds.AddressMap(v6, proto, host != null), hostAddr, from, to) is not IPAddress target) return NotFound(id, strict);
+        if (!EndsCarry(ns, id, NatIds.AddressMap(v6, proto, host != null), hostAddr, from, to)) return NotFound(id, strict);
         var keys = new List<byte[]>(to - from + 1);
         for (int port = from; port <= to; port++) keys.Add(NatIds.Key(hostAddr, port));
         var batch = new NftElementBatch(Nftables.FamilyInet, Table)
@@ -539,15 +539,13 @@ public sealed class NatService
 
     /// <summary>
     /// Whether both ends of a port range are in a map and carry this id, asked for by key over
-    /// nfnetlink (a missing key is the kernel's ENOENT): the publish's target address when they
-    /// do, else null.
+    /// nfnetlink (a missing key is the kernel's ENOENT).
     /// </summary>
-    private IPAddress? EndsCarry(string? ns, string id, string map, IPAddress? host, int from, int to)
+    private bool EndsCarry(string? ns, string id, string map, IPAddress? host, int from, int to)
     {
         var keys = from == to ? new[] { NatIds.Key(host, from) } : new[] { NatIds.Key(host, from), NatIds.Key(host, to) };
         var there = NftSetElements.Get(_ctx.NetfilterSocket(ns), Nftables.FamilyInet, Table, map, keys);
-        if (there == null || there.Count != keys.Length || !there.All(e => e.Comment == NatIds.Tag + id)) return null;
-        return there[0].Data is { Length: 4 or 16 } data ? new IPAddress(data) : null;
+        return there != null && there.Count == keys.Length && there.All(e => e.Comment == NatIds.Tag + id);
     }
 
     /// <summary>When nothing of VNet's is left in a namespace, its table goes too, so the ruleset is as before VNet came. Under the lock.</summary>
