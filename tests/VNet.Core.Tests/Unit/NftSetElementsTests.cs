@@ -182,6 +182,11 @@ public class NftSetElementsTests
         // The batch itself refused (no CAP_NET_ADMIN): the error comes on the begin marker.
         c.Answer = d => new List<byte[]> { Error(Split(d)[0].Seq, Native.Sys.EPERM) };
         Assert.Equal(-1, s.TryBatch(batch.Messages, Nfnl.SUBSYS_NFTABLES)!.Message);
+        Assert.True(s.Settled);
+        // An answer that does not parse leaves the rest queued: the socket is not settled, and not handed on.
+        c.Answer = d => new List<byte[]> { new byte[] { 1, 2, 3 }, Error(Split(d)[1].Seq, 0) };
+        Assert.Throws<NetlinkParseException>(() => s.TryBatch(batch.Messages, Nfnl.SUBSYS_NFTABLES));
+        Assert.False(s.Settled);
     }
 
     [Fact]
