@@ -138,6 +138,14 @@ internal static class Recorder
             try { ctx.Addresses.Add("v1p", "203.0.113.7/24"); } catch (VNetException) { }
         });
 
+        // Publish elements over nfnetlink (NatService's element batches and dumps) in VNet's own
+        // table, its skeleton made first through libnftables outside the recording.
+        using (var ctx = new NetContext())
+            Nftables.RunJson(ctx, null, new NatRuleset().Skeleton().ToJson(), doing: "make VNet's table");
+        Scenario("nat-elements", "NftElementBatch: publish-tcp-8080 (8080 to 198.51.100.10:80) and publish-tcp-198.51.100.1-9000-9001 (to 198.51.100.11) added in one batch;\n" +
+            "then a batch whose second message repeats 8080 (EEXIST, nothing of it stays); then NatService.List(); then a batch deleting 8080 from both maps",
+            ctx => NatElementsScenario(ctx));
+
         // Trace events: what Trace-NetPacket reads from the NFNLGRP_NFTRACE group.
         var trace = new RecordingConnection(new KernelConnection(Sys.NETLINK_NETFILTER, 1u << 8));
         using (trace)
@@ -159,6 +167,27 @@ internal static class Recorder
     }
 
     /// <summary>Seeds per target: single messages (small seeds mutate best) and a few whole datagrams.</summary>
+    /// <summary>The element batches and reads the nat-elements recording holds (RecordedKernelTests replays them).</summary>
+    internal static void NatElementsScenario(NetContext ctx)
+    {
+        var sock = ctx.NetfilterSocket(null);
+        var host = System.Net.IPAddress.Parse("198.51.100.1");
+        byte[] a10 = { 198, 51, 100, 10 }, a11 = { 198, 51, 100, 11 };
+        new NftElementBatch(Nftables.FamilyInet, "vnet")
+            .Add("pub_tcp", new[] { new NftSetElements.Element(NftSetElements.InetService(8080), a10, "vnet:publish-tcp-8080") })
+            .Add("pub_tcp_port", new[] { new NftSetElements.Element(NftSetElements.InetService(8080), NftSetElements.InetService(80)) })
+            .Add("pub_tcp_addr", new[] { 9000, 9001 }.Select(p => new NftSetElements.Element(NatIds.Key(host, p), a11, "vnet:publish-tcp-198.51.100.1-9000-9001")).ToList())
+            .Add("pub_tcp_addr_port", new[] { 9000, 9001 }.Select(p => new NftSetElements.Element(NatIds.Key(host, p), NftSetElements.InetService(p))).ToList())
+            .Commit(sock);
+        new NftElementBatch(Nftables.FamilyInet, "vnet")
+            .Add("pub_tcp", new[] { new NftSetElements.Element(NftSetElements.InetService(8081), a10, "vnet:publish-tcp-8081") })
+            .Add("pub_tcp", new[] { new NftSetElements.Element(NftSetElements.InetService(8080), a10, "vnet:publish-tcp-8080") })
+            .Commit(sock);
+        ctx.Nat.List();
+        var keys = new[] { NftSetElements.InetService(8080) };
+        new NftElementBatch(Nftables.FamilyInet, "vnet").Delete("pub_tcp", keys).Delete("pub_tcp_port", keys).Commit(sock);
+    }
+
     private static void WriteCorpus(string corpus, Dictionary<string, NetlinkRecording> recs, string ruleset)
     {
         void Seed(string target, string name, byte[] data)
@@ -189,6 +218,9 @@ internal static class Recorder
         foreach (var file in new[] { "addresses.route.nlrec", "routes.route.nlrec", "add-address.route.nlrec", "add-address-twice.route.nlrec", "conntrack.netfilter.nlrec" })
             foreach (var d in recs[file].Received.Where(d => d.Length <= 4096)) Seed("netlink", $"dgram-{n++:D2}", d);
         Seed("nft", "ruleset", System.Text.Encoding.UTF8.GetBytes(ruleset));
+        // Publish map elements as the kernel dumps them (NFT_MSG_NEWSETELEM, subsystem 10, message 12).
+        n = 0;
+        foreach (var m in Messages("nat-elements.netfilter.nlrec").Where(m => Type(m) == (10 << 8 | 12) && m.Length > 64)) Seed("setelem", $"setelem-{n++:D2}", m);
     }
 
     private static ushort Type(byte[] m) => BinaryPrimitives.ReadUInt16LittleEndian(m.AsSpan(4));

@@ -23,6 +23,12 @@ internal static class Targets
         ["vxlan"] = input => WithKernel(input, ctx => { ctx.Vxlans.List(); return ctx.Vxlans.ListPeers("vx0"); }),
         ["conntrack"] = input => WithKernel(input, ctx => ctx.Conntrack.List()),
         ["trace"] = Trace,
+        // A publish map's element dump and the rules Get-NatRule makes of it (the key read as address . port).
+        ["setelem"] = input => WithKernel(input, ctx =>
+        {
+            var elems = NftSetElements.Dump(ctx.NetfilterSocket(null), Nftables.FamilyInet, "vnet", "pub_tcp_addr") ?? new List<NftSetElements.Entry>();
+            return NatReader.Publishes(false, "tcp", true, elems, elems, null);
+        }),
         ["nft"] = input => RulesetService.ParseJson(Encoding.UTF8.GetString(input), table: "*", chain: "*"),
     };
 

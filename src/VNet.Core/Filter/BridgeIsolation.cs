@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace VNet.Core.Filter;
 
 /// <summary>
@@ -13,22 +11,22 @@ internal sealed class BridgeIsolation
 
     public BridgeIsolation(NetContext ctx) => _ctx = ctx;
 
-    /// <summary>The bridges marked isolated in a namespace (none without VNet's table).</summary>
+    /// <summary>
+    /// The bridges marked isolated in a namespace (none without VNet's table), read over nfnetlink
+    /// (the set's keys are interface names, NUL-padded to IFNAMSIZ): no libnftables to say "none".
+    /// </summary>
     public List<string> List(string? ns)
     {
-        // Whether VNet's table exists is asked over nfnetlink: no libnftables needed to say "none".
         if (!NatService.TableExists(_ctx, ns)) return new List<string>();
-        JsonElement set;
-        try
-        {
-            set = Nftables.ListJson(_ctx, ns, $"list set {NatRuleset.Family} {NatRuleset.Table} isolated").FirstOrDefault(e => e.TryGetProperty("set", out _));
-        }
-        catch (VNetException e) when (e.ErrorId == "NftablesRejected" && !NatService.TableExists(_ctx, ns))
-        {
-            return new List<string>(); // removed meanwhile by another caller
-        }
-        if (set.ValueKind == JsonValueKind.Undefined || !set.GetProperty("set").TryGetProperty("elem", out var elems)) return new List<string>();
-        return elems.EnumerateArray().Select(e => e.GetString() ?? "").Where(s => s.Length > 0).ToList();
+        var elems = NftSetElements.Dump(_ctx.NetfilterSocket(ns), Nftables.FamilyInet, NatRuleset.Table, "isolated");
+        if (elems == null) return new List<string>(); // removed meanwhile by another caller
+        return elems.Select(e => Name(e.Key)).Where(s => s.Length > 0).ToList();
+    }
+
+    private static string Name(byte[] key)
+    {
+        int nul = Array.IndexOf(key, (byte)0);
+        return System.Text.Encoding.UTF8.GetString(key, 0, nul >= 0 ? nul : key.Length);
     }
 
     /// <summary>The isolated set after adding or removing one bridge.</summary>

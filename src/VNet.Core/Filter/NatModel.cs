@@ -89,6 +89,26 @@ internal static class NatIds
         return (parts[1], host, a, b, v6);
     }
 
+    /// <summary>Every address map of publishes (family, protocol, by host address), in the order the skeleton declares them.</summary>
+    public static readonly IReadOnlyList<(bool V6, string Proto, bool ByHost)> PublishMaps =
+        (from v6 in new[] { false, true } from proto in new[] { "tcp", "udp" } from byHost in new[] { false, true } select (v6, proto, byHost)).ToList();
+
+    /// <summary>
+    /// A publish map's key for a port, as nft lays it out: the port (inet_service, 2 bytes in
+    /// network order), or the host address and the port as a concatenation (each padded to 4 bytes).
+    /// </summary>
+    public static byte[] Key(IPAddress? host, int port) =>
+        host == null ? NftSetElements.InetService(port) : NftSetElements.Concat(host.GetAddressBytes(), NftSetElements.InetService(port));
+
+    /// <summary>The host address (null in a map by port only) and port in a publish map's key; null for a key of another shape.</summary>
+    public static (IPAddress? Host, int Port)? ParseKey(ReadOnlySpan<byte> key, bool v6, bool byHost)
+    {
+        int alen = v6 ? 16 : 4;
+        if (!byHost) return key.Length == 2 ? (null, key[0] << 8 | key[1]) : null;
+        if (key.Length != alen + 4) return null;
+        return (new IPAddress(key[..alen]), key[alen] << 8 | key[alen + 1]);
+    }
+
     /// <summary>The map holding a publish's target addresses (and counters): by port, or by host address and port.</summary>
     public static string AddressMap(bool v6, string proto, bool byHost) => $"pub{(v6 ? "6" : "")}_{proto}{(byHost ? "_addr" : "")}";
 

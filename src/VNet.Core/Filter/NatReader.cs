@@ -3,105 +3,84 @@ using System.Text.Json;
 namespace VNet.Core.Filter;
 
 /// <summary>
-/// Reads VNet's rules back from the JSON of `list table inet vnet`: masquerade and SNAT rules by
-/// their comment, publishes by the comments on their address-map elements, joined with the port
-/// maps for the target ports.
+/// Reads VNet's rules back as data: masquerade and SNAT rules by their comment from the JSON of
+/// `list chain inet vnet postrouting` (libnftables), publishes from the elements of the publish
+/// maps as VNet's own nfnetlink dumps them (NftSetElements): by the id in the address map's
+/// comments, joined with the port map for the target ports. A thousand publishes are two
+/// thousand elements, which as JSON cost more to print and parse than everything else in a call.
 /// </summary>
 internal static class NatReader
 {
     public sealed record Parsed(List<NatRule> Rules, Dictionary<string, List<long>> Handles);
 
-    public static Parsed Read(List<JsonElement> items, string? ns)
+    /// <summary>The masquerade and SNAT rules in libnftables JSON items (rules with a VNet comment), with their handles.</summary>
+    public static Parsed ReadRules(List<JsonElement> items, string? ns)
     {
         var rules = new List<NatRule>();
         var handles = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        var portMaps = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        var addrMaps = new List<(string Name, JsonElement Elems)>();
         foreach (var item in items)
         {
-            if (item.TryGetProperty("rule", out var rule))
-            {
-                string? comment = rule.TryGetProperty("comment", out var c) ? c.GetString() : null;
-                if (comment == null || !comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)) continue;
-                string id = comment[NatIds.Tag.Length..];
-                if (id is "hairpin" or "isolation") continue;
-                if (!handles.TryGetValue(id, out var list)) handles[id] = list = new List<long>();
-                if (rule.TryGetProperty("handle", out var h)) list.Add(h.GetInt64());
-                if (list.Count == 1) rules.Add(ParseRule(rule, id, ns));
-            }
-            else if (item.TryGetProperty("map", out var map))
-            {
-                string name = map.GetProperty("name").GetString() ?? "";
-                if (!name.StartsWith("pub", StringComparison.Ordinal) || !map.TryGetProperty("elem", out var elems)) continue;
-                if (name.EndsWith("_port", StringComparison.Ordinal))
-                {
-                    var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-                    foreach (var e in elems.EnumerateArray())
-                    {
-                        var (key, _, _, _) = ElemKey(e[0]);
-                        ports[key] = e[1].GetInt32();
-                    }
-                    portMaps[name] = ports;
-                }
-                else addrMaps.Add((name, elems));
-            }
-        }
-        foreach (var (name, elems) in addrMaps)
-        {
-            bool v6 = name.StartsWith("pub6", StringComparison.Ordinal);
-            string proto = name.Split('_')[1];
-            portMaps.TryGetValue(name + "_port", out var ports);
-            var parsed = elems.EnumerateArray().Select(e =>
-            {
-                var (key, id, packets, bytes) = ElemKey(e[0]);
-                var (host, port) = SplitKey(key);
-                int toPort = ports != null && ports.TryGetValue(key, out int tp) ? tp : port;
-                return (Id: id, Port: port, Host: host, To: e[1].GetString() ?? "", ToPort: toPort, Packets: packets, Bytes: bytes);
-            });
-            foreach (var g in parsed.Where(e => e.Id != null).GroupBy(e => e.Id!))
-            {
-                var pp = g.Select(e => e.Port).Order().ToList();
-                var tps = g.Select(e => e.ToPort).Order().ToList();
-                var first = g.First();
-                string publish = NatIds.Range(pp[0], pp[^1]), to = NatIds.Range(tps[0], tps[^1]);
-                rules.Add(new NatRule
-                {
-                    Id = g.Key, Kind = "Publish", Namespace = ns, AddressFamily = v6 ? "IPv6" : "IPv4", Protocol = proto,
-                    ToAddress = first.To, HostAddress = first.Host, PublishPort = publish, ToPort = to,
-                    Packets = g.Sum(e => e.Packets), Bytes = g.Sum(e => e.Bytes),
-                    Text = PublishText(proto, publish, first.Host, first.To, to, name),
-                });
-            }
+            if (!item.TryGetProperty("rule", out var rule)) continue;
+            string? comment = rule.TryGetProperty("comment", out var c) ? c.GetString() : null;
+            if (comment == null || !comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)) continue;
+            string id = comment[NatIds.Tag.Length..];
+            if (id is "hairpin" or "isolation") continue;
+            if (!handles.TryGetValue(id, out var list)) handles[id] = list = new List<long>();
+            if (rule.TryGetProperty("handle", out var h)) list.Add(h.GetInt64());
+            if (list.Count == 1) rules.Add(ParseRule(rule, id, ns));
         }
         return new Parsed(rules, handles);
     }
 
+    /// <summary>
+    /// The publishes in one address map (and its port map, when read): elements grouped by the id
+    /// in their comment, in key order (as nft prints a map), each group one rule with its port
+    /// range, target and the sum of its elements' counters. Elements without VNet's comment are
+    /// not VNet's and are left out.
+    /// </summary>
+    public static List<NatRule> Publishes(bool v6, string proto, bool byHost, List<NftSetElements.Entry> addrs, List<NftSetElements.Entry>? ports, string? ns)
+    {
+        var toPorts = new Dictionary<byte[], int>(NftSetElements.KeyComparer.Instance);
+        foreach (var e in ports ?? new List<NftSetElements.Entry>())
+            if (e.Data is { Length: 2 } d) toPorts[e.Key] = d[0] << 8 | d[1];
+        string map = NatIds.AddressMap(v6, proto, byHost);
+        var mine = addrs.Where(e => e.Comment != null && e.Comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)).ToList();
+        mine.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        // Strings are made once per rule, not per element: a 10,000-port range is one rule.
+        var groups = new Dictionary<string, (NftSetElements.Entry First, int From, int To, int ToFrom, int ToTo, long Packets, long Bytes)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var e in mine)
+        {
+            if (NatIds.ParseKey(e.Key, v6, byHost) is not var (_, port) || e.Data is not { Length: 4 or 16 })
+                throw new Netlink.NetlinkParseException($"an element of map {map} with a {e.Key.Length}-byte key and {e.Data?.Length ?? 0}-byte data");
+            int toPort = toPorts.TryGetValue(e.Key, out int tp) ? tp : port;
+            if (!groups.TryGetValue(e.Comment!, out var g))
+            {
+                order.Add(e.Comment!);
+                g = (e, port, port, toPort, toPort, 0, 0);
+            }
+            groups[e.Comment!] = (g.First, Math.Min(g.From, port), Math.Max(g.To, port), Math.Min(g.ToFrom, toPort), Math.Max(g.ToTo, toPort), g.Packets + e.Packets, g.Bytes + e.Bytes);
+        }
+        var rules = new List<NatRule>(order.Count);
+        foreach (var comment in order)
+        {
+            var g = groups[comment];
+            string? host = NatIds.ParseKey(g.First.Key, v6, byHost)!.Value.Host?.ToString();
+            string to = new System.Net.IPAddress(g.First.Data!).ToString();
+            string publish = NatIds.Range(g.From, g.To), toPort = NatIds.Range(g.ToFrom, g.ToTo);
+            rules.Add(new NatRule
+            {
+                Id = comment[NatIds.Tag.Length..], Kind = "Publish", Namespace = ns, AddressFamily = v6 ? "IPv6" : "IPv4", Protocol = proto,
+                ToAddress = to, HostAddress = host, PublishPort = publish, ToPort = toPort,
+                Packets = g.Packets, Bytes = g.Bytes,
+                Text = PublishText(proto, publish, host, to, toPort, map),
+            });
+        }
+        return rules;
+    }
+
     public static string PublishText(string proto, string publish, string? host, string to, string toPort, string map) =>
         $"{proto} dport {publish}{(host != null ? $" to {host}" : "")} dnat to {(to.Contains(':') ? $"[{to}]" : to)}:{toPort} (map @{map})";
-
-    /// <summary>An element's key as "PORT" or "HOST|PORT", with its comment's id and counters.</summary>
-    private static (string Key, string? Id, long Packets, long Bytes) ElemKey(JsonElement key)
-    {
-        string? id = null;
-        long packets = 0, bytes = 0;
-        if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("elem", out var el))
-        {
-            key = el.GetProperty("val");
-            if (el.TryGetProperty("comment", out var c) && c.GetString() is string s && s.StartsWith(NatIds.Tag, StringComparison.Ordinal)) id = s[NatIds.Tag.Length..];
-            if (el.TryGetProperty("counter", out var ctr)) { packets = ctr.GetProperty("packets").GetInt64(); bytes = ctr.GetProperty("bytes").GetInt64(); }
-        }
-        string k = key.ValueKind == JsonValueKind.Object && key.TryGetProperty("concat", out var kc)
-            ? $"{kc[0].GetString()}|{kc[1].GetInt32()}"
-            : key.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return (k, id, packets, bytes);
-    }
-
-    private static (string? Host, int Port) SplitKey(string key)
-    {
-        int i = key.IndexOf('|', StringComparison.Ordinal);
-        return i < 0 ? (null, int.Parse(key, System.Globalization.CultureInfo.InvariantCulture))
-            : (key[..i], int.Parse(key[(i + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
 
     private static NatRule ParseRule(JsonElement rule, string id, string? ns)
     {

@@ -5,11 +5,11 @@ using static VNet.Core.Filter.NftJson;
 namespace VNet.Core.Filter;
 
 /// <summary>
-/// Builds the commands of one transaction on VNet's table (`table inet vnet`, one per namespace),
-/// as libnftables JSON. The table, its maps, sets, chains and base rules (the skeleton) come first
-/// in the same transaction as the change whenever the table is missing, so a change never lands in
-/// a half-made table, and never twice: callers hold the namespace's lock (see NftablesLock) while
-/// they decide and commit.
+/// Builds the commands of one libnftables transaction on VNet's table (`table inet vnet`, one per
+/// namespace), as JSON: the skeleton (table, maps, sets, chains and base rules) whenever the table
+/// is missing, masquerade/SNAT rules, the hairpin and isolation sets. Callers hold the namespace's
+/// lock (see NftablesLock) while they decide and commit, so nothing is made twice. The publish
+/// maps' elements are not written here but over nfnetlink (NftSetElements, see NatService.Commit).
 ///
 /// Published ports live in two maps each, one to the target address (with counters and the rule's
 /// id as comment) and one to the target port, looked up with the same key in one dnat statement:
@@ -116,50 +116,6 @@ internal sealed class NatRuleset
             ? new JsonObject { ["snat"] = new JsonObject { ["family"] = l3, ["addr"] = p.ToAddress.ToString() } }
             : Stmt("masquerade"));
         Rule("postrouting", p.Id, exprs.ToArray());
-        return this;
-    }
-
-    private static JsonNode Key(IPAddress? host, int port) => host != null ? Concat(host.ToString(), port) : JsonValue.Create(port)!;
-
-    /// <summary>A publish's elements: each port to the target address (commented with the id) and to the target port.</summary>
-    public NatRuleset Publish(NatPlan p)
-    {
-        bool byHost = p.Host != null;
-        var addrs = Elements(NatIds.AddressMap(p.V6, p.Proto, byHost));
-        var ports = Elements(NatIds.PortMap(p.V6, p.Proto, byHost));
-        for (int port = p.From; port <= p.To; port++)
-        {
-            addrs.Add(new JsonArray(new JsonObject { ["elem"] = new JsonObject { ["val"] = Key(p.Host, port), ["comment"] = NatIds.Tag + p.Id } }, p.ToAddress!.ToString()));
-            ports.Add(new JsonArray(Key(p.Host, port), p.TargetPort(port)));
-        }
-        return this;
-    }
-
-    /// <summary>The "add element" command of each map in this ruleset, by map name.</summary>
-    private readonly Dictionary<string, JsonArray> _elements = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Elements join the map's one "add element" command: a pipeline of 1,000 publishes is two
-    /// commands, not 2,000, which libnftables checks one by one against everything added before
-    /// (time growing with the square of the count: 100 publishes 5 ms, 1,000 about 70 ms).
-    /// </summary>
-    private JsonArray Elements(string map)
-    {
-        if (!_elements.TryGetValue(map, out var all))
-        {
-            _elements[map] = all = new JsonArray();
-            Add("element", Obj(map, new JsonObject { ["elem"] = all }));
-        }
-        return all;
-    }
-
-    /// <summary>Takes a publish's elements out of both its maps.</summary>
-    public NatRuleset Unpublish(bool v6, string proto, IPAddress? host, int from, int to)
-    {
-        var keys = new JsonArray();
-        for (int port = from; port <= to; port++) keys.Add(Key(host, port));
-        Commands.Add(Cmd("delete", "element", Obj(NatIds.AddressMap(v6, proto, host != null), new JsonObject { ["elem"] = keys })));
-        Commands.Add(Cmd("delete", "element", Obj(NatIds.PortMap(v6, proto, host != null), new JsonObject { ["elem"] = keys.DeepClone() })));
         return this;
     }
 

@@ -1,16 +1,20 @@
 using System.Net;
+using VNet.Core.Netlink;
 
 namespace VNet.Core.Filter;
 
 /// <summary>
 /// NAT, port publishing and bridge isolation in VNet's own nftables table (`table inet vnet`, one
-/// per namespace, IPv4 and IPv6). Every change is one nft transaction, decided and committed under
-/// the namespace's lock (NftablesLock), with the table's skeleton in the same transaction when it is
-/// missing; nothing outside that table is flushed, edited or reordered, except accept rules VNet
-/// inserts (and later deletes) in Docker's DOCKER-USER chain (or FORWARD) when a FORWARD policy of
-/// DROP would otherwise block VNet's bridges (ForwardAccepts). The rules are built as data
-/// (NatRuleset) and read back as data (NatReader). Every call reports its notes and warnings to the
-/// <see cref="Diagnostics"/> it is given.
+/// per namespace, IPv4 and IPv6). Every change is decided and committed under the namespace's lock
+/// (NftablesLock). Two ways into the kernel, each for what it does best: libnftables JSON
+/// (NatRuleset) for the table's skeleton, masquerade/SNAT rules and the hairpin and isolation sets
+/// (rules with expressions, printed back by `nft` as written); VNet's own nfnetlink
+/// (NftSetElements) for the publish maps' elements, one batch per change, read back as binary dumps
+/// (a thousand publishes are two thousand elements, which cost more as JSON than everything else).
+/// Nothing outside that table is flushed, edited or reordered, except accept rules VNet inserts
+/// (and later deletes) in Docker's DOCKER-USER chain (or FORWARD) when a FORWARD policy of DROP
+/// would otherwise block VNet's bridges (ForwardAccepts). Rules are read back as data (NatReader).
+/// Every call reports its notes and warnings to the <see cref="Diagnostics"/> it is given.
 /// </summary>
 public sealed class NatService
 {
@@ -128,12 +132,31 @@ public sealed class NatService
         return plans.Select(p => Describe(p.Plan, p.Spec.Namespace)).ToList();
     }
 
-    /// <summary>One namespace's share of an add, under its lock: checks against what exists, then one transaction.</summary>
+    /// <summary>
+    /// One namespace's share of an add, under its lock: checks against what exists, then commits
+    /// in at most two steps. (a) libnftables JSON, only when needed: the table's skeleton when it
+    /// is missing, masquerade/SNAT rules, and the hairpin sets when the (interface, subnet) pairs
+    /// the publish targets need differ from the kernel's. (b) The publishes' map elements, both maps of every publish,
+    /// in one nfnetlink batch (all or nothing in the kernel). If (b) fails, what (a) did goes
+    /// again (the table it made, the SNAT rules it added, the hairpin sets as before) and (b)'s
+    /// error is the one reported.
+    /// A process killed between (a) and (b) leaves at most an empty table, SNAT rules of this
+    /// call, or hairpin entries for targets without a publish. An empty table and stale hairpin
+    /// entries are harmless (a hairpin entry only masquerades flows that were DNATed to a
+    /// publish); the next add or remove of a publish finds the kernel's hairpin sets differ from
+    /// what the publishes need and rebuilds them, and the next remove that leaves nothing deletes
+    /// the table. SNAT rules of the killed call are whole rules, listed and removed like any other.
+    /// </summary>
     private void Commit(string? ns, List<NatPlan> batch, Diagnostics d)
     {
         bool exists = TableExists(_ctx, ns);
-        var current = exists ? List(ns) : new List<NatRule>();
+        var pubs = batch.Where(p => p.Kind == "Publish").ToList();
+        var nats = batch.Where(p => p.Kind != "Publish").ToList();
+        // What is there, read over nfnetlink: publishes only (their ids, ports and targets);
+        // the postrouting chain only when this batch adds masquerade/SNAT rules.
+        var current = exists ? PublishedPorts(ns) : new List<Published>();
         var ids = new HashSet<string>(current.Select(r => r.Id), StringComparer.Ordinal);
+        if (exists && nats.Count > 0) ids.UnionWith(SourceNat(ns).Rules.Select(r => r.Id));
         // Published ports by (family, protocol, host address): existing ones, then this batch's.
         var taken = new Dictionary<(bool, string, string?), Dictionary<int, string>>();
         Dictionary<int, string> Ports(bool v6, string proto, string? host)
@@ -141,35 +164,134 @@ public sealed class NatService
             if (!taken.TryGetValue((v6, proto, host), out var m)) taken[(v6, proto, host)] = m = new Dictionary<int, string>();
             return m;
         }
-        foreach (var r in current.Where(r => r.Kind == "Publish"))
+        foreach (var r in current) Ports(r.V6, r.Proto, r.Host)[r.Port] = r.Id;
+        foreach (var plan in nats)
+            if (!ids.Add(plan.Id)) throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, plan.Id, plan.Id);
+        foreach (var plan in pubs)
         {
-            var (a, b) = Validation.PortRange(r.PublishPort, "PublishPort");
-            var m = Ports(r.AddressFamily == "IPv6", r.Protocol!, r.HostAddress);
-            for (int p = a; p <= b; p++) m[p] = r.Id;
-        }
-        var cmds = new NatRuleset();
-        if (!exists) cmds.Skeleton();
-        foreach (var plan in batch)
-        {
-            if (plan.Kind != "Publish")
-            {
-                if (!ids.Add(plan.Id)) throw Messages.Error("NatRuleExists", VNetErrorCategory.ResourceExists, plan.Id, plan.Id);
-                cmds.SourceNat(plan);
-                continue;
-            }
             var ports = Ports(plan.V6, plan.Proto, plan.Host?.ToString());
             for (int p = plan.From; p <= plan.To; p++)
                 if (ports.TryGetValue(p, out var owner))
                     throw Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, NatIds.Range(plan.From, plan.To), p, plan.Proto, owner);
             for (int p = plan.From; p <= plan.To; p++) ports[p] = plan.Id;
-            cmds.Publish(plan);
         }
-        var targets = batch.Where(p => p.Kind == "Publish").Select(p => p.ToAddress!).ToList();
-        if (targets.Count > 0) cmds.Hairpins(HairpinPairs(ns, current, targets));
         string what = batch.Count == 1 ? batch[0].Id : $"{batch.Count} rules";
-        Nftables.RunJson(_ctx, ns, cmds.ToJson(), doing: $"add NAT rule {what}", target: batch.Count == 1 ? batch[0].Id : what);
+        object target = batch.Count == 1 ? batch[0].Id : what;
+
+        // (a) libnftables, only for what it is needed for.
+        // The hairpin sets are rebuilt only when the pairs the publishes need differ from what the
+        // kernel has (read over nfnetlink): usually a new publish goes to a bridge already there.
+        List<(string, IPPrefix)>? hairpinsBefore = null, hairpinsAfter = null;
+        if (pubs.Count > 0)
+        {
+            var routes = ConnectedRoutes(ns);
+            hairpinsAfter = HairpinPairs(routes, Targets(current).Concat(pubs.Select(p => p.ToAddress!)));
+            var now = exists ? HairpinsNow(ns) : new HashSet<(string, IPPrefix)>();
+            if (now != null && now.SetEquals(hairpinsAfter)) hairpinsAfter = null;
+            else hairpinsBefore = now?.ToList() ?? HairpinPairs(routes, Targets(current));
+        }
+        var cmds = new NatRuleset();
+        if (!exists) cmds.Skeleton();
+        foreach (var plan in nats) cmds.SourceNat(plan);
+        if (hairpinsAfter != null) cmds.Hairpins(hairpinsAfter);
+        if (!cmds.IsEmpty) Nftables.RunJson(_ctx, ns, cmds.ToJson(), doing: $"add NAT rule {what}", target: target);
+
+        // (b) the publishes' elements, one batch.
+        if (pubs.Count > 0)
+        {
+            var (elements, owners) = PublishElements(pubs);
+            var refused = elements.Commit(_ctx.NetfilterSocket(ns));
+            if (refused != null)
+            {
+                var error = Refusal(ns, refused, elements, owners, $"add NAT rule {what}", target);
+                Undo(ns, created: !exists, nats, hairpinsBefore);
+                throw error;
+            }
+        }
         foreach (bool v6 in batch.Select(p => p.V6).Distinct()) EnsureForwarding(ns, v6, d);
         _accepts.Reconcile(ns, () => VNetBridges(ns), d);
+    }
+
+    /// <summary>
+    /// The map elements of some publishes, as one batch: each port to the target address
+    /// (commented with the rule's id; the map's counter is cloned into each element by the
+    /// kernel) and to the target port. With it, which (publish, port) each address-map element is,
+    /// by map, to name a port the kernel refuses.
+    /// </summary>
+    private static (NftElementBatch Batch, Dictionary<string, List<(NatPlan Plan, int Port)>> Owners) PublishElements(List<NatPlan> pubs)
+    {
+        var batch = new NftElementBatch(Nftables.FamilyInet, Table);
+        var owners = new Dictionary<string, List<(NatPlan, int)>>(StringComparer.Ordinal);
+        foreach (var group in pubs.GroupBy(p => (p.V6, p.Proto, ByHost: p.Host != null)))
+        {
+            var addrs = new List<NftSetElements.Element>();
+            var ports = new List<NftSetElements.Element>();
+            var who = new List<(NatPlan, int)>();
+            foreach (var plan in group)
+            {
+                byte[] addr = plan.ToAddress!.GetAddressBytes();
+                string comment = NatIds.Tag + plan.Id;
+                for (int port = plan.From; port <= plan.To; port++)
+                {
+                    var key = NatIds.Key(plan.Host, port);
+                    addrs.Add(new NftSetElements.Element(key, addr, comment));
+                    ports.Add(new NftSetElements.Element(key, NftSetElements.InetService(plan.TargetPort(port))));
+                    who.Add((plan, port));
+                }
+            }
+            string addrMap = NatIds.AddressMap(group.Key.V6, group.Key.Proto, group.Key.ByHost), portMap = NatIds.PortMap(group.Key.V6, group.Key.Proto, group.Key.ByHost);
+            batch.Add(addrMap, addrs).Add(portMap, ports);
+            owners[addrMap] = owners[portMap] = who;
+        }
+        return (batch, owners);
+    }
+
+    /// <summary>
+    /// The error of a refused element batch. A key that is there already (EEXIST) is a port
+    /// published meanwhile, or an element put in VNet's map by something else: PublishExists,
+    /// naming the port and, when its comment says, the rule that has it.
+    /// </summary>
+    private VNetException Refusal(string? ns, BatchError e, NftElementBatch elements, Dictionary<string, List<(NatPlan Plan, int Port)>> owners, string doing, object target)
+    {
+        if (e.Errno == Native.Sys.EEXIST && elements.Locate(e) is var (set, index) && owners.TryGetValue(set, out var who) && index < who.Count)
+        {
+            var (plan, port) = who[index];
+            string map = NatIds.AddressMap(plan.V6, plan.Proto, plan.Host != null);
+            var there = NftSetElements.Get(_ctx.NetfilterSocket(ns), Nftables.FamilyInet, Table, map, new[] { NatIds.Key(plan.Host, port) });
+            string? comment = there?.FirstOrDefault()?.Comment;
+            string range = NatIds.Range(plan.From, plan.To);
+            return comment != null && comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)
+                ? Messages.Error("PublishExists", VNetErrorCategory.ResourceExists, range, port, plan.Proto, comment[NatIds.Tag.Length..])
+                : new VNetException("PublishExists", VNetErrorCategory.ResourceExists,
+                    Messages.Format("PublishExistsNotVNet", port, plan.Proto, set), range, e.Errno, e.Text);
+        }
+        return VNetException.FromErrno(e.Errno, doing, target, e.Text);
+    }
+
+    /// <summary>
+    /// Takes back step (a) of a commit whose element batch failed: the table when this call made
+    /// it, else the SNAT rules it added and the hairpin sets as they were. Best effort: the batch's
+    /// error is what the caller hears; what is left is harmless (see Commit).
+    /// </summary>
+    private void Undo(string? ns, bool created, List<NatPlan> nats, List<(string, IPPrefix)>? hairpinsBefore)
+    {
+        try
+        {
+            var cmds = new NatRuleset();
+            if (created) cmds.DeleteTable();
+            else
+            {
+                if (nats.Count > 0)
+                {
+                    var handles = SourceNat(ns).Handles;
+                    foreach (var plan in nats)
+                        if (handles.TryGetValue(plan.Id, out var hs)) foreach (var h in hs) cmds.DeleteRule("postrouting", h);
+                }
+                if (hairpinsBefore != null) cmds.Hairpins(hairpinsBefore);
+            }
+            if (!cmds.IsEmpty) Nftables.RunJson(_ctx, ns, cmds.ToJson(), doing: "take back a failed NAT change");
+        }
+        catch (VNetException) { }
     }
 
     /// <summary>The new rule as Get-NatRule would show it (its counters are zero), without reading the ruleset back.</summary>
@@ -197,19 +319,73 @@ public sealed class NatService
     /// For every publish target, the interface and connected subnet it is reached through (a
     /// container's neighbours on the same bridge): the hairpin sets' elements.
     /// </summary>
-    private List<(string, IPPrefix)> HairpinPairs(string? ns, List<NatRule> rules, IEnumerable<IPAddress>? extra = null)
+    private static List<(string, IPPrefix)> HairpinPairs(List<(string Interface, IPPrefix Prefix)> routes, IEnumerable<IPAddress> targets)
     {
-        var targets = rules.Where(r => r.Kind == "Publish" && r.ToAddress != null).Select(r => IPAddress.Parse(r.ToAddress!)).ToList();
-        if (extra != null) targets.AddRange(extra);
-        var result = new List<(string, IPPrefix)>();
-        if (targets.Count == 0) return result;
-        var routes = ConnectedRoutes(ns);
-        foreach (var t in targets.Distinct())
+        // Longest prefix first, compared as bytes: a thousand targets cost no address objects.
+        var nets = routes.Select(r => (r.Interface, Net: r.Prefix.Network(), r.Prefix.PrefixLength))
+            .Select(r => (r.Interface, r.Net, Bytes: r.Net.GetAddressBytes(), r.PrefixLength))
+            .OrderByDescending(r => r.PrefixLength).ToList();
+        var result = new HashSet<(string, IPPrefix)>();
+        Span<byte> t = stackalloc byte[16];
+        foreach (var target in targets)
         {
-            var best = routes.Where(x => x.Prefix.Contains(t)).OrderByDescending(x => x.Prefix.PrefixLength).FirstOrDefault();
-            if (best.Interface != null) result.Add((best.Interface, new IPPrefix(best.Prefix.Network(), best.Prefix.PrefixLength)));
+            if (!target.TryWriteBytes(t, out int len)) continue;
+            foreach (var n in nets)
+            {
+                if (n.Bytes.Length != len || !SamePrefix(n.Bytes, t[..len], n.PrefixLength)) continue;
+                result.Add((n.Interface, new IPPrefix(n.Net, n.PrefixLength)));
+                break;
+            }
+        }
+        return result.ToList();
+    }
+
+    private static bool SamePrefix(ReadOnlySpan<byte> net, ReadOnlySpan<byte> addr, int bits)
+    {
+        int whole = bits / 8;
+        if (!net[..whole].SequenceEqual(addr[..whole])) return false;
+        int rest = bits % 8;
+        return rest == 0 || ((net[whole] ^ addr[whole]) & (0xff << (8 - rest)) & 0xff) == 0;
+    }
+
+    /// <summary>
+    /// The hairpin sets' (interface, subnet) pairs as the kernel has them, over nfnetlink. Each
+    /// element of these concatenated-interval sets is a range: the interface name (IFNAMSIZ bytes)
+    /// and the subnet's first address as its key, the same name and the subnet's last address as
+    /// its end. Null when a set is missing or holds a range that is no subnet (then they are rebuilt).
+    /// </summary>
+    private HashSet<(string, IPPrefix)>? HairpinsNow(string? ns)
+    {
+        var sock = _ctx.NetfilterSocket(ns);
+        var result = new HashSet<(string, IPPrefix)>();
+        foreach (bool v6 in new[] { false, true })
+        {
+            var elems = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatRuleset.Hairpin(v6));
+            if (elems == null) return null;
+            foreach (var e in elems)
+            {
+                if (HairpinPair(e, v6 ? 16 : 4) is not { } pair) return null;
+                result.Add(pair);
+            }
         }
         return result;
+    }
+
+    internal static (string, IPPrefix)? HairpinPair(NftSetElements.Entry e, int alen)
+    {
+        const int IfNameSize = 16;
+        if (e.Key.Length != IfNameSize + alen || e.KeyEnd is not { } end || end.Length != e.Key.Length) return null;
+        if (!e.Key.AsSpan(0, IfNameSize).SequenceEqual(end.AsSpan(0, IfNameSize))) return null;
+        int nul = Array.IndexOf(e.Key, (byte)0, 0, IfNameSize);
+        string name = System.Text.Encoding.UTF8.GetString(e.Key, 0, nul >= 0 ? nul : IfNameSize);
+        ReadOnlySpan<byte> first = e.Key.AsSpan(IfNameSize), last = end.AsSpan(IfNameSize);
+        static int Bit(ReadOnlySpan<byte> b, int i) => (b[i / 8] >> (7 - i % 8)) & 1;
+        int bits = 0;
+        while (bits < alen * 8 && Bit(first, bits) == Bit(last, bits)) bits++;
+        // A subnet: the first address has zeros and the last ones in every host bit.
+        for (int i = bits; i < alen * 8; i++)
+            if (Bit(first, i) != 0 || Bit(last, i) != 1) return null;
+        return (name, new IPPrefix(new IPAddress(first), bits));
     }
 
     /// <summary>The connected (scope link) routes of both families: which interface reaches which subnet.</summary>
@@ -223,18 +399,80 @@ public sealed class NatService
     /// <summary>Every NAT rule VNet made in a namespace, with counters.</summary>
     public List<NatRule> List(string? ns = null) => Read(ns).Rules;
 
+    /// <summary>Masquerade/SNAT rules first (as in the postrouting chain), then the publishes.</summary>
     private NatReader.Parsed Read(string? ns)
     {
+        if (!TableExists(_ctx, ns)) return new NatReader.Parsed(new List<NatRule>(), new Dictionary<string, List<long>>());
+        var nat = SourceNat(ns);
+        nat.Rules.AddRange(Publishes(ns));
+        return nat;
+    }
+
+    /// <summary>
+    /// The masquerade and SNAT rules with their handles, from libnftables JSON of the postrouting
+    /// chain only; asked first over nfnetlink whether the chain has any rule of VNet's besides the
+    /// hairpin ones, so a namespace with publishes only never starts libnftables to read.
+    /// </summary>
+    private NatReader.Parsed SourceNat(string? ns)
+    {
         var empty = new NatReader.Parsed(new List<NatRule>(), new Dictionary<string, List<long>>());
-        if (!TableExists(_ctx, ns)) return empty;
+        List<string> comments;
+        try { comments = IptablesComments.Read(_ctx, ns, Nftables.FamilyInet, Table, "postrouting"); }
+        catch (VNetException e) when (e.Errno == Native.Sys.ENOENT) { return empty; } // the table went meanwhile
+        if (!comments.Any(c => c.StartsWith(NatIds.Tag, StringComparison.Ordinal) && c != NatIds.Tag + "hairpin")) return empty;
         try
         {
-            return NatReader.Read(Nftables.ListJson(_ctx, ns, $"list table {NatRuleset.Family} {Table}"), ns);
+            return NatReader.ReadRules(Nftables.ListJson(_ctx, ns, $"list chain {NatRuleset.Family} {Table} postrouting"), ns);
         }
         catch (VNetException e) when (e.ErrorId == "NftablesRejected" && !TableExists(_ctx, ns))
         {
             return empty; // another caller removed the table meanwhile
         }
+    }
+
+    /// <summary>One published port as the clash check and the hairpin sets need it: no strings made for the rule as Get-NatRule shows it.</summary>
+    private readonly record struct Published(bool V6, string Proto, string? Host, int Port, string Id, byte[] Target);
+
+    /// <summary>Every published port, from the address maps' elements (VNet's, by their comment), over nfnetlink.</summary>
+    private List<Published> PublishedPorts(string? ns)
+    {
+        var sock = _ctx.NetfilterSocket(ns);
+        var result = new List<Published>();
+        foreach (var (v6, proto, byHost) in NatIds.PublishMaps)
+        {
+            string map = NatIds.AddressMap(v6, proto, byHost);
+            foreach (var e in NftSetElements.Dump(sock, Nftables.FamilyInet, Table, map) ?? new List<NftSetElements.Entry>())
+            {
+                if (e.Comment == null || !e.Comment.StartsWith(NatIds.Tag, StringComparison.Ordinal)) continue;
+                if (NatIds.ParseKey(e.Key, v6, byHost) is not var (host, port) || e.Data is not { Length: 4 or 16 })
+                    throw new NetlinkParseException($"an element of map {map} with a {e.Key.Length}-byte key and {e.Data?.Length ?? 0}-byte data");
+                result.Add(new Published(v6, proto, host?.ToString(), port, e.Comment[NatIds.Tag.Length..], e.Data));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The distinct target addresses of published ports.</summary>
+    private static List<IPAddress> Targets(IEnumerable<Published> ports) =>
+        ports.Select(p => p.Target).Distinct(NftSetElements.KeyComparer.Instance).Select(b => new IPAddress(b)).ToList();
+
+    /// <summary>
+    /// Every publish as Get-NatRule shows it, read over nfnetlink: the address maps (ids, targets,
+    /// counters) joined with the port maps (target ports). A map that is not there (the table went
+    /// meanwhile) has none.
+    /// </summary>
+    private List<NatRule> Publishes(string? ns)
+    {
+        var sock = _ctx.NetfilterSocket(ns);
+        var rules = new List<NatRule>();
+        foreach (var (v6, proto, byHost) in NatIds.PublishMaps)
+        {
+            var addrs = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.AddressMap(v6, proto, byHost));
+            if (addrs == null || addrs.Count == 0) continue;
+            var ports = NftSetElements.Dump(sock, Nftables.FamilyInet, Table, NatIds.PortMap(v6, proto, byHost));
+            rules.AddRange(NatReader.Publishes(v6, proto, byHost, addrs, ports, ns));
+        }
+        return rules;
     }
 
     /// <summary>Removes a rule by id: every piece it made (rule, or map elements and its hairpin entry), nothing else.</summary>
@@ -265,23 +503,33 @@ public sealed class NatService
 
     /// <summary>
     /// Removes a publish without reading the whole table first (a 1,000-port publish is 1,000 map
-    /// elements, and reading them back cost more than removing them): the kernel is asked for the
-    /// range's two ends only, to check they carry this rule's id; what remains afterwards is read
-    /// to decide the hairpin set and whether VNet's table can go, which is cheap once they are gone.
-    /// Runs under the namespace's lock, so nobody adds between that read and the table's removal.
+    /// elements): the kernel is asked for the range's two ends only, to check they carry this
+    /// rule's id; both maps' elements then go in one nfnetlink batch. What remains afterwards is
+    /// read over nfnetlink to decide the hairpin sets (rebuilt only when the kernel's differ) and
+    /// whether VNet's table can go. Runs under the namespace's lock, so nobody adds between that
+    /// read and the table's removal.
     /// </summary>
     private bool RemovePublish(string id, string proto, string? host, int from, int to, bool v6, string? ns, bool strict, Diagnostics d)
     {
         if (!TableExists(_ctx, ns)) return NotFound(id, strict);
         IPAddress? hostAddr = host != null ? IPAddress.Parse(host) : null;
         if (!EndsCarry(ns, id, NatIds.AddressMap(v6, proto, host != null), hostAddr, from, to)) return NotFound(id, strict);
-        Nftables.RunJson(_ctx, ns, new NatRuleset().Unpublish(v6, proto, hostAddr, from, to).ToJson(), doing: $"remove NAT rule {id}", target: id);
+        var keys = new List<byte[]>(to - from + 1);
+        for (int port = from; port <= to; port++) keys.Add(NatIds.Key(hostAddr, port));
+        var batch = new NftElementBatch(Nftables.FamilyInet, Table)
+            .Delete(NatIds.AddressMap(v6, proto, host != null), keys)
+            .Delete(NatIds.PortMap(v6, proto, host != null), keys);
+        _ctx.NetfilterSocket(ns).Batch(batch.Messages, Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
         // The rule is gone; the rest is tidying that a later call would redo if this one failed.
-        var rest = List(ns);
+        var rest = PublishedPorts(ns);
         var tidy = new NatRuleset();
-        if (rest.Count == 0 && _isolation.List(ns).Count == 0) tidy.DeleteTable();
-        else tidy.Hairpins(HairpinPairs(ns, rest));
-        Nftables.RunJson(_ctx, ns, tidy.ToJson(), doing: $"remove NAT rule {id}", target: id);
+        if (rest.Count == 0 && SourceNat(ns).Rules.Count == 0 && _isolation.List(ns).Count == 0) tidy.DeleteTable();
+        else
+        {
+            var after = HairpinPairs(ConnectedRoutes(ns), Targets(rest));
+            if (HairpinsNow(ns) is not { } now || !now.SetEquals(after)) tidy.Hairpins(after);
+        }
+        if (!tidy.IsEmpty) Nftables.RunJson(_ctx, ns, tidy.ToJson(), doing: $"remove NAT rule {id}", target: id);
         _accepts.Reconcile(ns, () => VNetBridges(ns), d);
         return true;
     }
@@ -290,25 +538,14 @@ public sealed class NatService
         strict ? throw Messages.Error("NatRuleNotFound", VNetErrorCategory.ObjectNotFound, id, id) : false;
 
     /// <summary>
-    /// Whether both ends of a port range are in a map and carry this id: their comments are asked
-    /// for by key over nfnetlink (see Nftables.ElementComments); a missing key is the kernel's ENOENT.
+    /// Whether both ends of a port range are in a map and carry this id, asked for by key over
+    /// nfnetlink (a missing key is the kernel's ENOENT).
     /// </summary>
     private bool EndsCarry(string? ns, string id, string map, IPAddress? host, int from, int to)
     {
-        byte[] Key(int p)
-        {
-            // A port is 2 bytes in network order; in a concatenation each part fills 4-byte registers.
-            var port = new byte[] { (byte)(p >> 8), (byte)p };
-            if (host == null) return port;
-            var addr = host.GetAddressBytes();
-            var key = new byte[addr.Length + 4];
-            addr.CopyTo(key, 0);
-            port.CopyTo(key, addr.Length);
-            return key;
-        }
-        var keys = from == to ? new[] { Key(from) } : new[] { Key(from), Key(to) };
-        var comments = Nftables.ElementComments(_ctx, ns, Nftables.FamilyInet, Table, map, keys);
-        return comments != null && comments.Count == keys.Length && comments.All(c => c == NatIds.Tag + id);
+        var keys = from == to ? new[] { NatIds.Key(host, from) } : new[] { NatIds.Key(host, from), NatIds.Key(host, to) };
+        var there = NftSetElements.Get(_ctx.NetfilterSocket(ns), Nftables.FamilyInet, Table, map, keys);
+        return there != null && there.Count == keys.Length && there.All(e => e.Comment == NatIds.Tag + id);
     }
 
     /// <summary>When nothing of VNet's is left in a namespace, its table goes too, so the ruleset is as before VNet came. Under the lock.</summary>

@@ -17,6 +17,7 @@ internal static unsafe class Sys
     public const int SOL_SOCKET = 1;
     public const int SO_SNDBUF = 7;
     public const int SO_RCVBUF = 8;
+    public const int SO_SNDBUFFORCE = 32;
     public const int SO_RCVBUFFORCE = 33;
     public const int SOL_NETLINK = 270;
     public const int NETLINK_ADD_MEMBERSHIP = 1;
@@ -55,6 +56,14 @@ internal static unsafe class Sys
     {
         int rc = setsockopt(fd, level, name, &value, (socklen_t)sizeof(int));
         if (rc < 0 && !ignoreFailure) throw new SystemCallException("setsockopt", errno);
+    }
+
+    public static int GetSockOptInt(int fd, int level, int name)
+    {
+        int value = 0;
+        socklen_t len = (socklen_t)sizeof(int);
+        Check(getsockopt(fd, level, name, &value, &len), "getsockopt");
+        return value;
     }
 
     /// <summary>Binds a netlink socket; the kernel picks the port id, which is returned.</summary>

@@ -14,6 +14,13 @@ internal interface INetlinkConnection : IDisposable
     /// <summary>Sends one complete request (header included, sequence number set).</summary>
     void Send(ReadOnlySpan<byte> request);
 
+    /// <summary>
+    /// Makes sure one datagram of <paramref name="bytes"/> can be sent (the kernel refuses a
+    /// datagram larger than the socket's send buffer with EMSGSIZE; an nfnetlink batch is one
+    /// datagram). A fake has no buffer to grow.
+    /// </summary>
+    void ReserveSend(int bytes) { }
+
     /// <summary>The next datagram, whole; blocks until one arrives. The caller may keep it.</summary>
     ReadOnlyMemory<byte> Receive();
 

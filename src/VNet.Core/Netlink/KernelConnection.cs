@@ -38,6 +38,26 @@ internal sealed class KernelConnection : INetlinkConnection
 
     public void Send(ReadOnlySpan<byte> request) => Sys.Send(_fd, request);
 
+    /// <summary>What the kernel lets one send carry, known after the first large send; 0 until asked.</summary>
+    private int _sendRoom;
+
+    /// <summary>
+    /// Grows the send buffer for a large datagram (netlink_sendmsg refuses one longer than the
+    /// buffer less 32 bytes). SO_SNDBUF is capped by net.core.wmem_max (about 200 KB by default);
+    /// SO_SNDBUFFORCE, which needs CAP_NET_ADMIN like the nftables change itself, is not. Without
+    /// it the send fails with EMSGSIZE and says so.
+    /// </summary>
+    public void ReserveSend(int bytes)
+    {
+        const int KernelOverhead = 32;
+        if (bytes + KernelOverhead <= _sendRoom) return;
+        // The kernel keeps twice what is asked for (its own bookkeeping); it reports that value.
+        _sendRoom = Sys.GetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF);
+        if (bytes + KernelOverhead <= _sendRoom) return;
+        Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUFFORCE, bytes + KernelOverhead, ignoreFailure: true);
+        _sendRoom = Sys.GetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF);
+    }
+
     /// <summary>Receives one datagram, growing the buffer first so that nothing is ever truncated.</summary>
     public ReadOnlyMemory<byte> Receive()
     {

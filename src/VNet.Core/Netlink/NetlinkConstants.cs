@@ -21,6 +21,13 @@ internal static class Nl
     public static int Align(int len) => (len + 3) & ~3;
 }
 
+/// <summary>nfnetlink (linux/netfilter/nfnetlink.h): the batch markers and subsystems.</summary>
+internal static class Nfnl
+{
+    public const ushort MSG_BATCH_BEGIN = 0x10, MSG_BATCH_END = 0x11;
+    public const ushort SUBSYS_NFTABLES = 10;
+}
+
 /// <summary>rtnetlink message types.</summary>
 internal static class Rtm
 {

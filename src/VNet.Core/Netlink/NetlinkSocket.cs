@@ -103,6 +103,73 @@ internal sealed class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends nfnetlink messages as one batch (NFNL_MSG_BATCH_BEGIN, the messages, NFNL_MSG_BATCH_END)
+    /// in one datagram: the kernel commits them as one transaction, or on any error aborts them all.
+    /// Throws the first message's error (its errno and the kernel's extended-ACK text).
+    /// </summary>
+    public void Batch(IReadOnlyList<NetlinkWriter> msgs, ushort subsystem, string doing, object? target)
+    {
+        if (TryBatch(msgs, subsystem) is { } e) throw VNetException.FromErrno(e.Errno, doing, target, e.Text);
+    }
+
+    /// <summary>
+    /// A batch as <see cref="Batch"/>, returning what the kernel refused (null when it committed
+    /// all), so a caller can name the element the offset points at. The kernel handles a batch
+    /// from one skb synchronously inside sendmsg and queues every ACK and error before send
+    /// returns, so the answer is drained from the socket then, as nft's mnl_batch_talk does, and
+    /// never waited for: after an abort the kernel does not answer every message. Each message
+    /// should carry NLM_F_ACK; errors are matched to messages by sequence number.
+    /// </summary>
+    public BatchError? TryBatch(IReadOnlyList<NetlinkWriter> msgs, ushort subsystem)
+    {
+        if (msgs.Count == 0) return null;
+        uint begin = ++_seq;
+        var marks = (Begin: Marker(Nfnl.MSG_BATCH_BEGIN, subsystem), End: Marker(Nfnl.MSG_BATCH_END, subsystem));
+        int total = marks.Begin.Length + marks.End.Length;
+        foreach (var m in msgs) total += m.Length;
+        var buf = new byte[total];
+        int off = 0;
+        void Put(ReadOnlySpan<byte> b) { b.CopyTo(buf.AsSpan(off)); off += b.Length; }
+        Put(marks.Begin.Finish(begin));
+        foreach (var m in msgs) Put(m.Finish(++_seq));
+        uint end = ++_seq;
+        Put(marks.End.Finish(end));
+        _conn.ReserveSend(total);
+        try { _conn.Send(buf); }
+        catch (SystemCallException e)
+        {
+            // Nothing was sent (EMSGSIZE when the send buffer could not grow): a refusal of the whole batch.
+            return new BatchError(-1, e.Errno, null, null);
+        }
+        Settled = false;
+        BatchError? first = null;
+        while (_conn.WaitReadable(0))
+        {
+            foreach (var m in ReceiveDatagram())
+            {
+                // Unsigned distance from the begin marker: sequence numbers may wrap inside a batch.
+                uint at = unchecked(m.Seq - begin);
+                if (m.Type != Nl.ERROR || at > end - begin) continue;
+                var (err, text, offset) = ParseErrorDetail(m);
+                if (err == 0) continue;
+                // -1: the begin marker itself was refused (no CAP_NET_ADMIN, no nf_tables).
+                int index = (int)at - 1;
+                if (first == null || index < first.Message) first = new BatchError(index, err, text, offset);
+            }
+        }
+        Settled = true;
+        return first;
+    }
+
+    /// <summary>A batch marker: nfgenmsg with AF_UNSPEC, version 0, and the subsystem in res_id (network order).</summary>
+    private static NetlinkWriter Marker(ushort type, ushort subsystem)
+    {
+        var w = new NetlinkWriter(type, Nl.F_REQUEST, 32);
+        BinaryPrimitives.WriteUInt16BigEndian(w.Reserve(4).Slice(2), subsystem);
+        return w;
+    }
+
     /// <summary>For event sockets (multicast groups): the next datagram, or null when none came within the timeout.</summary>
     public List<NetlinkMessage>? ReceiveDatagram(int timeoutMs) => _conn.WaitReadable(timeoutMs) ? ReceiveDatagram() : null;
 
@@ -115,10 +182,18 @@ internal sealed class NetlinkSocket : IDisposable
     /// </summary>
     internal static (int Errno, string? Message) ParseError(NetlinkMessage m)
     {
+        var (err, text, _) = ParseErrorDetail(m);
+        return (err, text);
+    }
+
+    /// <summary>As <see cref="ParseError"/>, with the offset (NLMSGERR_ATTR_OFFS) of the attribute the kernel blamed, from the start of the request.</summary>
+    internal static (int Errno, string? Message, uint? Offset) ParseErrorDetail(NetlinkMessage m)
+    {
         var p = m.Payload.Span;
         if (p.Length < 4) throw new NetlinkParseException($"error message of {p.Length} bytes");
         int err = -BinaryPrimitives.ReadInt32LittleEndian(p);
         string? text = null;
+        uint? offset = null;
         if ((m.Flags & Nl.F_ACK_TLVS) != 0 && p.Length >= 4 + Nl.HeaderLength)
         {
             uint inner = Nl.HeaderLength;
@@ -129,10 +204,17 @@ internal sealed class NetlinkSocket : IDisposable
             // the errno before it still stands.
             long tlvStart = 4 + (((long)inner + 3) & ~3L);
             if (inner >= Nl.HeaderLength && tlvStart <= p.Length)
-                text = AttributeSet.Parse(m.Payload.Slice((int)tlvStart)).String(Nl.ERR_ATTR_MSG);
+            {
+                var ext = AttributeSet.Parse(m.Payload.Slice((int)tlvStart));
+                text = ext.String(Nl.ERR_ATTR_MSG);
+                offset = ext.U32(Nl.ERR_ATTR_OFFS);
+            }
         }
-        return (err, string.IsNullOrEmpty(text) ? null : text);
+        return (err, string.IsNullOrEmpty(text) ? null : text, offset);
     }
 
     public void Dispose() => _conn.Dispose();
 }
+
+/// <summary>The message of a batch the kernel refused (its index; -1 the batch itself), its errno and text, and the offset of the attribute it blamed in that message.</summary>
+internal sealed record BatchError(int Message, int Errno, string? Text, uint? Offset);
