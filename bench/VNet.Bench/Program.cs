@@ -15,6 +15,19 @@ if (Environment.GetEnvironmentVariable("VNET_IN_SANDBOX") != "1")
     Console.Error.WriteLine("Run the benchmarks inside the sandbox: ./build.sh bench");
     return 2;
 }
+if (opts.CoreOnce is { } once)
+{
+    // One run of a core workload in this fresh process (JIT of the first use included, as in a
+    // fresh pwsh): the cold figure beside the in-process medians, which are warm after run 1.
+    double s = once.Workload switch
+    {
+        "bridge" => Bench.Time(() => Bench.CoreBridge(once.N)),
+        "publish" => Bench.Time(() => Bench.CorePublish(once.N)),
+        _ => throw new ArgumentException($"--core-once: unknown workload {once.Workload}"),
+    };
+    Console.WriteLine(s.ToString(CultureInfo.InvariantCulture));
+    return 0;
+}
 var results = new List<Result>();
 var bench = new Bench(opts, results);
 foreach (var w in opts.Workloads)
@@ -55,6 +68,8 @@ sealed class Options
     public string Out = "";
     /// <summary>--only 'A|B': run only the implementations whose name contains A or B (bridge, connect and overlay workloads: '3 hosts', '10 hosts').</summary>
     public string? Only;
+    /// <summary>--core-once bridge|publish N: one core run in this process, its seconds on stdout (the bench runs itself so for the cold figure).</summary>
+    public (string Workload, int N)? CoreOnce;
 
     /// <summary>Whether --only (alternatives separated by '|') lets an implementation run.</summary>
     public bool Selected(string impl) => Only == null || Only.Split('|').Any(o => impl.Contains(o, StringComparison.Ordinal));
@@ -72,6 +87,7 @@ sealed class Options
                 case "--root": o.Root = args[++i]; break;
                 case "--out": o.Out = args[++i]; break;
                 case "--only": o.Only = args[++i]; break;
+                case "--core-once": o.CoreOnce = (args[++i], int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 default: o.Workloads.Add(args[i]); break;
             }
         }
@@ -101,7 +117,7 @@ sealed class Bench
         return (p.ExitCode, o + err.Result);
     }
 
-    private static double Time(Action a)
+    internal static double Time(Action a)
     {
         var sw = Stopwatch.StartNew();
         a();
@@ -168,27 +184,14 @@ sealed class Bench
         string w = $"bridge-{n}";
         Console.Error.WriteLine($"== {w}");
         int slowRuns = n >= 500 ? Math.Min(_o.Runs, 3) : _o.Runs;
-        Measure(w, "vnet-core", () => Time(() =>
-        {
-            using var ctx = new NetContext();
-            ctx.Namespaces.Create("bh");
-            ctx.BridgeOperations.Create("br0", "bh");
-            ctx.Addresses.Add("br0", "2001:db8::1/64", "bh");
-            for (int i = 1; i <= n; i++)
-            {
-                string c = $"c{i}";
-                ctx.Namespaces.Create(c);
-                ctx.Veths.Create(new VethSpec { Name = $"v{i}", Namespace = "bh", PeerName = "eth0", PeerNamespace = c });
-                ctx.Bridges.AddPort("br0", $"v{i}", "bh");
-                ctx.Addresses.Add("eth0", $"2001:db8::{i + 1:x}/64", c);
-                ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = "2001:db8::1", Namespace = c });
-            }
-        }), () => Time(() =>
+        Measure(w, "vnet-core", () => Time(() => CoreBridge(n)), () => Time(() =>
         {
             using var ctx = new NetContext();
             foreach (var c in Containers(n)) ctx.Namespaces.Remove(c, false);
             ctx.Namespaces.Remove("bh", false);
         }), _o.Runs);
+        Measure(w, "vnet-core (cold)", () => CoreOnce("bridge", n), () => NetnsDelAll(n), _o.Runs,
+            "one run in a fresh process (JIT of the first use included), timed inside it");
         Measure(w, "ip -batch", () => TimeProcess(Path.Combine(Scripts, "bridge_batch.sh"), n.ToString()), () => NetnsDelAll(n), _o.Runs);
         Measure(w, "bash + ip per step", () => TimeProcess(Path.Combine(Scripts, "bridge_ip.sh"), n.ToString()), () => NetnsDelAll(n), slowRuns,
             slowRuns < _o.Runs ? $"{slowRuns} runs" : null);
@@ -218,7 +221,57 @@ sealed class Bench
                 _results.Add(new Result(w, "build", "vnet cmdlets (in session)", inSession.ToArray(), "timed inside pwsh after Import-Module (JIT included)"));
                 Console.Error.WriteLine($"  {w,-12} {"vnet cmdlets (in session)",-34} build {Med(inSession):F3}s");
             }
+            Measure(w, $"vnet cmdlets (in session, after {SteadyBuilds} builds)", () =>
+            {
+                var (code, o) = Sh(_o.Pwsh, "-NoProfile", "-NonInteractive", "-File", Path.Combine(Scripts, "bridge_vnet.ps1"), "-N", n.ToString(), "-Manifest", Path.Combine(_o.Root, "VNet.psd1"),
+                    "-Before", SteadyBuilds.ToString(CultureInfo.InvariantCulture));
+                if (code != 0) throw new InvalidOperationException($"bridge_vnet.ps1 -Before failed: {o}");
+                return double.Parse(o.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
+            }, () => NetnsDelAll(n), slowRuns, $"the same build done {SteadyBuilds} times before in the session under other names, then timed");
         }
+    }
+
+    /// <summary>
+    /// How much work a session does before its steady-state figure is taken: this pwsh's own
+    /// assemblies are IL only, and a fresh session runs PowerShell's binder and interpreter as
+    /// tier-0 code until tiered compilation has recompiled them, which needs idle moments (it
+    /// starts counting calls only after a lull) and a few rounds of the work. In-session timings
+    /// with half a second idle between rounds settled after three to four bridge-100 builds and
+    /// three to four 1,000-object publish pipelines (bench/README.md, Results).
+    /// </summary>
+    private const int SteadyBuilds = 4, SteadyBatches = 10;
+
+    /// <summary>bridge-N through VNet's core in one context: what the cmdlet script does, call for call.</summary>
+    internal static void CoreBridge(int n)
+    {
+        using var ctx = new NetContext();
+        ctx.Namespaces.Create("bh");
+        ctx.BridgeOperations.Create("br0", "bh");
+        ctx.Addresses.Add("br0", "2001:db8::1/64", "bh");
+        for (int i = 1; i <= n; i++)
+        {
+            string c = $"c{i}";
+            ctx.Namespaces.Create(c);
+            ctx.Veths.Create(new VethSpec { Name = $"v{i}", Namespace = "bh", PeerName = "eth0", PeerNamespace = c });
+            ctx.Bridges.AddPort("br0", $"v{i}", "bh");
+            ctx.Addresses.Add("eth0", $"2001:db8::{i + 1:x}/64", c);
+            ctx.Routes.Add(new RouteSpec { Destination = "default", Gateway = "2001:db8::1", Namespace = c });
+        }
+    }
+
+    /// <summary>publish-distinct-N through VNet's core: one AddMany into namespace 'pub'.</summary>
+    internal static void CorePublish(int n)
+    {
+        using var c = new NetContext();
+        c.Nat.AddMany(Enumerable.Range(0, n).Select(i => new NatSpec { Kind = "Publish", PublishPort = $"{20000 + i}", ToAddress = BenchAddress(i), ToPort = "80", Namespace = "pub" }).ToList());
+    }
+
+    /// <summary>Runs this bench binary again for one core run (--core-once) and returns the seconds it printed.</summary>
+    private static double CoreOnce(string workload, int n)
+    {
+        var (code, o) = Sh(Environment.ProcessPath!, typeof(Bench).Assembly.Location, "--core-once", workload, n.ToString(CultureInfo.InvariantCulture));
+        if (code != 0) throw new InvalidOperationException($"--core-once {workload} {n} failed: {o}");
+        return double.Parse(o.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Runs a bench script in the PowerShell engine hosted in this process, timing runspace, import and script.</summary>
@@ -310,11 +363,21 @@ sealed class Bench
             " chain pre {\n  type nat hook prerouting priority dstnat;\n  fib daddr type local dnat ip to tcp dport map @pub\n }\n" +
             $"}}\nadd element ip bench pub {{ {string.Join(", ", Enumerable.Range(0, n).Select(i => $"{20000 + i} : {BenchAddress(i)} . 80"))} }}\n");
         string script = Path.Combine(Scripts, "publish_vnet.ps1"), manifest = Path.Combine(_o.Root, "VNet.psd1");
-        double InSession(string mode)
+        // What VNet writes, as nft would load it: the core makes it once, nft lists it (reloadable text).
+        string vnetFile = Tmp("pub-distinct-vnet.nft");
+        Settle();
+        Sh("ip", "netns", "add", "pub");
+        CorePublish(n);
+        var (listed, table) = Sh("nsenter", "--net=/run/netns/pub", "nft", "list", "table", "inet", "vnet");
+        if (listed != 0) throw new InvalidOperationException($"nft list table inet vnet failed: {table}");
+        File.WriteAllText(vnetFile, table);
+        Sh("ip", "netns", "del", "pub");
+        double InSession(string mode, int before = 0)
         {
             if (_o.Pwsh != null)
             {
-                var (code, o) = Sh(_o.Pwsh, "-NoProfile", "-NonInteractive", "-File", script, "-N", n.ToString(CultureInfo.InvariantCulture), "-Manifest", manifest, "-Mode", mode);
+                var (code, o) = Sh(_o.Pwsh, "-NoProfile", "-NonInteractive", "-File", script, "-N", n.ToString(CultureInfo.InvariantCulture), "-Manifest", manifest, "-Mode", mode,
+                    "-Before", before.ToString(CultureInfo.InvariantCulture));
                 if (code != 0) throw new InvalidOperationException($"{script} failed: {o}");
                 return double.Parse(o.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
             }
@@ -323,7 +386,7 @@ sealed class Bench
             rs.Open();
             using var ps = System.Management.Automation.PowerShell.Create();
             ps.Runspace = rs;
-            ps.AddCommand(script).AddParameter("N", n).AddParameter("Manifest", manifest).AddParameter("Mode", mode);
+            ps.AddCommand(script).AddParameter("N", n).AddParameter("Manifest", manifest).AddParameter("Mode", mode).AddParameter("Before", before);
             var r = ps.Invoke();
             if (ps.HadErrors) throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
             return double.Parse(r[^1].ToString(), CultureInfo.InvariantCulture);
@@ -332,13 +395,12 @@ sealed class Bench
         var tests = new (string Impl, Func<double> Add, int Runs, string Note)[]
         {
             ("nft -f (map)", () => TimeProcess("nsenter", "--net=/run/netns/pub", "nft", "-f", nftFile), _o.Runs, "one nft -f of the same elements, whole process"),
-            ("vnet-core AddMany", () => Time(() =>
-            {
-                using var c = new NetContext();
-                c.Nat.AddMany(Enumerable.Range(0, n).Select(i => new NatSpec { Kind = "Publish", PublishPort = $"{20000 + i}", ToAddress = BenchAddress(i), ToPort = "80", Namespace = "pub" }).ToList());
-            }), _o.Runs, "in-process, one transaction"),
+            ("nft -f (VNet's table)", () => TimeProcess("nsenter", "--net=/run/netns/pub", "nft", "-f", vnetFile), _o.Runs,
+                "one nft -f of the table VNet makes for them (both maps, counters, comments, chains), whole process; for reference"),
+            ("vnet-core AddMany", () => Time(() => CorePublish(n)), _o.Runs, "in-process, one transaction"),
+            ("vnet-core AddMany (cold)", () => CoreOnce("publish", n), _o.Runs, "one run in a fresh process (JIT of the first use included), timed inside it"),
             ("vnet cmdlets, pipeline", () => InSession("Pipeline"), _o.Runs, $"$list | Add-NatRule timed in {where} (JIT included)"),
-            ("vnet cmdlets, pipeline warm", () => InSession("Warm"), _o.Runs, $"the same pipeline run once before in {where} (into another namespace), then timed"),
+            ($"vnet cmdlets, pipeline after {SteadyBatches}", () => InSession("Pipeline", SteadyBatches), _o.Runs, $"the same pipeline run {SteadyBatches} times before in {where} (each into a namespace of its own), then timed"),
             ("vnet cmdlets, loop", () => InSession("Loop"), 1, $"{n} Add-NatRule calls timed in {where}; 1 run"),
         };
         foreach (var (impl, add, runs, note) in tests)
