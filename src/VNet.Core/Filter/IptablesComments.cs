@@ -16,8 +16,6 @@ internal static class IptablesComments
     private const ushort SubsysNftables = 10, MsgNewRule = 6, MsgGetRule = 7;
     private const ushort RuleTable = 1, RuleChain = 2, RuleExpressions = 4, RuleUserdata = 7;
     private const ushort ListElem = 1, ExprName = 1, ExprData = 2, MatchName = 1, MatchInfo = 3;
-    /// <summary>libnftnl's NFTNL_UDATA_RULE_COMMENT, the type of a rule comment in its userdata TLVs.</summary>
-    private const byte UdataRuleComment = 0;
 
     /// <summary>Every comment on the rules of <paramref name="chain"/> in table <paramref name="table"/> of a family.</summary>
     public static List<string> Read(NetContext ctx, string? ns, byte family, string table, string chain)
@@ -33,7 +31,7 @@ internal static class IptablesComments
             var rule = m.Attributes(4);
             // The kernel filters a dump by table and chain only when asked with both; check anyway.
             if (rule.String(RuleTable) != table || rule.String(RuleChain) != chain) continue;
-            if (rule.Find(RuleUserdata, out var udata) && UserdataComment(udata.Span) is string u) comments.Add(u);
+            if (rule.Find(RuleUserdata, out var udata) && NftUserdata.Comment(udata.Span) is string u) comments.Add(u);
             foreach (var elem in rule.Nested(RuleExpressions)?.FindAll(ListElem) ?? Enumerable.Empty<ReadOnlyMemory<byte>>())
             {
                 var expr = AttributeSet.Parse(elem);
@@ -45,21 +43,4 @@ internal static class IptablesComments
         return comments;
     }
 
-    /// <summary>The comment in a rule's userdata (type-length-value entries), if it has one.</summary>
-    internal static string? UserdataComment(ReadOnlySpan<byte> tlvs)
-    {
-        for (int off = 0; off + 2 <= tlvs.Length;)
-        {
-            byte type = tlvs[off], len = tlvs[off + 1];
-            if (off + 2 + len > tlvs.Length) break;
-            if (type == UdataRuleComment)
-            {
-                var v = tlvs.Slice(off + 2, len);
-                int nul = v.IndexOf((byte)0);
-                return System.Text.Encoding.UTF8.GetString(nul >= 0 ? v[..nul] : v);
-            }
-            off += 2 + len;
-        }
-        return null;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using VNet.Core.Netlink;
 
 namespace VNet.Core.Filter;
@@ -25,8 +24,6 @@ internal static class NftSetElements
     internal const ushort DataValue = 1;
     // NFTA_EXPR_*, NFTA_COUNTER_*
     private const ushort ExprName = 1, ExprData = 2, CounterBytes = 1, CounterPackets = 2;
-    /// <summary>libnftnl's NFTNL_UDATA_SET_ELEM_COMMENT: the type of an element's comment in its user data TLVs.</summary>
-    private const byte UdataComment = 0;
 
     /// <summary>One element to add: its key, its data in a map, and a comment.</summary>
     public readonly record struct Element(byte[] Key, byte[]? Data = null, string? Comment = null);
@@ -133,7 +130,7 @@ internal static class NftSetElements
                     if (lastUserdata == null || !v.SequenceEqual(lastUserdata))
                     {
                         lastUserdata = v.ToArray();
-                        lastComment = Comment(v);
+                        lastComment = NftUserdata.Comment(v);
                     }
                     comment = lastComment;
                     break;
@@ -209,37 +206,6 @@ internal static class NftSetElements
         }
     }
 
-    /// <summary>The comment in an element's user data: TLVs of (u8 type, u8 length, value), type 0 the NUL-terminated comment.</summary>
-    internal static string? Comment(ReadOnlySpan<byte> ud)
-    {
-        for (int i = 0; i + 2 <= ud.Length;)
-        {
-            int type = ud[i], len = ud[i + 1];
-            if (i + 2 + len > ud.Length) break;
-            if (type == UdataComment)
-            {
-                var v = ud.Slice(i + 2, len);
-                int nul = v.IndexOf((byte)0);
-                return Encoding.UTF8.GetString(nul >= 0 ? v[..nul] : v);
-            }
-            i += 2 + len;
-        }
-        return null;
-    }
-
-    /// <summary>A comment as user data: one TLV whose length counts the closing NUL.</summary>
-    internal static byte[] Userdata(string comment)
-    {
-        int n = Encoding.UTF8.GetByteCount(comment);
-        // nft caps a comment at 128 bytes; the u8 length could not say more than 255 anyway.
-        if (n + 1 > 255) throw new ArgumentException($"element comment of {n} bytes", nameof(comment));
-        var ud = new byte[n + 3];
-        ud[0] = UdataComment;
-        ud[1] = (byte)(n + 1);
-        Encoding.UTF8.GetBytes(comment, ud.AsSpan(2));
-        return ud;
-    }
-
     /// <summary>
     /// Some elements of a set, asked for by key (NFT_MSG_GETSETELEM with the keys, as `nft get
     /// element` does): cheaper than a dump of every element when only a few matter. Null when any
@@ -308,7 +274,7 @@ internal sealed class NftElementBatch
             Value(w, NftSetElements.ElemKey, e.Key);
             if (e.Data != null) Value(w, NftSetElements.ElemData, e.Data);
             if (e.Comment == null) return;
-            if (!ReferenceEquals(e.Comment, lastComment)) (lastComment, userdata) = (e.Comment, NftSetElements.Userdata(e.Comment));
+            if (!ReferenceEquals(e.Comment, lastComment)) (lastComment, userdata) = (e.Comment, NftUserdata.ForComment(e.Comment));
             w.Attr(NftSetElements.ElemUserdata, userdata);
         });
         return this;

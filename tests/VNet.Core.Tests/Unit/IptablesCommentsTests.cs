@@ -21,14 +21,14 @@ public class IptablesCommentsTests
     public void TheCommentIsFoundAmongOtherEntries()
     {
         var udata = Tlv(5, "ebtables").Concat(Tlv(0, "vnet:forward:br0")).ToArray();
-        Assert.Equal("vnet:forward:br0", IptablesComments.UserdataComment(udata));
+        Assert.Equal("vnet:forward:br0", NftUserdata.Comment(udata));
     }
 
     [Fact]
     public void NoCommentOrATruncatedEntryIsNone()
     {
-        Assert.Null(IptablesComments.UserdataComment(Tlv(5, "x")));
-        Assert.Null(IptablesComments.UserdataComment(new byte[] { 0, 200, (byte)'v' }));
-        Assert.Null(IptablesComments.UserdataComment(ReadOnlySpan<byte>.Empty));
+        Assert.Null(NftUserdata.Comment(Tlv(5, "x")));
+        Assert.Null(NftUserdata.Comment(new byte[] { 0, 200, (byte)'v' }));
+        Assert.Null(NftUserdata.Comment(ReadOnlySpan<byte>.Empty));
     }
 }

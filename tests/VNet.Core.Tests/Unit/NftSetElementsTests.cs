@@ -99,9 +99,9 @@ public class NftSetElementsTests
         Assert.Equal((IPAddress.Parse("2001:db8::1"), 80), NatIds.ParseKey(NatIds.Key(IPAddress.Parse("2001:db8::1"), 80), v6: true, byHost: true)!.Value);
         Assert.Null(NatIds.ParseKey(new byte[] { 1, 2, 3 }, v6: false, byHost: false));
         // A comment's user data: type 0, a length that counts the NUL, then the text.
-        var ud = NftSetElements.Userdata("vnet:publish-tcp-80");
+        var ud = NftUserdata.ForComment("vnet:publish-tcp-80");
         Assert.Equal(new byte[] { 0, 20 }, ud[..2]);
-        Assert.Equal("vnet:publish-tcp-80", NftSetElements.Comment(ud));
+        Assert.Equal("vnet:publish-tcp-80", NftUserdata.Comment(ud));
     }
 
     /// <summary>The answer scripted per send: what the kernel would queue for a batch, given the batch's bytes.</summary>
@@ -220,7 +220,7 @@ public class NftSetElementsTests
             w.EndNested(cd);
             if (many) w.EndNested(one);
             w.EndNested(x);
-            w.Attr(NftSetElements.ElemUserdata, NftSetElements.Userdata($"vnet:publish-tcp-{port}"));
+            w.Attr(NftSetElements.ElemUserdata, NftUserdata.ForComment($"vnet:publish-tcp-{port}"));
             w.EndNested(e);
         }
         Elem(80, false, 3, 180);
