@@ -1,5 +1,9 @@
+using System.Net;
 using System.Net.Http;
+using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using VNet.Core.Networks.Cluster;
 using Xunit;
@@ -36,5 +40,67 @@ public sealed class EtcdTlsErrorTests
     {
         using var c = new EtcdConnection(new StoreSettings { Endpoints = { "http://192.0.2.11:2379" }, HostId = "u" });
         Assert.Equal("StoreUnavailable", c.Map(Refused(AlertInside), "read the cluster state").ErrorId);
+    }
+
+    /// <summary>The fourth shape: the HTTP/2 preface's write reset by etcd, which had sent its alert and closed.</summary>
+    private static readonly Exception ResetInside =
+        new IOException("Unable to write data to the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset));
+
+    /// <summary>
+    /// A TLS server on loopback standing in for etcd: it completes the handshake, then either
+    /// resets the connection at the client's first bytes (as etcd does to a certificate it
+    /// refuses) or answers them with an HTTP/2 SETTINGS frame (as it does to one it takes).
+    /// </summary>
+    private static (TcpListener Listener, Task Served) Server(bool refuse)
+    {
+        using var key = RSA.Create(2048);
+        var req = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var made = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var cert = X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), null);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var served = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            using var ssl = new SslStream(client.GetStream());
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = cert, ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http2 },
+            });
+            var buf = new byte[64];
+            _ = await ssl.ReadAsync(buf);
+            if (refuse)
+            {
+                client.Client.LingerState = new LingerOption(true, 0); // close with a reset
+                client.Client.Close();
+                return;
+            }
+            await ssl.WriteAsync(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 });
+            await ssl.FlushAsync();
+            _ = await ssl.ReadAsync(buf);
+        });
+        return (listener, served);
+    }
+
+    [Fact]
+    public void A_reset_after_the_handshake_is_a_tls_failure_when_the_probe_is_reset_too()
+    {
+        var (listener, served) = Server(refuse: true);
+        using var _ = listener.Server;
+        using var c = new EtcdConnection(new StoreSettings { Endpoints = { $"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}" }, HostId = "u" });
+        var e = c.Map(Refused(ResetInside), "read the cluster state");
+        Assert.Equal("StoreTlsFailed", e.ErrorId);
+        Assert.Contains("-Certificate", e.Message);
+        served.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_reset_is_not_blamed_on_tls_when_the_probe_gets_an_answer()
+    {
+        var (listener, served) = Server(refuse: false);
+        using var _ = listener.Server;
+        using var c = new EtcdConnection(new StoreSettings { Endpoints = { $"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}" }, HostId = "u" });
+        Assert.Equal("StoreUnavailable", c.Map(Refused(ResetInside), "read the cluster state").ErrorId);
+        served.Wait(TimeSpan.FromSeconds(10));
     }
 }
