@@ -48,6 +48,9 @@ public sealed class NatService
     private static IPAddress Address(string? text, string parameter, bool? v6, string otherParameter, string? other)
     {
         var a = Validation.Address(text, parameter);
+        // ::ffff:192.0.2.1 is an IPv4 address to the kernel's IPv4 NAT and to the publish ids
+        // (which could not name it otherwise, so it could never be removed): taken as IPv4.
+        if (a.IsIPv4MappedToIPv6) a = a.MapToIPv4();
         bool isV6 = a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
         if (v6.HasValue && isV6 != v6.Value)
             throw Messages.Error("NatFamilyMismatch", VNetErrorCategory.InvalidArgument, text, parameter, text, Family(isV6), otherParameter, other, Family(v6.Value));
@@ -200,10 +203,21 @@ public sealed class NatService
         if (pubs.Count > 0)
         {
             var (elements, owners) = PublishElements(pubs);
-            var refused = elements.Commit(_ctx.NetfilterSocket(ns));
-            if (refused != null)
+            VNetException? error;
+            try
             {
-                var error = Refusal(ns, refused, elements, owners, $"add NAT rule {what}", target);
+                var refused = elements.Commit(_ctx.NetfilterSocket(ns));
+                error = refused != null ? Refusal(ns, refused, elements, owners, pubs, $"add NAT rule {what}", target) : null;
+            }
+            catch
+            {
+                // The batch's answer could not be read, or naming the refused element failed:
+                // step (a) goes all the same (a table this call made goes with whatever it holds).
+                Undo(ns, created: !exists, nats, hairpinsBefore);
+                throw;
+            }
+            if (error != null)
+            {
                 Undo(ns, created: !exists, nats, hairpinsBefore);
                 throw error;
             }
@@ -251,8 +265,18 @@ public sealed class NatService
     /// published meanwhile, or an element put in VNet's map by something else: PublishExists,
     /// naming the port and, when its comment says, the rule that has it.
     /// </summary>
-    private VNetException Refusal(string? ns, BatchError e, NftElementBatch elements, Dictionary<string, List<(NatPlan Plan, int Port)>> owners, string doing, object target)
+    private VNetException Refusal(string? ns, BatchError e, NftElementBatch elements, Dictionary<string, List<(NatPlan Plan, int Port)>> owners,
+        List<NatPlan> pubs, string doing, object target)
     {
+        // Nothing was sent: the batch is larger than the send buffer may grow here (no
+        // CAP_NET_ADMIN in the initial user namespace for SO_SNDBUFFORCE, a user-namespace container).
+        if (e.Message < 0 && e.Errno == Native.Sys.EMSGSIZE)
+        {
+            var widest = pubs.OrderByDescending(p => p.To - p.From).First();
+            return new VNetException("NatBatchTooLarge", VNetErrorCategory.InvalidOperation,
+                Messages.Format("NatBatchTooLarge", pubs.Sum(p => p.To - p.From + 1), NatIds.Range(widest.From, widest.To)),
+                NatIds.Range(widest.From, widest.To), e.Errno);
+        }
         if (e.Errno == Native.Sys.EEXIST && elements.Locate(e) is var (set, index) && owners.TryGetValue(set, out var who) && index < who.Count)
         {
             var (plan, port) = who[index];
@@ -399,13 +423,23 @@ public sealed class NatService
     /// <summary>Every NAT rule VNet made in a namespace, with counters.</summary>
     public List<NatRule> List(string? ns = null) => Read(ns).Rules;
 
-    /// <summary>Masquerade/SNAT rules first (as in the postrouting chain), then the publishes.</summary>
+    /// <summary>
+    /// Masquerade/SNAT rules first (as in the postrouting chain), then the publishes. The read is
+    /// several dumps (the chain, then each map), taken without the lock: when another process
+    /// commits in between (the ruleset's generation moved), it is read again, so a rule is never
+    /// shown half removed (its address element there, its port element gone).
+    /// </summary>
     private NatReader.Parsed Read(string? ns)
     {
-        if (!TableExists(_ctx, ns)) return new NatReader.Parsed(new List<NatRule>(), new Dictionary<string, List<long>>());
-        var nat = SourceNat(ns);
-        nat.Rules.AddRange(Publishes(ns));
-        return nat;
+        const int Attempts = 5;
+        for (int attempt = 1; ; attempt++)
+        {
+            if (!TableExists(_ctx, ns)) return new NatReader.Parsed(new List<NatRule>(), new Dictionary<string, List<long>>());
+            uint before = Nftables.Generation(_ctx, ns);
+            var nat = SourceNat(ns);
+            nat.Rules.AddRange(Publishes(ns));
+            if (Nftables.Generation(_ctx, ns) == before || attempt == Attempts) return nat;
+        }
     }
 
     /// <summary>

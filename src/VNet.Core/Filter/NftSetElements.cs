@@ -264,7 +264,7 @@ internal sealed class NftElementBatch
     /// </summary>
     public NftElementBatch Add(string set, IReadOnlyList<NftSetElements.Element> elems)
     {
-        const ushort flags = Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL;
+        const ushort flags = Nl.F_REQUEST | Nl.F_CREATE | Nl.F_EXCL;
         // A range's elements share one comment: encoded once.
         string? lastComment = null;
         byte[]? userdata = null;
@@ -283,7 +283,7 @@ internal sealed class NftElementBatch
     /// <summary>Deletes elements by key; a key not there is the kernel's ENOENT, and the batch does nothing.</summary>
     public NftElementBatch Delete(string set, IReadOnlyList<byte[]> keys)
     {
-        Build(NftSetElements.MsgDelSetElem, Nl.F_REQUEST | Nl.F_ACK, set, keys.Count, (w, i) => Value(w, NftSetElements.ElemKey, keys[i]));
+        Build(NftSetElements.MsgDelSetElem, Nl.F_REQUEST, set, keys.Count, (w, i) => Value(w, NftSetElements.ElemKey, keys[i]));
         return this;
     }
 
@@ -316,7 +316,16 @@ internal sealed class NftElementBatch
     }
 
     /// <summary>Sends the changes as one batch; what the kernel refused, or null when it committed them all.</summary>
-    public BatchError? Commit(NetlinkSocket socket) => socket.TryBatch(Messages, Nfnl.SUBSYS_NFTABLES);
+    /// <remarks>
+    /// nfnetlink reports every refused message whether or not it asked for an ACK, so only the
+    /// last one asks: a 65535-port range is 512 messages, and 512 ACKs would not fit a receive
+    /// buffer that cannot be forced (a user-namespace container), losing the answer.
+    /// </remarks>
+    public BatchError? Commit(NetlinkSocket socket)
+    {
+        if (Messages.Count > 0) Messages[^1].AddFlags(Nl.F_ACK);
+        return socket.TryBatch(Messages, Nfnl.SUBSYS_NFTABLES);
+    }
 
     /// <summary>
     /// The element a refusal names: its set and its index in the list given to Add or Delete. Null

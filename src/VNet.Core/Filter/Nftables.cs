@@ -107,6 +107,22 @@ internal static class Nftables
     public const byte FamilyInet = 1, FamilyIPv4 = 2, FamilyIPv6 = 10;
 
     /// <summary>
+    /// The ruleset's generation (NFT_MSG_GETGEN): the kernel bumps it with every committed
+    /// transaction, so a read made of several dumps is one snapshot when the generation is the
+    /// same before and after it.
+    /// </summary>
+    public static uint Generation(NetContext ctx, string? ns)
+    {
+        const ushort SubsysNftables = 10, MsgNewGen = 15, MsgGetGen = 16, AttrGenId = 1;
+        var req = new NetlinkWriter((ushort)(SubsysNftables << 8 | MsgGetGen), Nl.F_REQUEST | Nl.F_ACK);
+        req.Reserve(4); // nfgenmsg: AF_UNSPEC, version 0, resource id 0
+        foreach (var m in ctx.NetfilterSocket(ns).Request(req, "read the nftables generation", ns))
+            if (m.Type == (SubsysNftables << 8 | MsgNewGen) && m.Attributes(4).Bytes(AttrGenId) is { Length: 4 } id)
+                return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(id);
+        throw new NetlinkParseException("the kernel answered NFT_MSG_GETGEN without a generation id");
+    }
+
+    /// <summary>
     /// Whether an nftables table exists, asked over nfnetlink (one small NFT_MSG_GETTABLE dump of a
     /// family; 0 = every family): cheaper than libnftables, which fetches every table's sets and
     /// elements to answer, and it lets a namespace without any firewall (the usual case for a

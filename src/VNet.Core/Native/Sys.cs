@@ -37,7 +37,7 @@ internal static unsafe class Sys
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
         EACCES = 13, EBUSY = 16, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EINVAL = 22, ERANGE = 34,
         ENAMETOOLONG = 36, EOPNOTSUPP = 95, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101,
-        ENOBUFS = 105;
+        ENOBUFS = 105, EMSGSIZE = 90;
 
     public static int Errno => errno;
 
@@ -57,6 +57,10 @@ internal static unsafe class Sys
         int rc = setsockopt(fd, level, name, &value, (socklen_t)sizeof(int));
         if (rc < 0 && !ignoreFailure) throw new SystemCallException("setsockopt", errno);
     }
+
+    /// <summary>setsockopt of an int; false (and errno left) when the kernel refused it.</summary>
+    public static bool TrySetSockOptInt(int fd, int level, int name, int value) =>
+        setsockopt(fd, level, name, &value, (socklen_t)sizeof(int)) == 0;
 
     public static int GetSockOptInt(int fd, int level, int name)
     {

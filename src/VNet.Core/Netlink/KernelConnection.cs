@@ -20,7 +20,10 @@ internal sealed class KernelConnection : INetlinkConnection
         try
         {
             // Large receive buffer: a dump of thousands of links must not overrun (ENOBUFS).
-            Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 4 * 1024 * 1024, ignoreFailure: true);
+            // SO_RCVBUFFORCE needs CAP_NET_ADMIN in the initial user namespace; inside a user-namespace
+            // container it fails, and SO_RCVBUF gets as much as net.core.rmem_max allows.
+            if (!Sys.TrySetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_RCVBUFFORCE, 4 * 1024 * 1024))
+                Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_RCVBUF, 4 * 1024 * 1024, ignoreFailure: true);
             Sys.SetSockOptInt(_fd, Sys.SOL_SOCKET, Sys.SO_SNDBUF, 1024 * 1024, ignoreFailure: true);
             // Extended ACK: the kernel explains its refusals in words. CAP_ACK: errors do not echo the request back.
             Sys.SetSockOptInt(_fd, Sys.SOL_NETLINK, Sys.NETLINK_EXT_ACK, 1, ignoreFailure: true);
@@ -44,8 +47,9 @@ internal sealed class KernelConnection : INetlinkConnection
     /// <summary>
     /// Grows the send buffer for a large datagram (netlink_sendmsg refuses one longer than the
     /// buffer less 32 bytes). SO_SNDBUF is capped by net.core.wmem_max (about 200 KB by default);
-    /// SO_SNDBUFFORCE, which needs CAP_NET_ADMIN like the nftables change itself, is not. Without
-    /// it the send fails with EMSGSIZE and says so.
+    /// SO_SNDBUFFORCE is not, but needs CAP_NET_ADMIN in the initial user namespace, which a
+    /// user-namespace container lacks even where it may change its own nftables. Without it a
+    /// batch over the cap fails with EMSGSIZE (NatService names the limit).
     /// </summary>
     public void ReserveSend(int bytes)
     {

@@ -118,8 +118,9 @@ internal sealed class NetlinkSocket : IDisposable
     /// all), so a caller can name the element the offset points at. The kernel handles a batch
     /// from one skb synchronously inside sendmsg and queues every ACK and error before send
     /// returns, so the answer is drained from the socket then, as nft's mnl_batch_talk does, and
-    /// never waited for: after an abort the kernel does not answer every message. Each message
-    /// should carry NLM_F_ACK; errors are matched to messages by sequence number.
+    /// never waited for: after an abort the kernel does not answer every message. The kernel reports
+    /// every refused message whether it asked for an ACK or not, so the last one asking is enough;
+    /// errors are matched to messages by sequence number.
     /// </summary>
     public BatchError? TryBatch(IReadOnlyList<NetlinkWriter> msgs, ushort subsystem)
     {

@@ -106,6 +106,10 @@ internal sealed class NetlinkWriter
         BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(start), (ushort)(_len - start));
 
     /// <summary>Finishes the message with its sequence number and returns the bytes to send.</summary>
+    /// <summary>Adds header flags to a message already built (a batch asks for an ACK on its last message only).</summary>
+    public void AddFlags(ushort flags) =>
+        BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(6), (ushort)(Flags | flags));
+
     public ReadOnlySpan<byte> Finish(uint seq)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(_buf.AsSpan(0), (uint)_len);

@@ -116,4 +116,22 @@ public class NatBatchTests : LiveTest
         Assert.DoesNotContain("br9", Ruleset(h));
         Assert.Contains("\"br0\" . 198.51.100.0/24", Ruleset(h));
     }
+
+    [SkippableFact]
+    public void AnIPv4MappedAddressIsTakenAsIPv4AndTheRuleCanBeRemoved()
+    {
+        string h = Host("m");
+        // A target written ::ffff:198.51.100.20 is an IPv4 publish, listed and removed as one.
+        var rule = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8081", ToAddress = "::ffff:198.51.100.20", Namespace = h });
+        Assert.Equal("IPv4", rule.AddressFamily);
+        Assert.Equal("198.51.100.20", Assert.Single(Ctx.Nat.List(h)).ToAddress);
+        Assert.True(Ctx.Nat.Remove(rule.Id, h));
+        Assert.Empty(Ctx.Nat.List(h));
+        // As the host address of an IPv6 target it is the wrong family, named, and nothing is made.
+        var e = Assert.Throws<VNetException>(() => Ctx.Nat.Add(new NatSpec
+            { Kind = "Publish", PublishPort = "8082", ToAddress = "2001:db8:1::20", HostAddress = "::ffff:192.0.2.1", Namespace = h }));
+        Assert.Equal("NatFamilyMismatch", e.ErrorId);
+        Assert.Contains("::ffff:192.0.2.1", e.Message);
+        Assert.Empty(Ctx.Nat.List(h));
+    }
 }

@@ -78,7 +78,9 @@ public class NftSetElementsTests
         var counts = batch.Messages.Select(m => ElementsOf(m.ToArray(1)).Count).ToList();
         Assert.Equal(new[] { 256, 256, 88 }, counts);
         // Every message asks for an ACK, creates, and refuses an existing key.
-        Assert.All(batch.Messages, m => Assert.Equal(Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL, m.Flags));
+        // No ACK asked while building: Commit asks for one on the last message only (the kernel
+        // reports refused messages anyway, and hundreds of ACKs could overflow the receive buffer).
+        Assert.All(batch.Messages, m => Assert.Equal(Nl.F_REQUEST | Nl.F_CREATE | Nl.F_EXCL, m.Flags));
         Assert.All(batch.Messages, m => Assert.Equal(NftSetElements.Subsys << 8 | NftSetElements.MsgNewSetElem, m.Type));
         // The kernel's offset of element 10 of the third message is element 522 of the list.
         var third = batch.Messages[2].ToArray(1);
