@@ -102,25 +102,10 @@ internal sealed class BridgeDriver : DriverBase
         Ctx.BridgeOperations.RemoveLink(net.BridgeName!);
     }
 
-    public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo)
-    {
-        string host = ep.HostInterface!;
-        var pair = Ctx.Veths.Create(new VethSpec
-        {
-            Name = host, PeerName = ep.InterfaceName, PeerNamespace = ep.NamespacePath, Mtu = net.Mtu,
-            PeerMacAddress = ep.MacAddress, Bridge = net.BridgeName,
-        });
-        undo.Add($"remove veth {host}", () => Ctx.Links.Remove(host));
-        ep.MacAddress = pair.PeerMacAddress;
-        AddressAndRoute(net, ep);
-    }
+    public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo) =>
+        AttachVeth(net, ep, net.BridgeName, undo);
 
-    public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive)
-    {
-        // Deleting the host end takes the container end with it, wherever it is.
-        if (ep.HostInterface != null) Ctx.Links.Remove(ep.HostInterface);
-    }
+    public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) => DetachVeth(ep);
 
-    public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) =>
-        ep.HostInterface != null && Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) != null;
+    public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) => VethExists(ep);
 }

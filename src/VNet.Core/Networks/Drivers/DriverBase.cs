@@ -1,3 +1,4 @@
+using VNet.Core.Links;
 using VNet.Core.Routes;
 
 namespace VNet.Core.Networks.Drivers;
@@ -34,6 +35,34 @@ internal abstract class DriverBase : INetworkDriver
         }
         return replugged;
     }
+
+    /// <summary>
+    /// The endpoint's veth: host end on <paramref name="bridge"/>, container end in its namespace
+    /// (with the MAC asked for, else the kernel's, recorded on the endpoint), then its addresses
+    /// and routes. The bridge and overlay drivers attach the same way, to different bridges.
+    /// </summary>
+    protected void AttachVeth(ContainerNetwork net, ContainerEndpoint ep, string? bridge, UndoList undo)
+    {
+        string host = ep.HostInterface!;
+        var pair = Ctx.Veths.Create(new VethSpec
+        {
+            Name = host, PeerName = ep.InterfaceName, PeerNamespace = ep.NamespacePath, Mtu = net.Mtu,
+            PeerMacAddress = ep.MacAddress, Bridge = bridge,
+        });
+        undo.Add($"remove veth {host}", () => Ctx.Links.Remove(host));
+        ep.MacAddress = pair.PeerMacAddress;
+        AddressAndRoute(net, ep);
+    }
+
+    /// <summary>Removes a veth endpoint: deleting the host end takes the container end with it, wherever it is.</summary>
+    protected void DetachVeth(ContainerEndpoint ep)
+    {
+        if (ep.HostInterface != null) Ctx.Links.Remove(ep.HostInterface);
+    }
+
+    /// <summary>Whether a veth endpoint's host end is still there.</summary>
+    protected bool VethExists(ContainerEndpoint ep) =>
+        ep.HostInterface != null && Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) != null;
 
     /// <summary>The endpoint's addresses on its interface, then a default route per family via the gateway (none on an internal network).</summary>
     protected void AddressAndRoute(ContainerNetwork net, ContainerEndpoint ep)

@@ -153,25 +153,11 @@ internal sealed class OverlayDriver : DriverBase
         if (ctx.Links.TryGet(BridgePrefix + id10, null, resolveMaster: false) != null) ctx.BridgeOperations.RemoveLink(BridgePrefix + id10);
     }
 
-    public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo)
-    {
-        string host = ep.HostInterface!;
-        var pair = Ctx.Veths.Create(new VethSpec
-        {
-            Name = host, PeerName = ep.InterfaceName, PeerNamespace = ep.NamespacePath, Mtu = net.Mtu,
-            PeerMacAddress = ep.MacAddress, Bridge = BridgeOf(net),
-        });
-        undo.Add($"remove veth {host}", () => Ctx.Links.Remove(host));
-        ep.MacAddress = pair.PeerMacAddress;
+    public override void Attach(ContainerNetwork net, ContainerEndpoint ep, UndoList undo) =>
         // Addresses, and no default route: an overlay gives no way out (DefaultRoutes knows).
-        AddressAndRoute(net, ep);
-    }
+        AttachVeth(net, ep, BridgeOf(net), undo);
 
-    public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive)
-    {
-        if (ep.HostInterface != null) Ctx.Links.Remove(ep.HostInterface);
-    }
+    public override void Detach(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) => DetachVeth(ep);
 
-    public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) =>
-        ep.HostInterface != null && Ctx.Links.TryGet(ep.HostInterface, null, resolveMaster: false) != null;
+    public override bool InterfaceExists(ContainerNetwork net, ContainerEndpoint ep, bool namespaceAlive) => VethExists(ep);
 }
