@@ -150,6 +150,15 @@ summary() {
       p=$((p + BASH_REMATCH[1])); f=$((f + BASH_REMATCH[2])); s=$((s + BASH_REMATCH[3]))
     fi
   done < <(cat "$LOG_DIR"/*.log 2>/dev/null)
+  # A reader of a long log sees its end first: name what failed there, not only how many.
+  if [ "$f" -gt 0 ]; then
+    echo "Failed tests:"
+    # Each failed test's name and the first lines of its message (xunit), or Pester's [-] line.
+    sed 's/\x1b\[[0-9;]*m//g' "$LOG_DIR"/*.log 2>/dev/null | awk '
+      /^[ \t]+Failed [A-Za-z]/ || /^[ \t]+\[-\] / { n = 6; print; next }
+      /Stack Trace:/ { n = 0 }
+      n > 0 && !/Error Message:/ { print; n-- }' | head -60
+  fi
   echo "Total: $p passed, $f failed, $s skipped"
   [ "$p" -gt 0 ] || { echo "build.sh: no test ran" >&2; return 1; }
 }

@@ -58,6 +58,7 @@ public abstract class VNetCmdlet : PSCmdlet, IDisposable
         VNetErrorCategory.ProtocolError => ErrorCategory.ProtocolError,
         VNetErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
         VNetErrorCategory.DeviceError => ErrorCategory.DeviceError,
+        VNetErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
         _ => ErrorCategory.InvalidOperation,
     };
 

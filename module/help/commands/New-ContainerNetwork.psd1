@@ -74,6 +74,7 @@ runbook run again); one whose settings differ is an error naming the first diffe
         'StoreNotSet: -Driver overlay on a host with no cluster store set (Set-VNetStore).'
         'StoreUnavailable: the cluster store did not answer; the message names the endpoints tried. Nothing was made.'
         'StoreNoQuorum: the cluster store answers but has lost its quorum. Nothing was made.'
+        'StoreTimeout: the cluster store answers and has a leader but did not finish within $VNET_STORE_TIMEOUT seconds (3 unless set). Running the command again finds out whether the network was made.'
         'VniInUse: the -Vni given is held by another overlay network (named).'
         'InvalidNetworkName: the name is empty, too long or has characters Docker refuses.'
         'NetworkExists: a network of that name exists (use -Force to accept it when the settings match).'

@@ -17,6 +17,7 @@ public enum VNetErrorCategory
     ProtocolError,
     ResourceBusy,
     DeviceError,
+    OperationTimeout,
 }
 
 /// <summary>

@@ -91,7 +91,7 @@ public sealed class CompositeNetworkStore : INetworkStore, IDisposable
                 list.AddRange(overlay.Where(n => !names.Contains(n.Name)));
                 list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             }
-            catch (VNetException e) when (e.ErrorId is "StoreUnavailable" or "StoreNoQuorum" or "StoreAccessDenied" or "StoreTlsFailed")
+            catch (VNetException e) when (e.ErrorId is "StoreUnavailable" or "StoreNoQuorum" or "StoreTimeout" or "StoreAccessDenied" or "StoreTlsFailed")
             {
                 ClusterReadFailure = e;
             }

@@ -151,14 +151,16 @@ public sealed class EtcdConnection : IDisposable
 
     /// <summary>
     /// What a gRPC failure means to a user. etcd reports a member without a leader as Unavailable
-    /// "etcdserver: no leader" (and a proposal that got no quorum as "request timed out"); a member
-    /// that answers but never commits shows as our own deadline passing while it still answers a
-    /// status call (served locally, without quorum). Everything else is an unreachable store.
+    /// "etcdserver: no leader" (and a proposal that got no quorum as "request timed out"). Our own
+    /// deadline passing is one of three things, told apart by a status call (served locally, without
+    /// quorum): no member answers (unreachable), a member answers but knows no leader (no quorum:
+    /// etcd's leader steps down, and followers campaign, an election timeout after losing the
+    /// others), or a member answers with a leader (a slow store: a loaded host, a slow disk, a client
+    /// whose threads are busy). Everything else is an unreachable store.
     /// </summary>
     internal VNetException Map(RpcException e, string what)
     {
         string detail = string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : $"{e.StatusCode}: {e.Status.Detail}";
-        bool noQuorum = IsNoQuorum(e) || (e.StatusCode == StatusCode.DeadlineExceeded && SomeMemberAnswers());
         string text = e.Status.Detail ?? "";
         if (TlsProblem(e) is { } tls)
             return new VNetException("StoreTlsFailed", VNetErrorCategory.PermissionDenied,
@@ -170,9 +172,17 @@ public sealed class EtcdConnection : IDisposable
             || text.Contains("invalid auth token", StringComparison.OrdinalIgnoreCase))
             return new VNetException("StoreAccessDenied", VNetErrorCategory.PermissionDenied,
                 Messages.Format("StoreAccessDenied", EndpointList, what, detail), EndpointList, inner: e);
-        if (noQuorum)
+        // A deadline passing (ours, or etcd's own "context deadline exceeded" with code Unknown, which
+        // is how etcd 3.4 ends a linearizable read that never gets its read index) or an unreachable
+        // member: ask whoever answers whether it knows a leader.
+        bool deadline = e.StatusCode == StatusCode.DeadlineExceeded || text.Contains("context deadline exceeded", StringComparison.OrdinalIgnoreCase);
+        var answering = !IsNoQuorum(e) && (deadline || e.StatusCode == StatusCode.Unavailable) ? MemberStatus() : null;
+        if (IsNoQuorum(e) || answering is { Leader: 0 })
             return new VNetException("StoreNoQuorum", VNetErrorCategory.ResourceBusy,
                 Messages.Format("StoreNoQuorum", EndpointList, what, detail), EndpointList, inner: e);
+        if (answering != null && deadline)
+            return new VNetException("StoreTimeout", VNetErrorCategory.OperationTimeout,
+                Messages.Format("StoreTimeout", EndpointList, what, Timeout.TotalSeconds, TimeoutEnv), EndpointList, inner: e);
         return new VNetException("StoreUnavailable", VNetErrorCategory.ResourceBusy,
             Messages.Format("StoreUnavailable", EndpointList, what, detail, Timeout.TotalSeconds), EndpointList, inner: e);
     }
@@ -283,14 +293,20 @@ public sealed class EtcdConnection : IDisposable
             || d.Contains("leader changed", StringComparison.OrdinalIgnoreCase);
     }
 
-    private bool SomeMemberAnswers()
+    /// <summary>
+    /// The status of a member that answers (its own view: which leader it follows), or null when none
+    /// answers within a second. Asked once per endpoint: the balancer may pick a dead member first
+    /// (a refused connection fails at once), and the survivor of a lost quorum is the one to hear.
+    /// </summary>
+    private StatusResponse? MemberStatus()
     {
-        try
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        for (int i = 0; i < Settings.Endpoints.Count && DateTime.UtcNow < until; i++)
         {
-            Maintenance.Status(new StatusRequest(), Auth(), DateTime.UtcNow + TimeSpan.FromSeconds(1));
-            return true;
+            try { return Maintenance.Status(new StatusRequest(), Auth(), until); }
+            catch (Exception) { } // this one is unreachable: the next, or StoreUnavailable
         }
-        catch (Exception) { return false; } // unreachable too: that is StoreUnavailable
+        return null;
     }
 
     /// <summary>etcd's key of a name under the store's prefix.</summary>

@@ -298,9 +298,9 @@ public sealed class EtcdNetworkStore : IClusterStore
         for (int wait = 100; ; wait = Math.Min(wait * 2, 400))
         {
             try { return Txn("reserve addresses in " + pending.Network, t); }
-            // "leader changed", "request timed out" (StoreNoQuorum), or the dead member's connection
+            // "leader changed", "request timed out" (StoreNoQuorum), a slow commit (StoreTimeout), or the dead member's connection
             // ending under the request (StoreUnavailable): all may or may not have committed.
-            catch (VNetException e) when (e.ErrorId is "StoreNoQuorum" or "StoreUnavailable" && DateTime.UtcNow + TimeSpan.FromMilliseconds(wait) < until)
+            catch (VNetException e) when (e.ErrorId is "StoreNoQuorum" or "StoreUnavailable" or "StoreTimeout" && DateTime.UtcNow + TimeSpan.FromMilliseconds(wait) < until)
             {
                 Thread.Sleep(wait);
                 try
