@@ -547,13 +547,27 @@ public sealed class NatService
     {
         if (!TableExists(_ctx, ns)) return NotFound(id, strict);
         IPAddress? hostAddr = host != null ? IPAddress.Parse(host) : null;
-        if (!EndsCarry(ns, id, NatIds.AddressMap(v6, proto, host != null), hostAddr, from, to)) return NotFound(id, strict);
+        string addrMap = NatIds.AddressMap(v6, proto, host != null), portMap = NatIds.PortMap(v6, proto, host != null);
         var keys = new List<byte[]>(to - from + 1);
         for (int port = from; port <= to; port++) keys.Add(NatIds.Key(hostAddr, port));
-        var batch = new NftElementBatch(Nftables.FamilyInet, Table)
-            .Delete(NatIds.AddressMap(v6, proto, host != null), keys)
-            .Delete(NatIds.PortMap(v6, proto, host != null), keys);
-        _ctx.NetfilterSocket(ns).Batch(batch.Messages, Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
+        var sock = _ctx.NetfilterSocket(ns);
+        BatchError? refused = null;
+        bool whole = EndsCarry(ns, id, addrMap, hostAddr, from, to);
+        if (whole)
+            refused = sock.TryBatch(new NftElementBatch(Nftables.FamilyInet, Table).Delete(addrMap, keys).Delete(portMap, keys).Messages, Nfnl.SUBSYS_NFTABLES);
+        if (refused != null && refused.Errno != Native.Sys.ENOENT)
+            throw VNetException.FromErrno(refused.Errno, $"remove NAT rule {id}", id, refused.Text);
+        if (refused != null || !whole)
+        {
+            // Part of the rule is gone already (an element deleted with nft, or a process killed
+            // half-way through a removal of its own): remove what is left of it, found in a read of
+            // both maps, so nothing of it lingers; with nothing left it is simply not there.
+            var (addrLeft, portLeft) = Remnants(sock, id, addrMap, portMap, keys);
+            if (addrLeft.Count == 0 && portLeft.Count == 0) return NotFound(id, strict);
+            sock.Batch(new NftElementBatch(Nftables.FamilyInet, Table).Delete(addrMap, addrLeft).Delete(portMap, portLeft).Messages,
+                Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
+            d.Warnings.Add(Messages.Format("NatRulePartlyGone", id, keys.Count - addrLeft.Count, keys.Count));
+        }
         // The rule is gone; the rest is tidying that a later call would redo if this one failed.
         var rest = PublishedPorts(ns);
         var tidy = new NatRuleset();
@@ -566,6 +580,24 @@ public sealed class NatService
         if (!tidy.IsEmpty) Nftables.RunJson(_ctx, ns, tidy.ToJson(), doing: $"remove NAT rule {id}", target: id);
         _accepts.Reconcile(ns, () => VNetBridges(ns), d);
         return true;
+    }
+
+    /// <summary>
+    /// What is left of a publish whose elements are partly gone: its keys in the address map that
+    /// still carry its id, and its keys in the port map whose address element is gone or carries it
+    /// too (the port map's elements have no comment; a key of this range is this rule's alone,
+    /// since adds are exclusive on both maps).
+    /// </summary>
+    private static (List<byte[]> Addresses, List<byte[]> Ports) Remnants(NetlinkSocket sock, string id, string addrMap, string portMap, List<byte[]> keys)
+    {
+        var range = new HashSet<byte[]>(keys, NftSetElements.KeyComparer.Instance);
+        var addrs = (NftSetElements.Dump(sock, Nftables.FamilyInet, Table, addrMap) ?? new())
+            .Where(e => range.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Comment, NftSetElements.KeyComparer.Instance);
+        var mine = addrs.Where(a => a.Value == NatIds.Tag + id).Select(a => a.Key).ToList();
+        var ports = (NftSetElements.Dump(sock, Nftables.FamilyInet, Table, portMap) ?? new())
+            .Where(e => range.Contains(e.Key) && (!addrs.TryGetValue(e.Key, out var c) || c == NatIds.Tag + id))
+            .Select(e => e.Key).ToList();
+        return (mine, ports);
     }
 
     private static bool NotFound(string id, bool strict) =>

@@ -26,6 +26,7 @@ public sealed class RemoveNatRuleCommand : VNetCmdlet
                 var d = new VNet.Core.Diagnostics();
                 if (!Ctx.Nat.Remove(id, Namespace, Strict.IsPresent, d)) WriteVerbose($"NAT rule '{id}' was already gone.");
                 foreach (var n in d.Notes) WriteVerbose(n);
+                foreach (var w in d.Warnings) WriteWarning(w);
             });
         }
     }

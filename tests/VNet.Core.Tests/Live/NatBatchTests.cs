@@ -97,6 +97,28 @@ public class NatBatchTests : LiveTest
         Assert.DoesNotContain("vnet", Ruleset(h));
     }
 
+    [SkippableTheory]
+    [InlineData("8005")] // the middle of the range: the one-batch removal is refused (ENOENT) as a whole
+    [InlineData("8000")] // an end: the range's ends no longer both carry the id
+    public void ARangeWithElementsDeletedOutsideVNetIsRemovedWhole(string deleted)
+    {
+        string h = Host("g" + deleted[^1]);
+        var r = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8000-8009", ToAddress = "198.51.100.10", Namespace = h });
+        var keep = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "9000", ToAddress = "198.51.100.11", Namespace = h });
+        var (code, o) = RunIn(h, "nft", "delete", "element", "inet", "vnet", "pub_tcp", "{ " + deleted + " }");
+        Assert.True(code == 0, o);
+        var d = new Diagnostics();
+        Assert.True(Ctx.Nat.Remove(r.Id, h, diagnostics: d));
+        Assert.Contains(r.Id, Assert.Single(d.Warnings));
+        // Nothing of it is left in either map, and the other rule is untouched.
+        string rules = Ruleset(h);
+        foreach (var port in new[] { "8000", "8005", "8009" }) Assert.DoesNotContain(port, rules);
+        Assert.Equal(keep.Id, Assert.Single(Ctx.Nat.List(h)).Id);
+        // Gone now: quiet, or NatRuleNotFound with strict.
+        Assert.False(Ctx.Nat.Remove(r.Id, h));
+        Assert.Equal("NatRuleNotFound", Assert.Throws<VNetException>(() => Ctx.Nat.Remove(r.Id, h, strict: true)).ErrorId);
+    }
+
     [SkippableFact]
     public void HairpinSetsFollowWhatTheKernelHas()
     {
