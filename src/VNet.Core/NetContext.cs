@@ -200,9 +200,18 @@ public sealed class NetContext : IDisposable
     /// </summary>
     internal Func<int, INetlinkConnection>? Connections { get; init; }
 
+    /// <summary>
+    /// Test seam: when set, each kernel socket this context opens (in its namespace) is handed over
+    /// through this wrapper, so a test can change what the real kernel's socket does (refuse a
+    /// large send as a process without CAP_NET_ADMIN would) while the rest stays real.
+    /// </summary>
+    internal Func<INetlinkConnection, INetlinkConnection>? KernelConnections { get; init; }
+
     /// <summary>A netlink socket bound inside a namespace (through the worker unless the caller is already there).</summary>
     private NetlinkSocket OpenInside(NamespaceHandle h, int protocol) =>
-        Connections != null ? new NetlinkSocket(Connections(protocol)) : NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol));
+        Connections != null ? new NetlinkSocket(Connections(protocol))
+        : KernelConnections is { } wrap ? NamespaceThread.RunIn(h, () => new NetlinkSocket(wrap(new KernelConnection(protocol, 0)), (uint)Environment.TickCount))
+        : NamespaceThread.RunIn(h, () => new NetlinkSocket(protocol));
 
     /// <summary>
     /// Adopts the handle and socket opened inside a namespace while creating it, saving an open by

@@ -1,4 +1,6 @@
 using VNet.Core.Filter;
+using VNet.Core.Native;
+using VNet.Core.Netlink;
 using Xunit;
 
 namespace VNet.Core.Tests.Live;
@@ -117,6 +119,45 @@ public class NatBatchTests : LiveTest
         // Gone now: quiet, or NatRuleNotFound with strict.
         Assert.False(Ctx.Nat.Remove(r.Id, h));
         Assert.Equal("NatRuleNotFound", Assert.Throws<VNetException>(() => Ctx.Nat.Remove(r.Id, h, strict: true)).ErrorId);
+    }
+
+    /// <summary>
+    /// A kernel socket whose send buffer cannot grow past a cap: what a process without CAP_NET_ADMIN
+    /// in the initial user namespace gets (SO_SNDBUFFORCE refused, SO_SNDBUF held at
+    /// net.core.wmem_max), as in a user-namespace container that may change its own nftables.
+    /// </summary>
+    private sealed class CappedSend(INetlinkConnection inner, int cap) : INetlinkConnection
+    {
+        public uint PortId => inner.PortId;
+        public void Send(ReadOnlySpan<byte> request)
+        {
+            if (request.Length > cap) throw new SystemCallException("send", Sys.EMSGSIZE);
+            inner.Send(request);
+        }
+        public void ReserveSend(int bytes) { }
+        public ReadOnlyMemory<byte> Receive() => inner.Receive();
+        public bool WaitReadable(int timeoutMs) => inner.WaitReadable(timeoutMs);
+        public void Dispose() => inner.Dispose();
+    }
+
+    [SkippableFact]
+    public void ABatchLargerThanTheSocketMaySendIsRefusedNamingTheRangeAndChangesNothing()
+    {
+        string h = Host("c");
+        using var capped = new NetContext { KernelConnections = c => new CappedSend(c, 256 * 1024) };
+        var big = new NatSpec { Kind = "Publish", PublishPort = "10000-29999", ToAddress = "198.51.100.10", ToPort = "10000-29999", Namespace = h };
+        // Into a namespace without VNet's table: the table made for it goes again.
+        var e = Assert.Throws<VNetException>(() => capped.Nat.Add(big));
+        Assert.Equal("NatBatchTooLarge", e.ErrorId);
+        Assert.Equal("10000-29999", e.Target);
+        Assert.Contains("20000 ports", e.Message);
+        Assert.DoesNotContain("vnet", Ruleset(h));
+        // Beside a rule already there: the ruleset is as it was, and what fits still goes through.
+        var small = capped.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8080", ToAddress = "198.51.100.11", Namespace = h });
+        string before = Ruleset(h);
+        Assert.Equal("NatBatchTooLarge", Assert.Throws<VNetException>(() => capped.Nat.Add(big)).ErrorId);
+        Assert.Equal(before, Ruleset(h));
+        Assert.Equal(small.Id, Assert.Single(Ctx.Nat.List(h)).Id);
     }
 
     [SkippableFact]
