@@ -108,6 +108,22 @@ Describe 'S11: the cluster store setting' {
         $e.Exception.Message | Should -BeLike "*$p-ov1*"
     }
 
+    It 'Tab offers overlay networks from the store beside local ones, and local ones alone when the store is gone' {
+        New-ContainerNetwork "$p-tabl" -Driver none | Out-Null
+        $line = "Connect-ContainerNetwork -Network $p-"
+        $names = (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText
+        $names | Should -Contain "$p-ov1"
+        $names | Should -Contain "$p-tabl"
+        Set-VNetStore -Endpoint 'http://127.0.0.1:1' | Out-Null
+        try {
+            $names = (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText
+            $names | Should -Contain "$p-tabl"
+            $names | Should -Not -Contain "$p-ov1"
+        }
+        finally { Set-VNetStore -Endpoint $Url | Out-Null }
+        Remove-ContainerNetwork "$p-tabl"
+    }
+
     It 'two processes as two hosts racing to create one overlay network: one wins, the other is told it exists' {
         $manifest = Join-Path $PSScriptRoot '..' '..' 'VNet.psd1' | Resolve-Path
         $pwsh = (Get-Process -Id $PID).Path

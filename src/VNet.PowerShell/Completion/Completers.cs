@@ -177,10 +177,25 @@ public sealed class ContainerCompleter : IArgumentCompleter
 /// <summary>Tab completion of container network names (from the host's network definitions).</summary>
 public sealed class NetworkNameCompleter : IArgumentCompleter
 {
+    /// <summary>How long Tab waits for the cluster store's overlay names before offering the local ones alone.</summary>
+    private static readonly TimeSpan ClusterWait = TimeSpan.FromMilliseconds(800);
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionHelper.Results(CompletionHelper.Safely(() =>
-            new Core.Networks.LocalNetworkStore().ListNetworks().Select(n => n.Name).ToList()), wordToComplete);
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        // Overlay networks live in the cluster store: asked for beside the local files, and left out
+        // when the store is slow or gone (a store call may take its whole deadline; Tab must not).
+        var overlay = Task.Run(() =>
+        {
+            using var store = new Core.Networks.CompositeNetworkStore();
+            return store.Cluster?.ListNetworks().Select(n => n.Name).ToList() ?? new List<string>();
+        });
+        var names = CompletionHelper.Safely(() => new Core.Networks.LocalNetworkStore().ListNetworks().Select(n => n.Name));
+        names.AddRange(CompletionHelper.Safely(() => overlay.Wait(ClusterWait) ? overlay.Result : Enumerable.Empty<string>()));
+        // A store that fails after Tab gave up: its exception is observed here, not left to the finalizer.
+        _ = overlay.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        return CompletionHelper.Results(names, wordToComplete);
+    }
 }
 
 /// <summary>Tab completion of network drivers.</summary>
