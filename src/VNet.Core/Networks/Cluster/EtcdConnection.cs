@@ -213,12 +213,14 @@ public sealed class EtcdConnection : IDisposable
         // or not at all (the SslStream was already disposed): then a probe of our own reads it.
         // A third shape, also seen: the HTTP/2 handshake's write failing with OpenSSL's own error
         // ("The encryption operation failed", an internal SslException inside): the probe reads it.
+        // The same write may also fail over OpenSSL's handle already disposed (ObjectDisposedException
+        // on SafeSslHandle, another CI run): the alert was read and the stream closed under the write.
         // A fourth (a CI run under load): that write failing with ECONNRESET, etcd having sent its
         // alert and closed before the preface went out. A reset can also be etcd going away, so
         // only the probe decides: it gets through (or cannot connect) when TLS was not the cause.
         var alertSeen = chain.LastOrDefault(x => x is CryptographicException);
         if (alertSeen != null
-            || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && n.EndsWith(nameof(SslStream), StringComparison.Ordinal))
+            || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && (n.EndsWith(nameof(SslStream), StringComparison.Ordinal) || n.EndsWith("SafeSslHandle", StringComparison.Ordinal)))
             || chain.Any(x => x.GetType().Name == "SslException")
             || chain.Any(x => x is SocketException { SocketErrorCode: SocketError.ConnectionReset }))
         {
