@@ -160,6 +160,43 @@ public class NatBatchTests : LiveTest
         Assert.Equal(small.Id, Assert.Single(Ctx.Nat.List(h)).Id);
     }
 
+    /// <summary>A kernel socket that runs <paramref name="hook"/> once, just before the first request <paramref name="match"/> picks is sent.</summary>
+    private sealed class BeforeSend(INetlinkConnection inner, Func<byte[], bool> match, Action hook) : INetlinkConnection
+    {
+        private bool _done;
+        public uint PortId => inner.PortId;
+        public void Send(ReadOnlySpan<byte> request)
+        {
+            if (!_done && match(request.ToArray())) { _done = true; hook(); }
+            inner.Send(request);
+        }
+        public void ReserveSend(int bytes) => inner.ReserveSend(bytes);
+        public ReadOnlyMemory<byte> Receive() => inner.Receive();
+        public bool WaitReadable(int timeoutMs) => inner.WaitReadable(timeoutMs);
+        public void Dispose() => inner.Dispose();
+    }
+
+    [SkippableFact]
+    public void AListReadAcrossAnotherProcessesRemovalShowsTheRuleWholeOrNotAtAll()
+    {
+        string h = Host("l");
+        var gone = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8080", ToAddress = "198.51.100.10", ToPort = "80", Namespace = h });
+        var kept = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "9090", ToAddress = "198.51.100.11", ToPort = "90", Namespace = h });
+        // Between the read of the address map and that of the port map, someone else removes a
+        // rule: read once, it would show 8080 with its port element gone (to port 8080, not 80).
+        static bool PortMapDump(byte[] r) =>
+            BitConverter.ToUInt16(r, 4) == (10 << 8 | 13) && r.AsSpan().IndexOf("pub_tcp_port\0"u8) >= 0;
+        int hooks = 0;
+        using var reader = new NetContext
+        {
+            KernelConnections = c => new BeforeSend(c, PortMapDump, () => { hooks++; Assert.True(Ctx.Nat.Remove(gone.Id, h)); }),
+        };
+        var listed = reader.Nat.List(h);
+        Assert.Equal(1, hooks);
+        var rule = Assert.Single(listed);
+        Assert.Equal((kept.Id, "9090", "90"), (rule.Id, rule.PublishPort, rule.ToPort));
+    }
+
     [SkippableFact]
     public void HairpinSetsFollowWhatTheKernelHas()
     {
