@@ -39,11 +39,13 @@ public sealed partial class NetworkService
             try { lk = LockExisting(net); }
             catch (VNetException e) when (network == null && e.ErrorId == "NetworkNotFound") { continue; } // removed meanwhile
             using var _ = lk;
+            // Read once, under the lock: what decides whether the devices are this host's, and what is repaired.
+            var endpoints = Store.ListEndpoints(net.Name);
             // An overlay's devices are made on the hosts that have its members, not by a Repair of every host.
-            bool ours = net.Driver != "overlay" || Store.LocalHostId is not { } me || Store.ListEndpoints(net.Name).Any(e => !OnOtherHost(e, me));
+            bool ours = net.Driver != "overlay" || Store.LocalHostId is not { } me || endpoints.Any(e => !OnOtherHost(e, me));
             if (ours && drv.Ensure(net, Store, d) is string note)
                 result.Add(new NetworkRepair { Network = net.Name, What = "Bridge", Name = net.BridgeName ?? "", Action = "Recreated", Reason = note });
-            result.AddRange(RepairLocked(net, drv, skipEndpoint: null));
+            result.AddRange(RepairLocked(net, drv, skipEndpoint: null, endpoints));
         }
         return result;
     }
@@ -51,14 +53,14 @@ public sealed partial class NetworkService
     /// <summary>Is this an overlay endpoint of another host (its Host is set and is not this host's id)?</summary>
     internal static bool OnOtherHost(ContainerEndpoint ep, string? localHostId) => ep.Host != null && ep.Host != localHostId;
 
-    /// <summary>The endpoint, lease and interface part of Repair, with the network's lock held by the caller.</summary>
-    internal List<NetworkRepair> RepairLocked(ContainerNetwork net, Drivers.INetworkDriver drv, string? skipEndpoint)
+    /// <summary>The endpoint, lease and interface part of Repair, with the network's lock held by the caller (who may pass the endpoints it read under it).</summary>
+    internal List<NetworkRepair> RepairLocked(ContainerNetwork net, Drivers.INetworkDriver drv, string? skipEndpoint, IReadOnlyList<ContainerEndpoint>? endpoints = null)
     {
         var result = new List<NetworkRepair>();
         var kept = new HashSet<string>(StringComparer.Ordinal);
         if (skipEndpoint != null) kept.Add(skipEndpoint);
         var hostEnds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var ep in Store.ListEndpoints(net.Name))
+        foreach (var ep in endpoints ?? Store.ListEndpoints(net.Name))
         {
             if (ep.Id == skipEndpoint) continue;
             // An overlay network's endpoints of other hosts: their namespaces and pids mean nothing
