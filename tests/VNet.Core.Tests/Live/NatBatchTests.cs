@@ -122,19 +122,21 @@ public class NatBatchTests : LiveTest
     }
 
     /// <summary>
-    /// A kernel socket whose send buffer cannot grow past a cap: what a process without CAP_NET_ADMIN
-    /// in the initial user namespace gets (SO_SNDBUFFORCE refused, SO_SNDBUF held at
-    /// net.core.wmem_max), as in a user-namespace container that may change its own nftables.
+    /// A kernel socket with the test's hand on it: <paramref name="onSend"/> sees each request before
+    /// the kernel does (and may throw, as the kernel would refuse it), and with <paramref name="mayGrow"/>
+    /// false its send buffer stays as it is: what a process without CAP_NET_ADMIN in the initial
+    /// user namespace gets (SO_SNDBUFFORCE refused, SO_SNDBUF held at net.core.wmem_max), as in a
+    /// user-namespace container that may change its own nftables.
     /// </summary>
-    private sealed class CappedSend(INetlinkConnection inner, int cap) : INetlinkConnection
+    private sealed class HandOnSend(INetlinkConnection inner, Action<byte[]> onSend, bool mayGrow = true) : INetlinkConnection
     {
         public uint PortId => inner.PortId;
         public void Send(ReadOnlySpan<byte> request)
         {
-            if (request.Length > cap) throw new SystemCallException("send", Sys.EMSGSIZE);
+            onSend(request.ToArray());
             inner.Send(request);
         }
-        public void ReserveSend(int bytes) { }
+        public void ReserveSend(int bytes) { if (mayGrow) inner.ReserveSend(bytes); }
         public ReadOnlyMemory<byte> Receive() => inner.Receive();
         public bool WaitReadable(int timeoutMs) => inner.WaitReadable(timeoutMs);
         public void Dispose() => inner.Dispose();
@@ -144,7 +146,10 @@ public class NatBatchTests : LiveTest
     public void ABatchLargerThanTheSocketMaySendIsRefusedNamingTheRangeAndChangesNothing()
     {
         string h = Host("c");
-        using var capped = new NetContext { KernelConnections = c => new CappedSend(c, 256 * 1024) };
+        using var capped = new NetContext
+        {
+            KernelConnections = c => new HandOnSend(c, r => { if (r.Length > 256 * 1024) throw new SystemCallException("send", Sys.EMSGSIZE); }, mayGrow: false),
+        };
         var big = new NatSpec { Kind = "Publish", PublishPort = "10000-29999", ToAddress = "198.51.100.10", ToPort = "10000-29999", Namespace = h };
         // Into a namespace without VNet's table: the table made for it goes again.
         var e = Assert.Throws<VNetException>(() => capped.Nat.Add(big));
@@ -160,22 +165,6 @@ public class NatBatchTests : LiveTest
         Assert.Equal(small.Id, Assert.Single(Ctx.Nat.List(h)).Id);
     }
 
-    /// <summary>A kernel socket that runs <paramref name="hook"/> once, just before the first request <paramref name="match"/> picks is sent.</summary>
-    private sealed class BeforeSend(INetlinkConnection inner, Func<byte[], bool> match, Action hook) : INetlinkConnection
-    {
-        private bool _done;
-        public uint PortId => inner.PortId;
-        public void Send(ReadOnlySpan<byte> request)
-        {
-            if (!_done && match(request.ToArray())) { _done = true; hook(); }
-            inner.Send(request);
-        }
-        public void ReserveSend(int bytes) => inner.ReserveSend(bytes);
-        public ReadOnlyMemory<byte> Receive() => inner.Receive();
-        public bool WaitReadable(int timeoutMs) => inner.WaitReadable(timeoutMs);
-        public void Dispose() => inner.Dispose();
-    }
-
     [SkippableFact]
     public void AListReadAcrossAnotherProcessesRemovalShowsTheRuleWholeOrNotAtAll()
     {
@@ -189,7 +178,10 @@ public class NatBatchTests : LiveTest
         int hooks = 0;
         using var reader = new NetContext
         {
-            KernelConnections = c => new BeforeSend(c, PortMapDump, () => { hooks++; Assert.True(Ctx.Nat.Remove(gone.Id, h)); }),
+            KernelConnections = c => new HandOnSend(c, r =>
+            {
+                if (hooks == 0 && PortMapDump(r)) { hooks++; Assert.True(Ctx.Nat.Remove(gone.Id, h)); }
+            }),
         };
         var listed = reader.Nat.List(h);
         Assert.Equal(1, hooks);
