@@ -17,7 +17,9 @@ Nothing else is changed: other VNet rules, Docker's rules and anyone else's stay
 so does net.ipv4.ip_forward, which Add-NatRule may have turned on (Set-NetIPForwarding turns it
 off).
 
-A rule that does not exist is skipped quietly; -Strict makes that a NatRuleNotFound error.
+A rule that does not exist is skipped quietly; -Strict makes that a NatRuleNotFound error. A
+published range whose elements were partly deleted outside VNet (`nft delete element`) is removed
+whole: what is left of it is found and removed, with a warning saying how many ports were gone.
 '@
     Parameters = @{
         Id = @'
@@ -30,7 +32,7 @@ property, such as Get-NatRule's, bind by property name.
     }
     Inputs = 'Get-NatRule and Add-NatRule output binds through Id and Namespace.'
     Outputs = @(
-        @{ Type = 'None'; Description = 'Nothing. With -Verbose, a rule that was already gone and the FORWARD accept rules taken out are reported.' }
+        @{ Type = 'None'; Description = 'Nothing. With -Verbose, a rule that was already gone and the FORWARD accept rules taken out are reported; a warning names a range that was partly gone.' }
     )
     Errors = @(
         'NatRuleNotFound: with -Strict, no rule has that Id.'
