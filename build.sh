@@ -156,7 +156,7 @@ summary() {
     # Each failed test's name and the first lines of its message (xunit), or Pester's [-] line.
     sed 's/\x1b\[[0-9;]*m//g' "$LOG_DIR"/*.log 2>/dev/null | awk '
       /^[ \t]+Failed [A-Za-z]/ || /^[ \t]+\[-\] / { n = 6; print; next }
-      /Stack Trace:/ { n = 0 }
+      /Stack Trace:/ || /^[ \t]+\[[+!?]\] / || /^[ \t]*(Describing|Context|Running tests) / { n = 0 }
       n > 0 && !/Error Message:/ { print; n-- }' | head -60
   fi
   echo "Total: $p passed, $f failed, $s skipped"

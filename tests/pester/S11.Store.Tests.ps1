@@ -120,8 +120,10 @@ Describe 'S11: the cluster store setting' {
             $names | Should -Contain "$p-tabl"
             $names | Should -Not -Contain "$p-ov1"
         }
-        finally { Set-VNetStore -Endpoint $Url | Out-Null }
-        Remove-ContainerNetwork "$p-tabl"
+        finally {
+            Set-VNetStore -Endpoint $Url | Out-Null
+            Remove-ContainerNetwork "$p-tabl"
+        }
     }
 
     It 'two processes as two hosts racing to create one overlay network: one wins, the other is told it exists' {

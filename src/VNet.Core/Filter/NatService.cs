@@ -562,11 +562,15 @@ public sealed class NatService
             // Part of the rule is gone already (an element deleted with nft, or a process killed
             // half-way through a removal of its own): remove what is left of it, found in a read of
             // both maps, so nothing of it lingers; with nothing left it is simply not there.
+            // Its address elements (the ones that carry its id) are what says the rule is there at all.
             var (addrLeft, portLeft) = Remnants(sock, id, addrMap, portMap, keys);
-            if (addrLeft.Count == 0 && portLeft.Count == 0) return NotFound(id, strict);
+            if (addrLeft.Count == 0) return NotFound(id, strict);
             sock.Batch(new NftElementBatch(Nftables.FamilyInet, Table).Delete(addrMap, addrLeft).Delete(portMap, portLeft).Messages,
                 Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
-            d.Warnings.Add(Messages.Format("NatRulePartlyGone", id, keys.Count - addrLeft.Count, keys.Count));
+            // A port is whole when both its elements were there.
+            var inPorts = new HashSet<byte[]>(portLeft, NftSetElements.KeyComparer.Instance);
+            int intact = addrLeft.Count(inPorts.Contains);
+            d.Warnings.Add(Messages.Format("NatRulePartlyGone", id, keys.Count - intact, keys.Count));
         }
         // The rule is gone; the rest is tidying that a later call would redo if this one failed.
         var rest = PublishedPorts(ns);

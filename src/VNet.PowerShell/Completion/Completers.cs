@@ -178,7 +178,7 @@ public sealed class ContainerCompleter : IArgumentCompleter
 public sealed class NetworkNameCompleter : IArgumentCompleter
 {
     /// <summary>How long Tab waits for the cluster store's overlay names before offering the local ones alone.</summary>
-    private static readonly TimeSpan ClusterWait = TimeSpan.FromMilliseconds(800);
+    private static readonly TimeSpan ClusterWait = TimeSpan.FromMilliseconds(1500);
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)

@@ -100,18 +100,21 @@ public class NatBatchTests : LiveTest
     }
 
     [SkippableTheory]
-    [InlineData("8005")] // the middle of the range: the one-batch removal is refused (ENOENT) as a whole
-    [InlineData("8000")] // an end: the range's ends no longer both carry the id
-    public void ARangeWithElementsDeletedOutsideVNetIsRemovedWhole(string deleted)
+    [InlineData("pub_tcp", "8005")] // the middle of the range: the one-batch removal is refused (ENOENT) as a whole
+    [InlineData("pub_tcp", "8000")] // an end: the range's ends no longer both carry the id
+    [InlineData("pub_tcp_port", "8009")] // the port element only: the ends still carry the id, the batch is refused
+    public void ARangeWithElementsDeletedOutsideVNetIsRemovedWhole(string map, string deleted)
     {
-        string h = Host("g" + deleted[^1]);
+        string h = Host("g" + map.Length + deleted[^1]);
         var r = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "8000-8009", ToAddress = "198.51.100.10", Namespace = h });
         var keep = Ctx.Nat.Add(new NatSpec { Kind = "Publish", PublishPort = "9000", ToAddress = "198.51.100.11", Namespace = h });
-        var (code, o) = RunIn(h, "nft", "delete", "element", "inet", "vnet", "pub_tcp", "{ " + deleted + " }");
+        var (code, o) = RunIn(h, "nft", "delete", "element", "inet", "vnet", map, "{ " + deleted + " }");
         Assert.True(code == 0, o);
         var d = new Diagnostics();
         Assert.True(Ctx.Nat.Remove(r.Id, h, diagnostics: d));
-        Assert.Contains(r.Id, Assert.Single(d.Warnings));
+        string warning = Assert.Single(d.Warnings);
+        Assert.Contains(r.Id, warning);
+        Assert.Contains("1 of its 10 ports", warning);
         // Nothing of it is left in either map, and the other rule is untouched.
         string rules = Ruleset(h);
         foreach (var port in new[] { "8000", "8005", "8009" }) Assert.DoesNotContain(port, rules);

@@ -13,8 +13,11 @@ namespace VNet.Core.Tests.Unit;
 /// <summary>
 /// The shapes of a TLS refusal by etcd that the live test (Live/Etcd/EtcdTlsTests.cs) meets only by
 /// chance of timing: the alert inside the failed HTTP/2 handshake. Built here as gRPC reports it.
-/// Nothing is dialled: the connection is made but never used for a call.
+/// Nothing is dialled but loopback: a server of the test's own, or a port nobody listens on. In
+/// the networks collection: a connection takes its deadline from VNET_STORE_TIMEOUT, which a
+/// test there sets for a moment.
 /// </summary>
+[Collection("networks")]
 public sealed class EtcdTlsErrorTests
 {
     private static RpcException Refused(Exception inner) =>
@@ -38,8 +41,20 @@ public sealed class EtcdTlsErrorTests
     [Fact]
     public void The_same_failure_over_plain_http_is_not_blamed_on_tls()
     {
-        using var c = new EtcdConnection(new StoreSettings { Endpoints = { "http://192.0.2.11:2379" }, HostId = "u" });
+        using var c = new EtcdConnection(new StoreSettings { Endpoints = { "http://127.0.0.1:1" }, HostId = "u" });
         Assert.Equal("StoreUnavailable", c.Map(Refused(AlertInside), "read the cluster state").ErrorId);
+    }
+
+    [Fact]
+    public void A_user_set_and_the_store_down_is_unavailable()
+    {
+        // Authenticating fails like the call would; its error must not ask a member's status,
+        // which would authenticate again (this recursed until the stack overflowed).
+        using var c = new EtcdConnection(new StoreSettings { Endpoints = { "http://127.0.0.1:1" }, HostId = "u", UserName = "root" });
+        var e = Assert.Throws<VNetException>(() => c.Call("read the cluster state",
+            (auth, deadline) => c.Kv.Range(new Etcdserverpb.RangeRequest { Key = EtcdConnection.Key("x") }, auth, deadline)));
+        Assert.Equal("StoreUnavailable", e.ErrorId);
+        Assert.Contains("http://127.0.0.1:1", e.Message);
     }
 
     /// <summary>The fourth shape: the HTTP/2 preface's write reset by etcd, which had sent its alert and closed.</summary>

@@ -73,7 +73,7 @@ public sealed class EtcdConnection : IDisposable
 
     /// <summary>
     /// Runs one call with the auth token and a fresh deadline; any gRPC failure becomes
-    /// StoreUnavailable, StoreNoQuorum, StoreAccessDenied or StoreTlsFailed. <paramref name="what"/> says what was asked ("read network ov1").
+    /// StoreUnavailable, StoreNoQuorum, StoreTimeout, StoreAccessDenied or StoreTlsFailed. <paramref name="what"/> says what was asked ("read network ov1").
     /// </summary>
     public T Call<T>(string what, Func<Metadata?, DateTime, T> call, bool idempotent = false)
     {
@@ -145,7 +145,8 @@ public sealed class EtcdConnection : IDisposable
                 _auth = new Metadata();
                 return _auth;
             }
-            catch (RpcException e) { throw Map(e, "authenticate as " + Settings.UserName); }
+            // Not a status call from here: it would authenticate in turn (the lock is re-entrant, the token still unset).
+            catch (RpcException e) { throw Map(e, "authenticate as " + Settings.UserName, askStatus: false); }
         }
     }
 
@@ -158,7 +159,7 @@ public sealed class EtcdConnection : IDisposable
     /// others), or a member answers with a leader (a slow store: a loaded host, a slow disk, a client
     /// whose threads are busy). Everything else is an unreachable store.
     /// </summary>
-    internal VNetException Map(RpcException e, string what)
+    internal VNetException Map(RpcException e, string what, bool askStatus = true)
     {
         string detail = string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : $"{e.StatusCode}: {e.Status.Detail}";
         string text = e.Status.Detail ?? "";
@@ -176,7 +177,7 @@ public sealed class EtcdConnection : IDisposable
         // is how etcd 3.4 ends a linearizable read that never gets its read index) or an unreachable
         // member: ask whoever answers whether it knows a leader.
         bool deadline = e.StatusCode == StatusCode.DeadlineExceeded || text.Contains("context deadline exceeded", StringComparison.OrdinalIgnoreCase);
-        var answering = !IsNoQuorum(e) && (deadline || e.StatusCode == StatusCode.Unavailable) ? MemberStatus() : null;
+        var answering = askStatus && !IsNoQuorum(e) && (deadline || e.StatusCode == StatusCode.Unavailable) ? MemberStatus() : null;
         if (IsNoQuorum(e) || answering is { Leader: 0 })
             return new VNetException("StoreNoQuorum", VNetErrorCategory.ResourceBusy,
                 Messages.Format("StoreNoQuorum", EndpointList, what, detail), EndpointList, inner: e);
@@ -305,7 +306,8 @@ public sealed class EtcdConnection : IDisposable
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(1);
         for (int i = 0; i < Settings.Endpoints.Count && DateTime.UtcNow < until; i++)
         {
-            try { return Maintenance.Status(new StatusRequest(), Auth(), until); }
+            // With the token this client has, if any: never by authenticating, which fails the same way and would come back here.
+            try { return Maintenance.Status(new StatusRequest(), Volatile.Read(ref _auth), until); }
             catch (Exception) { } // this one is unreachable: the next, or StoreUnavailable
         }
         return null;

@@ -26,7 +26,7 @@ namespace VNet.Core.Networks.Cluster;
 /// <summary>
 /// <see cref="IClusterStore"/> on etcd (see the comment above for the guarantees).
 /// Every failure to reach the store is a <see cref="VNetException"/> StoreUnavailable,
-/// StoreNoQuorum, StoreAccessDenied or StoreTlsFailed (from <see cref="EtcdConnection"/>).
+/// StoreNoQuorum, StoreTimeout, StoreAccessDenied or StoreTlsFailed (from <see cref="EtcdConnection"/>).
 /// </summary>
 public sealed class EtcdNetworkStore : IClusterStore
 {
