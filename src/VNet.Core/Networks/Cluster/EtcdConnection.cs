@@ -223,7 +223,10 @@ public sealed class EtcdConnection : IDisposable
         if (alertSeen != null
             || chain.Any(x => x is ObjectDisposedException { ObjectName: var n } && (n.EndsWith(nameof(SslStream), StringComparison.Ordinal) || n.EndsWith("SafeSslHandle", StringComparison.Ordinal)))
             || chain.Any(x => x.GetType().Name == "SslException")
-            || chain.Any(x => x is SocketException { SocketErrorCode: SocketError.ConnectionReset }))
+            || chain.Any(x => x is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+            // And whatever shape comes next: the server took the TCP connection and then did not
+            // complete HTTP/2 (what every shape above says on the outside). The probe decides.
+            || chain.Any(x => x is HttpRequestException && x.Message.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal)))
         {
             string? alert = alertSeen?.Message.TrimEnd('.') ?? ProbeAlert();
             if (alert == null) return null; // the probe got through: not the handshake after all
