@@ -55,8 +55,9 @@ public sealed class EtcdConnection : IDisposable
     internal Etcdserverpb.Cluster.ClusterClient Members => _client.GetConnection().ClusterClient;
     internal Maintenance.MaintenanceClient Maintenance => _client.GetConnection().MaintenanceClient;
 
+    /// <summary>The deadline $VNET_STORE_TIMEOUT sets: seconds above 0 and at most an hour (a larger or unreadable value, "1e309" included, is the default).</summary>
     public static TimeSpan TimeoutFromEnvironment() =>
-        double.TryParse(Environment.GetEnvironmentVariable(TimeoutEnv), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0
+        double.TryParse(Environment.GetEnvironmentVariable(TimeoutEnv), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s > 0 && s <= 3600
             ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(3);
 
     /// <summary>An etcd client URL: http or https, a host and a port. Checked before anything is written or dialled.</summary>
