@@ -27,8 +27,14 @@ public sealed class NamespaceCache : IDisposable
     /// <summary>The one cache of the process (the cmdlets' contexts use it); after <see cref="s_all"/>, which its construction needs.</summary>
     public static NamespaceCache Shared { get; } = new();
 
-    public NamespaceCache()
+    private readonly int _idleMs;
+
+    public NamespaceCache() : this(IdleMs) { }
+
+    /// <summary>With another idle time: tests that count entries keep them longer than a loaded machine takes to count.</summary>
+    internal NamespaceCache(int idleMs)
     {
+        _idleMs = idleMs;
         lock (s_all)
         {
             s_all.RemoveAll(w => !w.TryGetTarget(out _));
@@ -115,7 +121,7 @@ public sealed class NamespaceCache : IDisposable
             {
                 _byKey[e.Key] = _entries.AddFirst(e);
                 while (_entries.Count > Capacity) closing.Add(RemoveLast());
-                _sweeper ??= new Timer(_ => Sweep(), null, IdleMs / 2, IdleMs / 2);
+                _sweeper ??= new Timer(_ => Sweep(), null, _idleMs / 2, _idleMs / 2);
             }
         }
         foreach (var c in closing) Close(c);
@@ -141,7 +147,7 @@ public sealed class NamespaceCache : IDisposable
     private void Sweep()
     {
         long now = Environment.TickCount64;
-        CloseWhere(e => now - e.ReturnedAt >= IdleMs);
+        CloseWhere(e => now - e.ReturnedAt >= _idleMs);
     }
 
     private void CloseWhere(Func<Entry, bool> match)
