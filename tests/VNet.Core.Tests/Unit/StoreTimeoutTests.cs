@@ -1,3 +1,4 @@
+using Grpc.Core;
 using VNet.Core.Networks.Cluster;
 using Xunit;
 
@@ -26,5 +27,23 @@ public sealed class StoreTimeoutTests
         Environment.SetEnvironmentVariable(EtcdConnection.TimeoutEnv, value);
         try { Assert.Equal(TimeSpan.FromSeconds(seconds), EtcdConnection.TimeoutFromEnvironment()); }
         finally { Environment.SetEnvironmentVariable(EtcdConnection.TimeoutEnv, old); }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_deadline_the_client_reports_as_a_cancelled_task_is_a_store_error_on_any_attempt(bool inRetry)
+    {
+        // Nothing is dialled but a loopback port nobody listens on (the member-status question).
+        using var c = new EtcdConnection(new StoreSettings { Endpoints = { "http://127.0.0.1:1", "http://127.0.0.1:3" }, HostId = "u" });
+        int attempts = 0;
+        var e = Assert.Throws<VNetException>(() => c.Call<int>("read the cluster state", (_, _) =>
+        {
+            // The first attempt meets an election (retried: a read), a later one the client's own deadline.
+            if (inRetry && attempts++ == 0) throw new RpcException(new Status(StatusCode.Unavailable, "etcdserver: leader changed"));
+            throw new TaskCanceledException("The operation was canceled.");
+        }, idempotent: true));
+        Assert.Equal("StoreUnavailable", e.ErrorId);
+        Assert.Contains("read the cluster state", e.Message);
     }
 }

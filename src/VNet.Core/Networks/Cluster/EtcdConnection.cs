@@ -80,7 +80,7 @@ public sealed class EtcdConnection : IDisposable
     {
         try
         {
-            return call(Auth(), Deadline());
+            return Once(call);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && (idempotent || NeverSent(e)))
         {
@@ -97,7 +97,7 @@ public sealed class EtcdConnection : IDisposable
             {
                 if (!IsNoQuorum(last) && Settings.Endpoints.Count <= 1) break;
                 Thread.Sleep(wait);
-                try { return call(Auth(), Deadline()); }
+                try { return Once(call); }
                 catch (RpcException e2) when (e2.StatusCode == StatusCode.Unavailable && (idempotent || NeverSent(e2))) { last = e2; }
                 catch (RpcException e2) { throw Map(e2, what); }
             }
@@ -107,18 +107,25 @@ public sealed class EtcdConnection : IDisposable
         {
             // The token expired (etcd's simple tokens live 5 minutes): authenticate again, once.
             lock (_authLock) _auth = null;
-            try { return call(Auth(), Deadline()); }
+            try { return Once(call); }
             catch (RpcException e2) { throw Map(e2, what); }
         }
         catch (RpcException e)
         {
             throw Map(e, what);
         }
-        catch (OperationCanceledException e)
-        {
-            // The client sometimes reports its own deadline as a cancelled task rather than an RpcException.
-            throw Map(new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message), what);
-        }
+    }
+
+    /// <summary>
+    /// One attempt with the token and a fresh deadline. The client sometimes reports its own
+    /// deadline as a cancelled task rather than an RpcException (a CI run met it in a retry, where
+    /// it escaped as a TaskCanceledException): made an RpcException here, so every attempt's
+    /// failure is mapped.
+    /// </summary>
+    private T Once<T>(Func<Metadata?, DateTime, T> call)
+    {
+        try { return call(Auth(), Deadline()); }
+        catch (OperationCanceledException e) { throw new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message); }
     }
 
     private Metadata? Auth()
@@ -148,6 +155,10 @@ public sealed class EtcdConnection : IDisposable
             }
             // Not a status call from here: it would authenticate in turn (the lock is re-entrant, the token still unset).
             catch (RpcException e) { throw Map(e, "authenticate as " + Settings.UserName, askStatus: false); }
+            catch (OperationCanceledException e)
+            {
+                throw Map(new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message), "authenticate as " + Settings.UserName, askStatus: false);
+            }
         }
     }
 

@@ -49,7 +49,9 @@ internal sealed class EtcdWatch : IDisposable
             {
                 Broken(onBroken, c.Map(e, "watch " + prefix));
             }
-            catch (OperationCanceledException) { }
+            // Cancelled by Dispose. A cancellation that is not ours (the client's own) breaks the
+            // watch like any other failure below: ending quietly would leave the agent deaf.
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
             catch (RpcException) { } // cancelled by Dispose
             catch (Exception e) when (!_stop.IsCancellationRequested)
             {
