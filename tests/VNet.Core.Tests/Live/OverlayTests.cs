@@ -233,7 +233,8 @@ public class OverlayTests : LiveTest
         Assert.Contains("store is down", agents[0].SyncNow() ?? "");
         Assert.True(PingFrom(Ctx, eps[1].Namespace!, "198.51.100.11"), "traffic while the store is down");
         Assert.Equal(4, Entries(hosts[1], vx).Fdb.Count);
-        Assert.NotNull(agents[1].Status().LastError);
+        // Host 2's agent hears of it from its broken watch, on a thread of the store's: soon, not at once.
+        Assert.True(Eventually(() => agents[1].Status().LastError != null, TimeSpan.FromSeconds(10)), "host 2's agent says nothing of the outage");
 
         // Back, with host 3 dead meanwhile: the others resync and drop it.
         agents[2].Dispose();
@@ -251,7 +252,7 @@ public class OverlayTests : LiveTest
         Thread.Sleep(50);
         cluster.DeleteEndpoint(eps[1].Network, eps[1].Id);
         Assert.True(Eventually(() => !Entries(hosts[0], vx).Neigh.Any(l => l.StartsWith("198.51.100.12 ", StringComparison.Ordinal))), "c2's neighbour gone from host 1 after a compaction");
-        Assert.True(agents[0].Status().Watching);
+        Assert.True(Eventually(() => agents[0].Status().Watching), "host 1's agent is not watching again");
 
         // The network removed from the store (on another host): the agents remove their devices after the grace time.
         cluster.DeleteNetwork(net.Name);
