@@ -551,13 +551,17 @@ public sealed class NatService
         var keys = new List<byte[]>(to - from + 1);
         for (int port = from; port <= to; port++) keys.Add(NatIds.Key(hostAddr, port));
         var sock = _ctx.NetfilterSocket(ns);
-        BatchError? refused = null;
-        bool whole = EndsCarry(ns, id, addrMap, hostAddr, from, to);
-        if (whole)
-            refused = sock.TryBatch(new NftElementBatch(Nftables.FamilyInet, Table).Delete(addrMap, keys).Delete(portMap, keys).Messages, Nfnl.SUBSYS_NFTABLES);
-        if (refused != null && refused.Errno != Native.Sys.ENOENT)
-            throw VNetException.FromErrno(refused.Errno, $"remove NAT rule {id}", id, refused.Text);
-        if (refused != null || !whole)
+        List<NetlinkWriter> Deleting(List<byte[]> addrKeys, List<byte[]> portKeys) =>
+            new NftElementBatch(Nftables.FamilyInet, Table).Delete(addrMap, addrKeys).Delete(portMap, portKeys).Messages;
+        bool removed = false;
+        if (EndsCarry(ns, id, addrMap, hostAddr, from, to))
+        {
+            var refused = sock.TryBatch(Deleting(keys, keys), Nfnl.SUBSYS_NFTABLES);
+            if (refused != null && refused.Errno != Native.Sys.ENOENT)
+                throw VNetException.FromErrno(refused.Errno, $"remove NAT rule {id}", id, refused.Text);
+            removed = refused == null;
+        }
+        if (!removed)
         {
             // Part of the rule is gone already (an element deleted with nft, or a process killed
             // half-way through a removal of its own): remove what is left of it, found in a read of
@@ -565,8 +569,7 @@ public sealed class NatService
             // Its address elements (the ones that carry its id) are what says the rule is there at all.
             var (addrLeft, portLeft) = Remnants(sock, id, addrMap, portMap, keys);
             if (addrLeft.Count == 0) return NotFound(id, strict);
-            sock.Batch(new NftElementBatch(Nftables.FamilyInet, Table).Delete(addrMap, addrLeft).Delete(portMap, portLeft).Messages,
-                Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
+            sock.Batch(Deleting(addrLeft, portLeft), Nfnl.SUBSYS_NFTABLES, $"remove NAT rule {id}", id);
             // A port is whole when both its elements were there.
             var inPorts = new HashSet<byte[]>(portLeft, NftSetElements.KeyComparer.Instance);
             int intact = addrLeft.Count(inPorts.Contains);

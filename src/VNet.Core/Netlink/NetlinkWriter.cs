@@ -105,11 +105,11 @@ internal sealed class NetlinkWriter
     public void EndNested(int start) =>
         BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(start), (ushort)(_len - start));
 
-    /// <summary>Finishes the message with its sequence number and returns the bytes to send.</summary>
     /// <summary>Adds header flags to a message already built (a batch asks for an ACK on its last message only).</summary>
     public void AddFlags(ushort flags) =>
         BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(6), (ushort)(Flags | flags));
 
+    /// <summary>Finishes the message with its sequence number and returns the bytes to send.</summary>
     public ReadOnlySpan<byte> Finish(uint seq)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(_buf.AsSpan(0), (uint)_len);

@@ -125,8 +125,11 @@ public sealed class EtcdConnection : IDisposable
     private T Once<T>(Func<Metadata?, DateTime, T> call)
     {
         try { return call(Auth(), Deadline()); }
-        catch (OperationCanceledException e) { throw new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message); }
+        catch (OperationCanceledException e) { throw AsDeadline(e); }
     }
+
+    /// <summary>The client's deadline reported as a cancelled task, as the RpcException it stands for.</summary>
+    private static RpcException AsDeadline(OperationCanceledException e) => new(new Status(StatusCode.DeadlineExceeded, ""), e.Message);
 
     private Metadata? Auth()
     {
@@ -155,10 +158,7 @@ public sealed class EtcdConnection : IDisposable
             }
             // Not a status call from here: it would authenticate in turn (the lock is re-entrant, the token still unset).
             catch (RpcException e) { throw Map(e, "authenticate as " + Settings.UserName, askStatus: false); }
-            catch (OperationCanceledException e)
-            {
-                throw Map(new RpcException(new Status(StatusCode.DeadlineExceeded, ""), e.Message), "authenticate as " + Settings.UserName, askStatus: false);
-            }
+            catch (OperationCanceledException e) { throw Map(AsDeadline(e), "authenticate as " + Settings.UserName, askStatus: false); }
         }
     }
 
@@ -189,8 +189,9 @@ public sealed class EtcdConnection : IDisposable
         // is how etcd 3.4 ends a linearizable read that never gets its read index) or an unreachable
         // member: ask whoever answers whether it knows a leader.
         bool deadline = e.StatusCode == StatusCode.DeadlineExceeded || text.Contains("context deadline exceeded", StringComparison.OrdinalIgnoreCase);
-        var answering = askStatus && !IsNoQuorum(e) && (deadline || e.StatusCode == StatusCode.Unavailable) ? MemberStatus() : null;
-        if (IsNoQuorum(e) || answering is { Leader: 0 })
+        bool noLeader = IsNoQuorum(e);
+        var answering = askStatus && !noLeader && (deadline || e.StatusCode == StatusCode.Unavailable) ? MemberStatus() : null;
+        if (noLeader || answering is { Leader: 0 })
             return new VNetException("StoreNoQuorum", VNetErrorCategory.ResourceBusy,
                 Messages.Format("StoreNoQuorum", EndpointList, what, detail), EndpointList, inner: e);
         if (answering != null && deadline)
